@@ -1,0 +1,392 @@
+"""Build the warehouse: read data/, validate everything, write a new DuckDB file, swap it in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from etl import checks, paths, units
+from etl.issues import Issue, ValidationFailed
+from etl.read import CsvFile, read_csv
+from etl.schema import (
+    AGENCY_COLUMNS,
+    ALIAS_COLUMNS,
+    BUDGET_COLUMNS,
+    BUDGET_REQUIRED,
+    OBSERVATION_COLUMNS,
+    OBSERVATION_REQUIRED,
+    PROGRAMME_COLUMNS,
+    SOURCE_COLUMNS,
+    TASK_STATUS_INDICATORS,
+    VOCAB,
+)
+from kpis.registry import INDICATOR_COLUMNS, TARGET_COLUMNS
+
+_TEXT = "nullif(trim(regexp_replace(nfc_normalize({c}), '\\s+', ' ', 'g')), '')"
+_KEY = "lower(trim(regexp_replace(nfc_normalize({c}), '\\s+', ' ', 'g')))"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    observations: int
+    budget_rows: int
+    files: int
+    seconds: float
+
+
+def _text(c: str) -> str:
+    return _TEXT.format(c=c)
+
+
+def _key(c: str) -> str:
+    return _KEY.format(c=c)
+
+
+class _Inputs:
+    """Every input file read once, with the issues reading raised."""
+
+    def __init__(self, data_dir: Path, kpi_dir: Path):
+        self.files: list[CsvFile] = []
+        self.issues: list[Issue] = []
+        self.data_dir = data_dir
+        self.kpi_dir = kpi_dir
+
+    def one(self, path: Path, base: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvFile | None:
+        if not path.exists():
+            self.issues.append(Issue(str(path.relative_to(base.parent)), None, None, None,
+                                     "thiếu tệp bắt buộc", "required file is missing"))
+            return None
+        f, issues = read_csv(path, str(path.relative_to(base.parent)), required, optional)
+        self.issues += issues
+        if f is not None:
+            self.files.append(f)
+        return f
+
+    def many(self, folder: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> list[CsvFile]:
+        out = []
+        for path in sorted(folder.glob("*.csv")) if folder.exists() else []:
+            f = self.one(path, self.data_dir, required, optional)
+            if f is not None:
+                out.append(f)
+        return out
+
+
+def _concat(files: list[CsvFile], columns: tuple[str, ...]) -> pa.Table:
+    schema = pa.schema([(c, pa.string()) for c in columns] + [("row", pa.int64()), ("file", pa.string())])
+    if not files:
+        return schema.empty_table()
+    return pa.concat_tables([f.table.select(list(columns) + ["row", "file"]).cast(schema) for f in files])
+
+
+def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tuple[_Inputs, list[Issue]]:
+    """Read all inputs into typed staging tables of an open connection; return what reading found wrong."""
+    inp = _Inputs(data_dir, kpi_dir)
+    d = inp.one
+    sources = d(data_dir / "sources.csv", data_dir, SOURCE_COLUMNS)
+    agencies = d(data_dir / "dims" / "agencies.csv", data_dir, AGENCY_COLUMNS)
+    aliases = d(data_dir / "dims" / "agency_aliases.csv", data_dir, ALIAS_COLUMNS)
+    programmes = d(data_dir / "dims" / "programmes.csv", data_dir, PROGRAMME_COLUMNS)
+    indicators = d(kpi_dir / "indicators.csv", kpi_dir, INDICATOR_COLUMNS)
+    targets = d(kpi_dir / "targets.csv", kpi_dir, TARGET_COLUMNS)
+    obs_files = inp.many(data_dir / "observations", OBSERVATION_REQUIRED,
+                         tuple(c for c in OBSERVATION_COLUMNS if c not in OBSERVATION_REQUIRED))
+    bud_files = inp.many(data_dir / "budget", BUDGET_REQUIRED,
+                         tuple(c for c in BUDGET_COLUMNS if c not in BUDGET_REQUIRED))
+    if inp.issues:
+        return inp, inp.issues
+
+    def reg(name: str, table: pa.Table) -> None:
+        con.register(f"raw_{name}", table)
+
+    for name, f in (("sources", sources), ("agencies", agencies), ("aliases", aliases),
+                    ("programmes", programmes), ("indicators", indicators), ("targets", targets)):
+        reg(name, f.table)
+    reg("obs", _concat(obs_files, OBSERVATION_COLUMNS))
+    reg("bud", _concat(bud_files, BUDGET_COLUMNS))
+
+    con.execute(f"CREATE TEMP TABLE ref_sources AS SELECT {_text('id')} AS id, "
+                f"{_text('source_file')} AS source_file, {_text('issuer_vi')} AS issuer_vi, "
+                f"{_text('issuer_en')} AS issuer_en, {_text('title_vi')} AS title_vi, "
+                f"{_text('title_en')} AS title_en, try_cast(report_date AS DATE) AS report_date, "
+                f"{_text('note')} AS note, file, row FROM raw_sources")
+    con.execute("CREATE TEMP TABLE ref_agencies AS SELECT "
+                + ", ".join(f"{_text(c)} AS {c}" for c in AGENCY_COLUMNS) + ", file, row FROM raw_agencies")
+    con.execute(f"CREATE TEMP TABLE ref_alias_display AS SELECT DISTINCT {_text('alias')} AS alias, "
+                f"{_text('agency_id')} AS agency_id FROM raw_aliases "
+                f"UNION SELECT name_vi, id FROM ref_agencies UNION SELECT short_vi, id FROM ref_agencies "
+                f"WHERE short_vi IS NOT NULL")
+    con.execute(f"CREATE TEMP TABLE ref_alias AS SELECT DISTINCT {_key('alias')} AS key, agency_id "
+                "FROM ref_alias_display")
+    con.execute("CREATE TEMP TABLE ref_programmes AS SELECT "
+                + ", ".join(f"{_text(c)} AS {c}" for c in PROGRAMME_COLUMNS) + " FROM raw_programmes")
+    con.execute("CREATE TEMP TABLE ref_indicators AS SELECT "
+                + ", ".join(f"{_text(c)} AS {c}" for c in INDICATOR_COLUMNS) + ", file, row FROM raw_indicators")
+    con.execute("CREATE TEMP TABLE ref_units (stated VARCHAR, canonical VARCHAR, factor DOUBLE)")
+    con.executemany("INSERT INTO ref_units VALUES (?, ?, ?)", units.conversion_rows())
+    con.execute("CREATE TEMP TABLE ref_targets AS SELECT "
+                + ", ".join(f"{_text(c)} AS {c}" for c in TARGET_COLUMNS)
+                + ", try_cast(value AS DOUBLE) AS num, try_cast(year AS INTEGER) AS year_num, "
+                  "NULL::DOUBLE AS base_num, NULL::VARCHAR AS entity, file, row FROM raw_targets")
+
+    entity = (f"(SELECT min(agency_id) FROM ref_alias a WHERE a.key = {_key('r.entity')}) AS entity_id")
+    con.execute(
+        "CREATE TEMP TABLE obs AS SELECT r.file, r.row, "
+        + ", ".join(f"{_text('r.' + c)} AS {c}" for c in OBSERVATION_COLUMNS)
+        + ", try_cast(r.value AS DOUBLE) AS num, try_cast(nullif(trim(r.base), '') AS DOUBLE) AS base_num, "
+          f"try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date, {entity} FROM raw_obs r"
+    )
+    con.execute(
+        "CREATE TEMP TABLE bud AS SELECT r.file, r.row, "
+        + ", ".join(f"{_text('r.' + c)} AS {c}" for c in BUDGET_COLUMNS)
+        + ", try_cast(r.amount AS DOUBLE) AS num, NULL::DOUBLE AS base_num, "
+          "try_cast(trim(r.fiscal_year) AS INTEGER) AS year_num, "
+          f"try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date, {entity} FROM raw_bud r"
+    )
+    return inp, []
+
+
+def dimension_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
+    """The dimension tables and the registry must be well-formed before any figure is judged by them."""
+    rules: list[checks.Rule] = [
+        ("SELECT file, row, 'id', id FROM ref_agencies QUALIFY count(*) OVER (PARTITION BY id) > 1",
+         "mã cơ quan bị trùng", "agency id is duplicated"),
+        ("SELECT file, row, 'kind', kind FROM ref_agencies WHERE kind NOT IN ('province', 'ministry', 'other') "
+         "OR kind IS NULL", "loại cơ quan không hợp lệ", "agency kind must be province, ministry or other"),
+        ("SELECT file, row, 'region', region FROM ref_agencies WHERE kind = 'province' AND (region IS NULL "
+         "OR region NOT IN (SELECT unnest(?)))", "tỉnh thiếu vùng hoặc vùng không hợp lệ",
+         "province lacks a valid region"),
+        ("SELECT file, row, 'name_en', name_en FROM ref_agencies WHERE name_vi IS NULL OR name_en IS NULL",
+         "thiếu tên tiếng Việt hoặc tiếng Anh", "Vietnamese or English name is missing"),
+        ("SELECT 'data/dims/agency_aliases.csv', NULL, 'alias', key FROM ref_alias GROUP BY key "
+         "HAVING count(DISTINCT agency_id) > 1", "bí danh trỏ tới nhiều cơ quan", "alias maps to several agencies"),
+        ("SELECT 'data/dims/agency_aliases.csv', NULL, 'agency_id', agency_id FROM ref_alias "
+         "WHERE agency_id NOT IN (SELECT id FROM ref_agencies)", "bí danh trỏ tới cơ quan không tồn tại",
+         "alias points to an unknown agency"),
+        ("SELECT file, row, 'id', id FROM ref_indicators QUALIFY count(*) OVER (PARTITION BY id) > 1",
+         "mã chỉ tiêu bị trùng", "indicator id is duplicated"),
+        ("SELECT file, row, 'theme', theme FROM ref_indicators WHERE theme IS NULL OR theme NOT IN "
+         "('capacity','contribution','resources','digital_infra','digital_transformation','tasks','budget',"
+         "'products','other')", "chủ đề không hợp lệ", "unknown theme"),
+        ("SELECT file, row, 'unit', unit FROM ref_indicators WHERE unit IS NULL OR unit NOT IN (SELECT unnest(?))",
+         "đơn vị của chỉ tiêu không hợp lệ", "registry unit is not a canonical unit"),
+        ("SELECT file, row, 'direction', direction FROM ref_indicators WHERE direction IS NULL "
+         "OR direction NOT IN ('higher', 'lower')", "hướng phải là higher hoặc lower",
+         "direction must be higher or lower"),
+        ("SELECT file, row, 'name_en', id FROM ref_indicators WHERE name_vi IS NULL OR name_en IS NULL",
+         "thiếu tên tiếng Việt hoặc tiếng Anh", "Vietnamese or English name is missing"),
+        ("SELECT file, row, 'indicator_id', indicator_id FROM ref_targets WHERE indicator_id NOT IN "
+         "(SELECT id FROM ref_indicators)", "mục tiêu cho chỉ tiêu không có trong danh mục",
+         "target for an indicator not in the registry"),
+        ("SELECT file, row, 'comparator', comparator FROM ref_targets WHERE comparator IS NULL OR "
+         "comparator NOT IN ('>=', '<=', '=')", "phép so sánh phải là >=, <= hoặc =",
+         "comparator must be >=, <= or ="),
+        ("SELECT file, row, 'value', value FROM ref_targets WHERE num IS NULL", "giá trị không phải là số",
+         "value is not a number"),
+        ("SELECT file, row, 'year', year FROM ref_targets WHERE year_num IS NULL", "năm không hợp lệ",
+         "year is not valid"),
+        ("SELECT file, row, 'source_quote', source_quote FROM ref_targets WHERE source_quote IS NULL "
+         "OR source_file IS NULL", "mục tiêu thiếu nguồn", "target has no source"),
+        ("SELECT t.file, t.row, 'unit', t.unit FROM ref_targets t JOIN ref_indicators i ON t.indicator_id = i.id "
+         "WHERE t.unit <> i.unit", "đơn vị của mục tiêu khác đơn vị chỉ tiêu",
+         "target unit differs from the indicator's unit"),
+    ]
+    out = checks.run_rules(con, rules[:2])
+    out += checks.run_rules(con, [rules[2]], [list(VOCAB["region"])])
+    out += checks.run_rules(con, rules[3:8])
+    out += checks.run_rules(con, [rules[8]], [sorted(units.CANONICAL_UNITS)])
+    out += checks.run_rules(con, rules[9:])
+    return out
+
+
+def validate(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[Issue]:
+    """All rules over the staged tables."""
+    issues = dimension_issues(con)
+    issues += checks.run_rules(con, checks.OBSERVATION_RULES)
+    issues += checks.run_rules(con, checks.BUDGET_RULES)
+    issues += checks.vocabulary_issues(con, VOCAB)
+    for t in ("obs", "bud"):
+        issues += checks.run_rules(con, [(sql.format(t=t), vi, en) for sql, vi, en in checks.SOURCE_RULES[:2]])
+        issues += checks.entity_suggestions(con, t)
+        issues += checks.provenance_issues(con, data_dir / "sources", t, "num")
+    issues += _target_provenance(con, data_dir)
+    if issues:
+        return issues
+    _derive(con)
+    issues += checks.conflict_issues(con)
+    issues += checks.task_identity_issues(con)
+    return issues
+
+
+def _target_provenance(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[Issue]:
+    # Targets from Resolution 57 itself cite the resolution, which is not among the stored reports.
+    con.execute("CREATE OR REPLACE TEMP VIEW tgt_seed AS SELECT * FROM ref_targets "
+                "WHERE source_file IN (SELECT source_file FROM ref_sources)")
+    return checks.provenance_issues(con, data_dir / "sources", "tgt_seed", "num")
+
+
+def _derive(con: duckdb.DuckDBPyConnection) -> None:
+    """Validated rows in canonical units, and the task pivot the identity rule reads."""
+    con.execute(
+        """
+        CREATE TEMP TABLE obs_ok AS
+        SELECT o.file, o.row, o.indicator_id, o.entity_id, o.entity AS entity_as_written,
+               coalesce(o.programme, '') AS programme, coalesce(o.category, '') AS category,
+               o.num * u.factor AS value, o.base_num * u.factor AS base, i.unit,
+               o.num AS value_stated, o.unit AS unit_stated, o.value AS value_text,
+               o.as_of_date, o.source_file, o.source_quote, o.conflict_id, o.note
+        FROM obs o
+        JOIN ref_indicators i ON i.id = o.indicator_id
+        JOIN ref_units u ON u.stated = o.unit AND u.canonical = i.unit
+        """
+    )
+    cols = ", ".join(
+        f"max(value) FILTER (WHERE indicator_id = '{ind}') AS {ind.removeprefix('tasks_')}"
+        for ind in TASK_STATUS_INDICATORS
+    )
+    con.execute(
+        f"""
+        CREATE TEMP TABLE task_check AS
+        SELECT source_file, programme, entity_id, category, as_of_date, {cols},
+               coalesce(max(value) FILTER (WHERE indicator_id = 'tasks_done'),
+                        max(value) FILTER (WHERE indicator_id = 'tasks_done_on_time')
+                        + max(value) FILTER (WHERE indicator_id = 'tasks_done_late')) AS d,
+               coalesce(max(value) FILTER (WHERE indicator_id = 'tasks_in_progress'),
+                        max(value) FILTER (WHERE indicator_id = 'tasks_in_progress_on_time')) AS p,
+               arg_min(file, row) FILTER (WHERE indicator_id = 'tasks_total') AS total_file,
+               min(row) FILTER (WHERE indicator_id = 'tasks_total') AS total_row,
+               count(conflict_id) > 0 AS flagged
+        FROM obs_ok WHERE programme <> '' AND indicator_id IN (SELECT unnest(?))
+        GROUP BY ALL
+        """,
+        [list(TASK_STATUS_INDICATORS)],
+    )
+
+
+WAREHOUSE_SQL = [
+    """CREATE TABLE sources AS SELECT id, source_file, issuer_vi, issuer_en, title_vi, title_en, report_date, note
+       FROM ref_sources ORDER BY id""",
+    """CREATE TABLE agencies AS
+       SELECT a.id, a.kind, a.name_vi, a.name_en, a.short_vi, a.region, a.code, a.parent_id,
+              list(DISTINCT d.alias ORDER BY d.alias) FILTER (WHERE d.alias IS NOT NULL) AS aliases
+       FROM ref_agencies a LEFT JOIN ref_alias_display d ON d.agency_id = a.id
+       GROUP BY ALL ORDER BY a.kind, a.id""",
+    """CREATE TABLE agency_aliases AS SELECT alias, agency_id FROM ref_alias_display ORDER BY alias, agency_id""",
+    """CREATE TABLE programmes AS SELECT id, name_vi, name_en, try_cast(year AS INTEGER) AS year, description
+       FROM ref_programmes ORDER BY id""",
+    """CREATE TABLE indicators AS SELECT id, theme, pillar, name_vi, name_en, unit, direction, description
+       FROM ref_indicators ORDER BY id""",
+    """CREATE TABLE targets AS SELECT indicator_id, comparator, num AS value, unit, year_num AS year,
+       source_file, source_quote, note FROM ref_targets ORDER BY indicator_id, year, value""",
+    """CREATE TABLE facts AS
+       SELECT row_number() OVER (ORDER BY file, row) AS fact_id, indicator_id, entity_id, entity_as_written,
+              nullif(programme, '') AS programme, nullif(category, '') AS category, value, base, unit,
+              value_stated, unit_stated, as_of_date AS as_of, source_file, source_quote, conflict_id, note,
+              file AS data_file, row AS data_row, false AS is_illustrative
+       FROM obs_ok ORDER BY file, row""",
+    """CREATE TABLE budget AS
+       SELECT b.year_num AS year, b.level, b.spending_kind, b.domain, b.stage, b.num * u.factor AS amount_bn_vnd,
+              b.as_of_date AS as_of, a.name_vi AS entity, b.entity_id, b.num AS amount_stated,
+              b.unit AS unit_stated, b.source_file, b.source_quote, b.conflict_id, b.note,
+              b.file AS data_file, b.row AS data_row,
+              false AS is_illustrative
+       FROM bud b JOIN ref_units u ON u.stated = b.unit AND u.canonical = 'billion_vnd'
+       LEFT JOIN ref_agencies a ON a.id = b.entity_id
+       ORDER BY b.file, b.row""",
+    """CREATE TABLE conflicts AS
+       SELECT conflict_id, count(*) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
+              string_agg(DISTINCT note, ' | ' ORDER BY note) AS notes
+       FROM (SELECT conflict_id, source_file, note FROM facts WHERE conflict_id IS NOT NULL
+             UNION ALL SELECT conflict_id, source_file, note FROM budget WHERE conflict_id IS NOT NULL)
+       GROUP BY conflict_id ORDER BY conflict_id""",
+    """CREATE VIEW observations AS
+       SELECT f.fact_id, f.indicator_id, i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en,
+              i.theme, i.pillar,
+              CASE WHEN f.entity_id IS NULL THEN 'national'
+                   WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END AS scope,
+              a.name_vi AS entity_name, f.entity_id, f.programme, f.category, f.value, f.base, f.unit,
+              f.as_of, f.source_file, f.source_quote, f.is_illustrative, f.conflict_id, f.note,
+              f.value_stated, f.unit_stated, i.direction
+       FROM facts f JOIN indicators i ON i.id = f.indicator_id LEFT JOIN agencies a ON a.id = f.entity_id
+       UNION ALL
+       SELECT NULL, 'budget_' || b.stage, i.name_vi, i.name_en, 'budget', NULL,
+              CASE WHEN b.entity_id IS NULL THEN 'national'
+                   WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END,
+              b.entity, b.entity_id, NULL,
+              concat_ws('/', b.year, b.level, b.spending_kind, b.domain), b.amount_bn_vnd, NULL, 'billion_vnd',
+              b.as_of, b.source_file, b.source_quote, b.is_illustrative, b.conflict_id, b.note,
+              b.amount_stated, b.unit_stated, i.direction
+       FROM budget b LEFT JOIN indicators i ON i.id = 'budget_' || b.stage
+       LEFT JOIN agencies a ON a.id = b.entity_id""",
+]
+
+
+def _task_status_sql() -> str:
+    cols = ",\n".join(
+        f"max(value) FILTER (WHERE indicator_id = '{ind}') AS {ind.removeprefix('tasks_')}"
+        for ind in TASK_STATUS_INDICATORS
+    )
+    return f"""
+        CREATE TABLE task_status AS
+        SELECT f.programme, f.as_of, a.name_vi AS entity, f.entity_id, f.category, f.source_file,
+               {cols},
+               string_agg(DISTINCT f.conflict_id, ',') AS conflict_id
+        FROM facts f LEFT JOIN agencies a ON a.id = f.entity_id
+        WHERE f.programme IS NOT NULL AND f.indicator_id IN ({", ".join(f"'{i}'" for i in TASK_STATUS_INDICATORS)})
+        GROUP BY ALL ORDER BY f.programme, f.as_of, f.entity_id NULLS FIRST, f.category NULLS FIRST, f.source_file
+    """
+
+
+def _write(con: duckdb.DuckDBPyConnection, inputs: _Inputs, target: Path, built_at: dt.datetime) -> None:
+    con.execute("ATTACH ? AS w", [str(target)])
+    con.execute("USE w")
+    for sql in WAREHOUSE_SQL:
+        con.execute(sql)
+    con.execute(_task_status_sql())
+    con.execute(
+        "CREATE TABLE load_log (file VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT, loaded_at TIMESTAMP, "
+        "kind VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?)",
+        [(f.name, f.sha256, f.size, f.table.num_rows, built_at, f.name.split("/")[-2] if "/" in f.name else "root")
+         for f in sorted(inputs.files, key=lambda f: f.name)],
+    )
+    con.execute("USE memory")
+    con.execute("DETACH w")
+
+
+def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Path | None = None) -> BuildResult:
+    """Validate and build; the previous warehouse is replaced only by a complete new one."""
+    start = dt.datetime.now()
+    data_dir = data_dir or paths.data_dir()
+    db_path = db_path or paths.warehouse_path()
+    kpi_dir = kpi_dir or paths.KPI_DIR
+    con = duckdb.connect()
+    try:
+        inputs, issues = stage(con, data_dir, kpi_dir)
+        if not issues:
+            issues = validate(con, data_dir)
+        if issues:
+            raise ValidationFailed(issues)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
+        os.close(fd)
+        os.unlink(tmp)  # DuckDB must create the file itself
+        try:
+            _write(con, inputs, Path(tmp), start)
+            os.replace(tmp, db_path)  # atomic on POSIX: readers see the old file or the new one
+        finally:
+            for leftover in (Path(tmp), Path(tmp + ".wal")):
+                leftover.unlink(missing_ok=True)
+        n_obs = con.execute("SELECT count(*) FROM obs_ok").fetchone()[0]
+        n_bud = con.execute("SELECT count(*) FROM bud").fetchone()[0]
+    finally:
+        con.close()
+    return BuildResult(db_path, n_obs, n_bud, len(inputs.files), (dt.datetime.now() - start).total_seconds())

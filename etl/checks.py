@@ -1,0 +1,213 @@
+"""Validation rules over the staged tables. Each rule returns issues; none writes anything."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import duckdb
+
+from etl.issues import Issue
+from etl.provenance import fold, quote_in_source, quote_states
+
+# A rule is SQL yielding (file, row, column, value) for each offending cell, and the reason in both languages.
+Rule = tuple[str, str, str]
+
+OBSERVATION_RULES: list[Rule] = [
+    ("SELECT file, row, 'indicator_id', indicator_id FROM obs WHERE indicator_id IS NULL",
+     "thiếu mã chỉ tiêu", "indicator id is missing"),
+    ("SELECT o.file, o.row, 'indicator_id', o.indicator_id FROM obs o ANTI JOIN ref_indicators i "
+     "ON o.indicator_id = i.id WHERE o.indicator_id IS NOT NULL",
+     "chỉ tiêu chưa có trong danh mục (kpis/indicators.csv)", "indicator is not in the registry (kpis/indicators.csv)"),
+    ("SELECT file, row, 'value', value FROM obs WHERE num IS NULL",
+     "giá trị không phải là số", "value is not a number"),
+    ("SELECT file, row, 'base', base FROM obs WHERE base IS NOT NULL AND base_num IS NULL",
+     "mẫu số không phải là số", "base is not a number"),
+    ("SELECT file, row, 'unit', unit FROM obs o WHERE unit IS NULL OR unit NOT IN (SELECT stated FROM ref_units)",
+     "đơn vị không hợp lệ", "unknown unit"),
+    ("SELECT o.file, o.row, 'unit', o.unit FROM obs o JOIN ref_indicators i ON o.indicator_id = i.id "
+     "WHERE o.unit IN (SELECT stated FROM ref_units) "
+     "AND NOT EXISTS (SELECT 1 FROM ref_units u WHERE u.stated = o.unit AND u.canonical = i.unit)",
+     "đơn vị không khớp với danh mục chỉ tiêu", "unit does not match the registry's unit"),
+    ("SELECT file, row, 'as_of', as_of FROM obs WHERE as_of_date IS NULL",
+     "ngày không hợp lệ (cần yyyy-mm-dd)", "date does not parse (expected yyyy-mm-dd)"),
+    ("SELECT file, row, 'as_of', as_of FROM obs WHERE as_of_date > current_date",
+     "ngày ở tương lai", "date is in the future"),
+    ("SELECT file, row, 'value', value FROM obs WHERE unit = 'percent' AND (num < 0 OR num > 100)",
+     "tỷ lệ phần trăm phải trong khoảng 0-100", "a percentage must lie within 0-100"),
+    ("SELECT file, row, 'value', value FROM obs WHERE unit <> 'percent' AND num < 0",
+     "giá trị không được âm", "value must not be negative"),
+    ("SELECT file, row, 'value', value FROM obs WHERE unit = 'rank' AND (num < 1 OR num <> floor(num))",
+     "thứ hạng phải là số nguyên dương", "a rank must be a positive whole number"),
+    ("SELECT file, row, 'value', value FROM obs WHERE unit = 'flag' AND num <> 1",
+     "giá trị của dòng đánh dấu phải là 1", "a flag row's value must be 1"),
+    ("SELECT file, row, 'base', base FROM obs WHERE base_num IS NOT NULL AND base_num < num AND unit <> 'rank'",
+     "tử số lớn hơn mẫu số", "value exceeds its base"),
+    ("SELECT o.file, o.row, 'programme', o.programme FROM obs o JOIN ref_indicators i ON o.indicator_id = i.id "
+     "WHERE i.theme = 'tasks' AND o.indicator_id LIKE 'tasks\\_%' ESCAPE '\\' AND o.programme IS NULL",
+     "số liệu nhiệm vụ phải ghi chương trình", "a task figure needs its programme"),
+    ("SELECT file, row, 'programme', programme FROM obs WHERE programme IS NOT NULL "
+     "AND programme NOT IN (SELECT id FROM ref_programmes)",
+     "chương trình không có trong data/dims/programmes.csv", "programme is not in data/dims/programmes.csv"),
+]
+
+BUDGET_RULES: list[Rule] = [
+    ("SELECT file, row, 'fiscal_year', fiscal_year FROM bud WHERE year_num IS NULL OR year_num < 2000 "
+     "OR year_num > 2100", "năm ngân sách không hợp lệ", "fiscal year is not a valid year"),
+    ("SELECT file, row, 'amount', amount FROM bud WHERE num IS NULL", "số tiền không phải là số",
+     "amount is not a number"),
+    ("SELECT file, row, 'amount', amount FROM bud WHERE num < 0", "số tiền không được âm",
+     "amount must not be negative"),
+    ("SELECT file, row, 'unit', unit FROM bud WHERE unit IS NULL OR unit NOT IN "
+     "('billion_vnd', 'trillion_vnd', 'million_vnd')", "đơn vị tiền không hợp lệ", "unknown currency unit"),
+    ("SELECT file, row, 'as_of', as_of FROM bud WHERE as_of_date IS NULL",
+     "ngày không hợp lệ (cần yyyy-mm-dd)", "date does not parse (expected yyyy-mm-dd)"),
+    ("SELECT file, row, 'as_of', as_of FROM bud WHERE as_of_date > current_date",
+     "ngày ở tương lai", "date is in the future"),
+]
+
+SOURCE_RULES: list[Rule] = [
+    ("SELECT file, row, 'source_file', source_file FROM {t} WHERE source_file IS NULL "
+     "OR source_file NOT IN (SELECT source_file FROM ref_sources)",
+     "nguồn không có trong data/sources.csv", "source is not listed in data/sources.csv"),
+    ("SELECT file, row, 'source_quote', source_quote FROM {t} WHERE source_quote IS NULL",
+     "thiếu trích dẫn nguồn", "source quote is missing"),
+    ("SELECT file, row, 'entity', entity FROM {t} WHERE entity IS NOT NULL AND entity_id IS NULL",
+     "đơn vị không có trong danh mục cơ quan, địa phương", "entity is not a known agency or province"),
+]
+
+VOCAB_RULE = (
+    "SELECT file, row, '{col}', {col} FROM bud WHERE {col} IS NULL OR {col} NOT IN (SELECT unnest(?))",
+    "giá trị không thuộc danh mục cho phép: {allowed}", "value is not one of: {allowed}",
+)
+
+
+def run_rules(con: duckdb.DuckDBPyConnection, rules: Iterable[Rule], params: list | None = None) -> list[Issue]:
+    issues: list[Issue] = []
+    for sql, vi, en in rules:
+        for file, row, col, value in con.execute(sql, params or []).fetchall():
+            issues.append(Issue(file, row, col, value, vi, en))
+    return issues
+
+
+def vocabulary_issues(con: duckdb.DuckDBPyConnection, vocab: dict[str, tuple[str, ...]]) -> list[Issue]:
+    issues: list[Issue] = []
+    sql, vi, en = VOCAB_RULE
+    for col in ("level", "spending_kind", "domain", "stage"):
+        allowed = ", ".join(vocab[col])
+        issues += run_rules(con, [(sql.format(col=col), vi.format(allowed=allowed), en.format(allowed=allowed))],
+                            [list(vocab[col])])
+    return issues
+
+
+def entity_suggestions(con: duckdb.DuckDBPyConnection, table: str) -> list[Issue]:
+    """Unknown entities, each with the closest canonical name or alias as a suggestion."""
+    names = [r[0] for r in con.execute("SELECT alias FROM ref_alias_display").fetchall()]
+    issues = []
+    rows = con.execute(f"SELECT file, row, entity FROM {table} WHERE entity IS NOT NULL AND entity_id IS NULL").fetchall()
+    for file, row, entity in rows:
+        close = difflib.get_close_matches(entity, names, n=1, cutoff=0.6)
+        hint_vi = f"; có phải '{close[0]}'?" if close else ""
+        hint_en = f"; did you mean '{close[0]}'?" if close else ""
+        issues.append(Issue(file, row, "entity", entity,
+                            "đơn vị không có trong danh mục cơ quan, địa phương" + hint_vi,
+                            "entity is not a known agency or province" + hint_en))
+    return issues
+
+
+def provenance_issues(con: duckdb.DuckDBPyConnection, sources_dir: Path, table: str, value_col: str) -> list[Issue]:
+    """Quotes must be verbatim in their source and print the figure; checked once per distinct pair."""
+    issues: list[Issue] = []
+    known = {r[0] for r in con.execute("SELECT source_file FROM ref_sources").fetchall()}
+    pairs = con.execute(
+        f"SELECT source_file, source_quote, list(file ORDER BY file, row)[1], min(row) FROM {table} "
+        "WHERE source_quote IS NOT NULL AND source_file IS NOT NULL GROUP BY ALL"
+    ).fetchall()
+    for source_file, quote, file, row in pairs:
+        path = sources_dir / source_file
+        if source_file in known and path.exists() and not quote_in_source(quote, path):
+            issues.append(Issue(file, row, "source_quote", quote[:80],
+                                f"trích dẫn không có nguyên văn trong {source_file}",
+                                f"quote is not found verbatim in {source_file}"))
+    unit_col = "unit"
+    triples = con.execute(
+        f"SELECT source_quote, {value_col}, base_num, {unit_col}, entity, "
+        "list(file ORDER BY file, row)[1], min(row) "
+        f"FROM {table} WHERE source_quote IS NOT NULL AND {value_col} IS NOT NULL GROUP BY ALL"
+    ).fetchall()
+    for quote, value, base, unit, entity, file, row in triples:
+        if unit == "flag":
+            if entity and fold(entity).lower() not in fold(quote).lower():
+                issues.append(Issue(file, row, "source_quote", quote[:80],
+                                    "trích dẫn không nêu tên đơn vị", "quote does not name the entity"))
+            continue
+        if not quote_states(quote, value):
+            issues.append(Issue(file, row, "value", _fmt(value),
+                                "trích dẫn không chứa con số này", "quote does not contain this number"))
+        if base is not None and not quote_states(quote, base):
+            issues.append(Issue(file, row, "base", _fmt(base),
+                                "trích dẫn không chứa mẫu số này", "quote does not contain this base"))
+    return issues
+
+
+def conflict_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
+    """Rows that disagree on the same indicator, entity, programme, category and date must share a conflict id."""
+    rows = con.execute(
+        """
+        WITH g AS (
+            SELECT indicator_id, entity_id, programme, category, as_of_date
+            FROM obs_ok GROUP BY ALL
+            HAVING count(DISTINCT value) > 1
+               AND (count(conflict_id) < count(*) OR count(DISTINCT conflict_id) > 1)
+        )
+        SELECT o.file, o.row, o.value_text, o.conflict_id
+        FROM obs_ok o JOIN g USING (indicator_id, entity_id, programme, category, as_of_date)
+        ORDER BY o.file, o.row
+        """
+    ).fetchall()
+    return [
+        Issue(file, row, "conflict_id", value,
+              "số liệu mâu thuẫn với dòng khác cùng chỉ tiêu, đơn vị và ngày nhưng chưa gắn chung mã xung đột",
+              "figure disagrees with another row for the same indicator, entity and date "
+              "and does not share its conflict id")
+        for file, row, value, _ in rows
+    ]
+
+
+def task_identity_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
+    """Status counts must add up to their totals unless the rows carry a conflict id."""
+    rows = con.execute(
+        """
+        SELECT file, row, rule FROM (
+            SELECT total_file AS file, total_row AS row, flagged,
+                CASE
+                  WHEN done IS NOT NULL AND done_on_time IS NOT NULL AND done_late IS NOT NULL
+                       AND done <> done_on_time + done_late THEN 'done'
+                  WHEN total IS NOT NULL AND d IS NOT NULL AND p IS NOT NULL
+                       AND total NOT IN (d + p + coalesce(overdue, 0) + coalesce(recurring, 0),
+                                         d + p + coalesce(recurring, 0),
+                                         d + p + coalesce(overdue, 0)) THEN 'total'
+                  WHEN total IS NOT NULL AND d IS NOT NULL AND p IS NULL AND overdue IS NOT NULL
+                       AND in_progress IS NULL AND recurring IS NULL AND total < d + overdue THEN 'parts'
+                END AS rule
+            FROM task_check
+        ) WHERE rule IS NOT NULL AND NOT flagged
+        ORDER BY file, row
+        """
+    ).fetchall()
+    msgs = {
+        "done": ("số hoàn thành đúng hạn + quá hạn khác tổng số hoàn thành",
+                 "done on time + done late differs from done"),
+        "total": ("các trạng thái không cộng lại bằng tổng số nhiệm vụ",
+                  "status counts do not add up to the total"),
+        "parts": ("các trạng thái vượt quá tổng số nhiệm vụ", "status counts exceed the total"),
+    }
+    return [Issue(f, r, "value", None, *msgs[rule]) for f, r, rule in rows]
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+CheckFn = Callable[[duckdb.DuckDBPyConnection], list[Issue]]

@@ -1,0 +1,1 @@
+"""KPI registry: every indicator declared once, as data (indicators.csv, targets.csv)."""

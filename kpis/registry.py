@@ -1,0 +1,104 @@
+"""The KPI registry: indicators and targets declared as data, loaded and checked here."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+KPI_DIR = Path(__file__).resolve().parent
+INDICATORS_CSV = KPI_DIR / "indicators.csv"
+TARGETS_CSV = KPI_DIR / "targets.csv"
+
+THEMES = (
+    "capacity",
+    "contribution",
+    "resources",
+    "digital_infra",
+    "digital_transformation",
+    "tasks",
+    "budget",
+    "products",
+    "other",
+)
+DASHBOARD_THEMES = THEMES[:5]
+PILLARS = ("digital_government", "digital_economy", "digital_society")
+DIRECTIONS = ("higher", "lower")
+COMPARATORS = (">=", "<=", "=")
+
+INDICATOR_COLUMNS = ("id", "theme", "pillar", "name_vi", "name_en", "unit", "direction", "description")
+TARGET_COLUMNS = ("indicator_id", "comparator", "value", "unit", "year", "source_file", "source_quote", "note")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    theme: str
+    pillar: str | None
+    name_vi: str
+    name_en: str
+    unit: str
+    direction: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator_id: str
+    comparator: str
+    value: float
+    unit: str
+    year: int
+    source_file: str
+    source_quote: str
+    note: str
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [
+            {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items()}
+            for row in csv.DictReader(fh)
+        ]
+
+
+@lru_cache(maxsize=4)
+def load_indicators(path: Path = INDICATORS_CSV) -> tuple[Indicator, ...]:
+    return tuple(
+        Indicator(
+            id=r["id"],
+            theme=r["theme"],
+            pillar=r["pillar"] or None,
+            name_vi=r["name_vi"],
+            name_en=r["name_en"],
+            unit=r["unit"],
+            direction=r["direction"],
+            description=r["description"],
+        )
+        for r in _rows(path)
+    )
+
+
+@lru_cache(maxsize=4)
+def load_targets(path: Path = TARGETS_CSV) -> tuple[Target, ...]:
+    if not path.exists():
+        return ()
+    return tuple(
+        Target(
+            indicator_id=r["indicator_id"],
+            comparator=r["comparator"],
+            value=float(r["value"]),
+            unit=r["unit"],
+            year=int(r["year"]),
+            source_file=r["source_file"],
+            source_quote=r["source_quote"],
+            note=r.get("note", ""),
+        )
+        for r in _rows(path)
+    )
+
+
+def indicators_by_id(path: Path = INDICATORS_CSV) -> dict[str, Indicator]:
+    return {i.id: i for i in load_indicators(path)}
