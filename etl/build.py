@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from etl import checks, paths, units
@@ -28,8 +29,9 @@ from etl.schema import (
 )
 from kpis.registry import INDICATOR_COLUMNS, TARGET_COLUMNS
 
-_TEXT = "nullif(trim(regexp_replace(nfc_normalize({c}), '\\s+', ' ', 'g')), '')"
-_KEY = "lower(trim(regexp_replace(nfc_normalize({c}), '\\s+', ' ', 'g')))"
+# Files are NFC already (etl.read); cells are trimmed, and empty cells become NULL.
+_TEXT = "nullif(trim({c}), '')"
+_KEY = "lower(trim({c}))"
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,12 @@ class _Inputs:
 
 
 def _concat(files: list[CsvFile], columns: tuple[str, ...]) -> pa.Table:
+    """One table of all files of a kind, with `seq`: the position in file order, the id of each fact."""
     schema = pa.schema([(c, pa.string()) for c in columns] + [("row", pa.int64()), ("file", pa.string())])
     if not files:
-        return schema.empty_table()
-    return pa.concat_tables([f.table.select(list(columns) + ["row", "file"]).cast(schema) for f in files])
+        return schema.empty_table().append_column("seq", pa.array([], pa.int64()))
+    table = pa.concat_tables([f.table.select(list(columns) + ["row", "file"]).cast(schema) for f in files])
+    return table.append_column("seq", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
 
 
 def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tuple[_Inputs, list[Issue]]:
@@ -133,21 +137,29 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     con.execute("CREATE TEMP TABLE ref_targets AS SELECT "
                 + ", ".join(f"{_text(c)} AS {c}" for c in TARGET_COLUMNS)
                 + ", try_cast(value AS DOUBLE) AS num, try_cast(year AS INTEGER) AS year_num, "
-                  "NULL::DOUBLE AS base_num, NULL::VARCHAR AS entity, file, row FROM raw_targets")
+                  "NULL::DOUBLE AS base_num, NULL::VARCHAR AS entity, file, row, row AS seq FROM raw_targets")
 
-    entity = (f"(SELECT min(agency_id) FROM ref_alias a WHERE a.key = {_key('r.entity')}) AS entity_id")
+    # Aliases are unique per key (a dimension rule); the join keeps every row (LEFT) and adds none.
+    entity_join = f"LEFT JOIN (SELECT key, min(agency_id) AS entity_id FROM ref_alias GROUP BY key) e " \
+                  f"ON e.key = {_key('r.entity')}"
+    # One pass: typed cells, the resolved entity, and the value in the registry's unit (NULL until valid).
     con.execute(
         "CREATE TEMP TABLE obs AS SELECT r.file, r.row, "
         + ", ".join(f"{_text('r.' + c)} AS {c}" for c in OBSERVATION_COLUMNS)
         + ", try_cast(r.value AS DOUBLE) AS num, try_cast(nullif(trim(r.base), '') AS DOUBLE) AS base_num, "
-          f"try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date, {entity} FROM raw_obs r"
+          f"try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date, e.entity_id, r.seq, "
+          "i.unit AS canonical_unit, u.factor "
+          f"FROM raw_obs r {entity_join} "
+          "LEFT JOIN ref_indicators i ON i.id = trim(r.indicator_id) "
+          "LEFT JOIN ref_units u ON u.stated = trim(r.unit) AND u.canonical = i.unit"
     )
     con.execute(
         "CREATE TEMP TABLE bud AS SELECT r.file, r.row, "
         + ", ".join(f"{_text('r.' + c)} AS {c}" for c in BUDGET_COLUMNS)
         + ", try_cast(r.amount AS DOUBLE) AS num, NULL::DOUBLE AS base_num, "
           "try_cast(trim(r.fiscal_year) AS INTEGER) AS year_num, "
-          f"try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date, {entity} FROM raw_bud r"
+          f"try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date, e.entity_id, r.seq "
+          f"FROM raw_bud r {entity_join}"
     )
     return inp, []
 
@@ -235,15 +247,13 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
     """Validated rows in canonical units, and the task pivot the identity rule reads."""
     con.execute(
         """
-        CREATE TEMP TABLE obs_ok AS
-        SELECT o.file, o.row, o.indicator_id, o.entity_id, o.entity AS entity_as_written,
-               coalesce(o.programme, '') AS programme, coalesce(o.category, '') AS category,
-               o.num * u.factor AS value, o.base_num * u.factor AS base, i.unit,
-               o.num AS value_stated, o.unit AS unit_stated, o.value AS value_text,
-               o.as_of_date, o.source_file, o.source_quote, o.conflict_id, o.note
-        FROM obs o
-        JOIN ref_indicators i ON i.id = o.indicator_id
-        JOIN ref_units u ON u.stated = o.unit AND u.canonical = i.unit
+        CREATE TEMP VIEW obs_ok AS
+        SELECT seq, file, row, indicator_id, entity_id, entity AS entity_as_written,
+               coalesce(programme, '') AS programme, coalesce(category, '') AS category,
+               num * factor AS value, base_num * factor AS base, canonical_unit AS unit,
+               num AS value_stated, unit AS unit_stated, value AS value_text,
+               as_of_date, source_file, source_quote, conflict_id, note
+        FROM obs
         """
     )
     cols = ", ".join(
@@ -285,11 +295,11 @@ WAREHOUSE_SQL = [
     """CREATE TABLE targets AS SELECT indicator_id, comparator, num AS value, unit, year_num AS year,
        source_file, source_quote, note FROM ref_targets ORDER BY indicator_id, year, value""",
     """CREATE TABLE facts AS
-       SELECT row_number() OVER (ORDER BY file, row) AS fact_id, indicator_id, entity_id, entity_as_written,
+       SELECT seq AS fact_id, indicator_id, entity_id, entity_as_written,
               nullif(programme, '') AS programme, nullif(category, '') AS category, value, base, unit,
               value_stated, unit_stated, as_of_date AS as_of, source_file, source_quote, conflict_id, note,
               file AS data_file, row AS data_row, false AS is_illustrative
-       FROM obs_ok ORDER BY file, row""",
+       FROM obs_ok""",
     """CREATE TABLE budget AS
        SELECT b.year_num AS year, b.level, b.spending_kind, b.domain, b.stage, b.num * u.factor AS amount_bn_vnd,
               b.as_of_date AS as_of, a.name_vi AS entity, b.entity_id, b.num AS amount_stated,
@@ -297,8 +307,7 @@ WAREHOUSE_SQL = [
               b.file AS data_file, b.row AS data_row,
               false AS is_illustrative
        FROM bud b JOIN ref_units u ON u.stated = b.unit AND u.canonical = 'billion_vnd'
-       LEFT JOIN ref_agencies a ON a.id = b.entity_id
-       ORDER BY b.file, b.row""",
+       LEFT JOIN ref_agencies a ON a.id = b.entity_id""",
     """CREATE TABLE conflicts AS
        SELECT conflict_id, count(*) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
               string_agg(DISTINCT note, ' | ' ORDER BY note) AS notes
@@ -336,6 +345,8 @@ def _task_status_sql() -> str:
         CREATE TABLE task_status AS
         SELECT f.programme, f.as_of, a.name_vi AS entity, f.entity_id, f.category, f.source_file,
                {cols},
+               -- "131/167 nhiệm vụ hoàn thành" states the total as the base of the done count
+               max(base) FILTER (WHERE indicator_id = 'tasks_done') AS done_base,
                string_agg(DISTINCT f.conflict_id, ',') AS conflict_id
         FROM facts f LEFT JOIN agencies a ON a.id = f.entity_id
         WHERE f.programme IS NOT NULL AND f.indicator_id IN ({", ".join(f"'{i}'" for i in TASK_STATUS_INDICATORS)})
@@ -367,7 +378,7 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
     start = dt.datetime.now()
     data_dir = data_dir or paths.data_dir()
     db_path = db_path or paths.warehouse_path()
-    kpi_dir = kpi_dir or paths.KPI_DIR
+    kpi_dir = kpi_dir or paths.kpi_dir()
     con = duckdb.connect()
     try:
         inputs, issues = stage(con, data_dir, kpi_dir)

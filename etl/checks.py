@@ -121,7 +121,7 @@ def provenance_issues(con: duckdb.DuckDBPyConnection, sources_dir: Path, table: 
     issues: list[Issue] = []
     known = {r[0] for r in con.execute("SELECT source_file FROM ref_sources").fetchall()}
     pairs = con.execute(
-        f"SELECT source_file, source_quote, list(file ORDER BY file, row)[1], min(row) FROM {table} "
+        f"SELECT source_file, source_quote, arg_min(file, seq), arg_min(row, seq) FROM {table} "
         "WHERE source_quote IS NOT NULL AND source_file IS NOT NULL GROUP BY ALL"
     ).fetchall()
     for source_file, quote, file, row in pairs:
@@ -133,7 +133,7 @@ def provenance_issues(con: duckdb.DuckDBPyConnection, sources_dir: Path, table: 
     unit_col = "unit"
     triples = con.execute(
         f"SELECT source_quote, {value_col}, base_num, {unit_col}, entity, "
-        "list(file ORDER BY file, row)[1], min(row) "
+        "arg_min(file, seq), arg_min(row, seq) "
         f"FROM {table} WHERE source_quote IS NOT NULL AND {value_col} IS NOT NULL GROUP BY ALL"
     ).fetchall()
     for quote, value, base, unit, entity, file, row in triples:
@@ -155,14 +155,15 @@ def conflict_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
     """Rows that disagree on the same indicator, entity, programme, category and date must share a conflict id."""
     rows = con.execute(
         """
-        WITH g AS (
+        WITH bad AS (
             SELECT indicator_id, entity_id, programme, category, as_of_date
             FROM obs_ok GROUP BY ALL
-            HAVING count(DISTINCT value) > 1
-               AND (count(conflict_id) < count(*) OR count(DISTINCT conflict_id) > 1)
+            HAVING min(value) <> max(value)
+               AND (count(conflict_id) < count(*) OR min(conflict_id) <> max(conflict_id))
         )
-        SELECT o.file, o.row, o.value_text, o.conflict_id
-        FROM obs_ok o JOIN g USING (indicator_id, entity_id, programme, category, as_of_date)
+        SELECT o.file, o.row, o.value_text, o.conflict_id FROM obs_ok o SEMI JOIN bad b
+            ON o.indicator_id = b.indicator_id AND o.entity_id IS NOT DISTINCT FROM b.entity_id
+           AND o.programme = b.programme AND o.category = b.category AND o.as_of_date = b.as_of_date
         ORDER BY o.file, o.row
         """
     ).fetchall()

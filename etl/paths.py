@@ -18,3 +18,8 @@ def data_dir() -> Path:
 def warehouse_path() -> Path:
     """The DuckDB file; NQ57_DB overrides the default data/warehouse.duckdb."""
     return Path(os.environ.get("NQ57_DB", DATA_DIR / "warehouse.duckdb"))
+
+
+def kpi_dir() -> Path:
+    """The registry folder; NQ57_KPIS overrides kpis/ (tests build from fixtures)."""
+    return Path(os.environ.get("NQ57_KPIS", KPI_DIR))

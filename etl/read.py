@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from etl.issues import Issue
@@ -42,15 +45,17 @@ def read_csv(
                   f"file exceeds the {MAX_FILE_BYTES // 1024 // 1024} MB limit")
         ]
     digest = hashlib.sha256(raw).hexdigest()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [
-            Issue(name, line, None, None, "tệp không mã hóa UTF-8", "file is not UTF-8 encoded")
-        ]
-    if not text.strip():
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if not raw or raw.isspace():
         return None, [Issue(name, None, None, None, "tệp rỗng", "file is empty")]
+    end = raw.find(b"\n")
+    first_line = raw if end < 0 else raw[:end]
+    try:
+        first_line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, [_not_utf8(name, raw)]
+    text = first_line.decode("utf-8")
     header = [h.strip() for h in next(csv.reader(io.StringIO(text)))]
     issues = [
         Issue(name, 1, col, None, "thiếu cột bắt buộc", "required column is missing")
@@ -72,19 +77,44 @@ def read_csv(
         return None, issues
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(raw),  # pyarrow checks UTF-8 while parsing; the slow line search runs only on failure
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in header}, strings_can_be_null=False
             ),
         )
     except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc):
+            return None, [_not_utf8(name, raw)]
         return None, [Issue(name, None, None, None, f"không đọc được CSV: {exc}", f"unreadable CSV: {exc}")]
+    # Combining diacritics (U+0300-U+036F) are the only way the reports' Vietnamese is not NFC; their
+    # UTF-8 lead bytes are 0xCC/0xCD, so a file without them needs no normalising.
+    if b"\xcc" in raw or b"\xcd" in raw:
+        table = pa.table([_nfc(col) for col in table.columns], names=table.column_names)
     for col in optional:
         if col not in header:
             table = table.append_column(col, pa.array([""] * table.num_rows, pa.string()))
     table = table.select(list(required) + [c for c in optional])
     # Line numbers as an editor shows them (header is line 1); curated files hold no multi-line cells.
-    table = table.append_column("row", pa.array(range(2, table.num_rows + 2), pa.int64()))
-    table = table.append_column("file", pa.array([name] * table.num_rows, pa.string()))
+    table = table.append_column("row", pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64)))
+    table = table.append_column("file", pa.repeat(pa.scalar(name, pa.string()), table.num_rows))
     return CsvFile(path, name, table, digest, len(raw)), []
+
+
+def _not_utf8(name: str, raw: bytes) -> Issue:
+    try:
+        raw.decode("utf-8")
+        line = None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+    return Issue(name, line, None, None, "tệp không mã hóa UTF-8", "file is not UTF-8 encoded")
+
+
+def _nfc(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """NFC-normalise a text column, looking at each distinct value once (files repeat quotes and names)."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    values = encoded.dictionary.to_pylist()
+    if all(unicodedata.is_normalized("NFC", v) for v in values):
+        return column
+    fixed = pa.array([unicodedata.normalize("NFC", v) for v in values], pa.string())
+    return pa.chunked_array([pc.take(fixed, encoded.indices)])

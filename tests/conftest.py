@@ -1,0 +1,59 @@
+"""Shared fixtures: a copy of the small clean dataset per test, and a built warehouse of the shipped data."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CLEAN = Path(__file__).resolve().parent / "etl" / "fixtures" / "clean"
+
+
+class Dataset:
+    """A writable copy of the clean fixture: data/ and kpis/ folders plus a warehouse path."""
+
+    def __init__(self, root: Path):
+        shutil.copytree(CLEAN, root, dirs_exist_ok=True)
+        self.data = root / "data"
+        self.kpis = root / "kpis"
+        self.db = root / "warehouse.duckdb"
+
+    def rows(self, rel: str) -> list[dict[str, str]]:
+        with (self.data.parent / rel).open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    def write(self, rel: str, rows: list[dict[str, str]]) -> None:
+        path = self.data.parent / rel
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
+            w.writeheader()
+            w.writerows(rows)
+
+    def set(self, rel: str, index: int, column: str, value: str) -> None:
+        """Change one cell (index 0 = first data row, which is line 2 of the file)."""
+        rows = self.rows(rel)
+        rows[index][column] = value
+        self.write(rel, rows)
+
+    def append(self, rel: str, **cells: str) -> None:
+        rows = self.rows(rel)
+        rows.append({k: cells.get(k, "") for k in rows[0]})
+        self.write(rel, rows)
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Dataset:
+    return Dataset(tmp_path / "ds")
+
+
+@pytest.fixture(scope="session")
+def shipped_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse built from the shipped data/ folder (built once per test session)."""
+    from etl.build import build
+
+    path = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+    build(REPO / "data", path, REPO / "kpis")
+    return path

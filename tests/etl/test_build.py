@@ -1,0 +1,127 @@
+"""The warehouse build: contract, atomic swap, idempotency, load log, command line."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.build import build
+from etl.issues import ValidationFailed
+
+REPO = Path(__file__).resolve().parents[2]
+
+OBSERVATIONS_CONTRACT = [
+    ("indicator_id", "VARCHAR"), ("indicator_name_vi", "VARCHAR"), ("theme", "VARCHAR"), ("scope", "VARCHAR"),
+    ("entity_name", "VARCHAR"), ("value", "DOUBLE"), ("unit", "VARCHAR"), ("as_of", "DATE"),
+    ("source_file", "VARCHAR"), ("source_quote", "VARCHAR"), ("is_illustrative", "BOOLEAN"),
+]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_observations_view_has_the_contract_columns(dataset):
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    cols = {name: typ for name, typ, *_ in con.execute("DESCRIBE observations").fetchall()}
+    for name, typ in OBSERVATIONS_CONTRACT:
+        assert cols.get(name) == typ, (name, cols.get(name))
+    scopes = dict(con.execute("SELECT entity_name, scope FROM observations WHERE entity_name IS NOT NULL").fetchall())
+    assert scopes == {"TP. Hồ Chí Minh": "province", "Bộ Y tế": "agency", "Lào Cai": "province"}
+    for table in ("agencies", "indicators", "task_status", "budget", "load_log"):
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
+
+
+def test_units_are_converted_and_stated_values_kept(dataset):
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    rows = con.execute("SELECT stage, amount_bn_vnd, amount_stated, unit_stated FROM budget ORDER BY stage").fetchall()
+    assert rows == [("approved", 65020.0, 65020.0, "billion_vnd"), ("disbursed", 12000.0, 12.0, "trillion_vnd")]
+
+
+def test_task_status_pivots_the_reported_counts(dataset):
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    row = con.execute(
+        "SELECT total, done_on_time, done_late, in_progress, overdue FROM task_status WHERE entity IS NULL"
+    ).fetchone()
+    assert row == (194, 120, 14, 50, 10)
+    assert sum(row[1:]) == row[0]
+    hcm = con.execute("SELECT done, done_base FROM task_status WHERE entity = 'TP. Hồ Chí Minh'").fetchone()
+    assert hcm == (131, 167)
+
+
+def test_failed_build_leaves_previous_warehouse_byte_identical(dataset):
+    build(dataset.data, dataset.db, dataset.kpis)
+    before = _digest(dataset.db)
+    dataset.set("data/observations/r1.csv", 0, "value", "not-a-number")
+    with pytest.raises(ValidationFailed):
+        build(dataset.data, dataset.db, dataset.kpis)
+    assert _digest(dataset.db) == before
+    assert sorted(p.name for p in dataset.db.parent.iterdir() if p.name.startswith("warehouse")) == [
+        "warehouse.duckdb"
+    ]
+
+
+def test_failure_while_writing_leaves_previous_warehouse(dataset, monkeypatch):
+    build(dataset.data, dataset.db, dataset.kpis)
+    before = _digest(dataset.db)
+    import etl.build as b
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(b.os, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        build(dataset.data, dataset.db, dataset.kpis)
+    assert _digest(dataset.db) == before
+    assert [p.name for p in dataset.db.parent.iterdir() if p.suffix == ".tmp"] == []
+
+
+def _contents(db: Path) -> dict[str, list]:
+    con = duckdb.connect(str(db), read_only=True)
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+    out = {}
+    for t in tables:
+        cols = [r[0] for r in con.execute(f'DESCRIBE "{t}"').fetchall() if r[0] != "loaded_at"]
+        out[t] = sorted(con.execute(f'SELECT {", ".join(cols)} FROM "{t}"').fetchall(), key=repr)
+    con.close()
+    return out
+
+
+def test_building_twice_gives_identical_contents(dataset):
+    build(dataset.data, dataset.db, dataset.kpis)
+    first = _contents(dataset.db)
+    build(dataset.data, dataset.db, dataset.kpis)
+    assert _contents(dataset.db) == first
+    assert "observations" in first and len(first["facts"]) == 9
+
+
+def test_load_log_records_every_input_with_sha256(dataset):
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    log = {f: (sha, rows) for f, sha, rows in con.execute("SELECT file, sha256, rows FROM load_log").fetchall()}
+    obs = dataset.data / "observations" / "r1.csv"
+    assert log["data/observations/r1.csv"] == (_digest(obs), 9)
+    assert "kpis/indicators.csv" in log and "data/dims/agencies.csv" in log
+    assert con.execute("SELECT count(*) FROM load_log WHERE loaded_at IS NULL").fetchone()[0] == 0
+
+
+def test_cli_exit_codes_and_report(dataset, tmp_path):
+    env = {**os.environ, "NQ57_DATA": str(dataset.data), "NQ57_DB": str(dataset.db), "NQ57_KPIS": str(dataset.kpis)}
+    ok = subprocess.run([sys.executable, "-m", "etl", "build"], cwd=REPO, env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    dataset.set("data/observations/r1.csv", 0, "value", "x")
+    report = tmp_path / "errors.csv"
+    bad = subprocess.run([sys.executable, "-m", "etl", "build", "--report", str(report)], cwd=REPO, env=env,
+                         capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "not a number" in bad.stderr and "không phải là số" in bad.stderr
+    assert "data/observations/r1.csv,2,value,x," in report.read_text(encoding="utf-8")

@@ -1,0 +1,166 @@
+"""Each validation rule, triggered by one small change to the clean fixture."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.build import build
+from etl.issues import ValidationFailed
+
+OBS = "data/observations/r1.csv"
+BUD = "data/budget/r1.csv"
+
+# (file, data-row index, column, new value, expected column in the error, words of the English reason)
+CELL_CASES = [
+    (OBS, 0, "indicator_id", "tasks_totl", "indicator_id", "not in the registry"),
+    (OBS, 0, "value", "một trăm", "value", "not a number"),
+    (OBS, 0, "unit", "piece", "unit", "unknown unit"),
+    (OBS, 5, "unit", "count", "unit", "does not match the registry"),
+    (OBS, 0, "as_of", "03/05/2026", "as_of", "does not parse"),
+    (OBS, 0, "as_of", "2026-02-30", "as_of", "does not parse"),
+    (OBS, 0, "as_of", "2099-01-01", "as_of", "in the future"),
+    (OBS, 5, "value", "148.9", "value", "within 0-100"),
+    (OBS, 1, "value", "-120", "value", "must not be negative"),
+    (OBS, 7, "value", "2", "value", "flag row's value must be 1"),
+    (OBS, 6, "base", "100", "base", "value exceeds its base"),
+    (OBS, 0, "programme", "", "programme", "needs its programme"),
+    (OBS, 0, "programme", "p2099", "programme", "not in data/dims/programmes.csv"),
+    (OBS, 6, "entity", "Thành phố Hồ Chí Mính", "entity", "did you mean"),
+    (OBS, 0, "source_file", "r9.txt", "source_file", "not listed in data/sources.csv"),
+    (OBS, 0, "source_quote", "", "source_quote", "quote is missing"),
+    (OBS, 0, "source_quote", "Chương trình có tổng số 195 nhiệm vụ", "source_quote", "not found verbatim"),
+    (OBS, 0, "value", "195", "value", "does not contain this number"),
+    (OBS, 8, "entity", "Bộ Y tế", "source_quote", None),  # duplicate flag for Bộ Y tế is fine: see below
+    (BUD, 0, "level", "federal", "level", "not one of"),
+    (BUD, 0, "stage", "spent", "stage", "not one of"),
+    (BUD, 0, "fiscal_year", "20x6", "fiscal_year", "not a valid year"),
+    (BUD, 0, "amount", "abc", "amount", "not a number"),
+    (BUD, 0, "unit", "usd", "unit", "unknown currency unit"),
+]
+
+
+def _errors(ds) -> list:
+    with pytest.raises(ValidationFailed) as exc:
+        build(ds.data, ds.db, ds.kpis)
+    return exc.value.issues
+
+
+def test_clean_fixture_builds(dataset):
+    result = build(dataset.data, dataset.db, dataset.kpis)
+    assert result.observations == 9
+    assert result.budget_rows == 2
+
+
+@pytest.mark.parametrize(("rel", "index", "column", "value", "err_col", "reason"), CELL_CASES)
+def test_rule(dataset, rel, index, column, value, err_col, reason):
+    dataset.set(rel, index, column, value)
+    if reason is None:  # the change keeps the file valid
+        build(dataset.data, dataset.db, dataset.kpis)
+        return
+    errors = _errors(dataset)
+    matching = [e for e in errors if e.column == err_col and reason in e.reason_en]
+    assert matching, [str(e) for e in errors]
+    err = matching[0]
+    assert err.file == rel
+    assert err.row == index + 2  # line number: header is line 1
+    assert err.reason_vi and err.reason_vi != err.reason_en
+
+
+def test_flag_row_must_name_its_entity(dataset):
+    dataset.set(OBS, 7, "source_quote", "Các đơn vị chưa gửi báo cáo")
+    errors = _errors(dataset)
+    assert any(e.column == "source_quote" and "does not name the entity" in e.reason_en for e in errors)
+
+
+def test_task_counts_must_add_up(dataset):
+    dataset.set(OBS, 4, "value", "14")  # overdue 14 instead of 10: 120+14+50+14 != 194
+    dataset.set(OBS, 4, "source_quote", "14 nhiệm vụ hoàn thành quá hạn")  # a quote that prints 14
+    errors = _errors(dataset)
+    assert any("do not add up" in e.reason_en and e.row == 2 for e in errors), [str(e) for e in errors]
+
+
+def test_broken_identity_passes_when_flagged(dataset):
+    dataset.set(OBS, 4, "value", "14")
+    dataset.set(OBS, 4, "source_quote", "14 nhiệm vụ hoàn thành quá hạn")
+    for i in range(5):
+        dataset.set(OBS, i, "conflict_id", "c_fixture_total")
+    result = build(dataset.data, dataset.db, dataset.kpis)
+    assert result.observations == 9
+
+
+def test_disagreeing_rows_need_a_shared_conflict_id(dataset):
+    # a second reading of the same quote, taking the "5" of "5G" as the coverage: disagrees with 48.9
+    dataset.append(OBS, indicator_id="coverage_5g_population", value="5", unit="percent", as_of="2026-05-03",
+                   source_file="r1.txt", source_quote="Tỷ lệ phủ sóng 5G đạt 48,9% dân số")
+    errors = _errors(dataset)
+    assert any(e.column == "conflict_id" and e.row == 11 for e in errors), [str(e) for e in errors]
+    dataset.set(OBS, 9, "conflict_id", "c_5g")
+    dataset.set(OBS, 5, "conflict_id", "c_5g")
+    build(dataset.data, dataset.db, dataset.kpis)
+
+
+def test_unknown_indicator_in_target(dataset):
+    dataset.set("kpis/targets.csv", 0, "indicator_id", "nope")
+    assert any(e.file == "kpis/targets.csv" and e.column == "indicator_id" for e in _errors(dataset))
+
+
+def test_target_without_source(dataset):
+    dataset.set("kpis/targets.csv", 0, "source_quote", "")
+    assert any("no source" in e.reason_en for e in _errors(dataset))
+
+
+def test_alias_to_two_agencies(dataset):
+    dataset.append("data/dims/agency_aliases.csv", alias="TP.HCM", agency_id="lao_cai")
+    assert any("several agencies" in e.reason_en for e in _errors(dataset))
+
+
+def test_duplicate_registry_id(dataset):
+    dataset.append("kpis/indicators.csv", id="tasks_total", theme="tasks", name_vi="x", name_en="x",
+                   unit="count", direction="higher", description="x")
+    assert any("indicator id is duplicated" in e.reason_en for e in _errors(dataset))
+
+
+def test_missing_and_extra_columns(dataset):
+    rows = dataset.rows(OBS)
+    for r in rows:
+        r.pop("unit")
+        r["colour"] = "red"
+    dataset.write(OBS, rows)
+    errors = _errors(dataset)
+    assert any(e.column == "unit" and "required column" in e.reason_en and e.row == 1 for e in errors)
+    assert any(e.column == "colour" and "unexpected column" in e.reason_en for e in errors)
+
+
+def test_not_utf8(dataset):
+    path = dataset.data / "observations" / "r1.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1258", errors="replace"))
+    assert any("not UTF-8" in e.reason_en for e in _errors(dataset))
+
+
+def test_utf8_bom_is_accepted(dataset):
+    path = dataset.data / "observations" / "r1.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert build(dataset.data, dataset.db, dataset.kpis).observations == 9
+
+
+def test_empty_file(dataset):
+    (dataset.data / "observations" / "r1.csv").write_text("", encoding="utf-8")
+    assert any("file is empty" in e.reason_en for e in _errors(dataset))
+
+
+def test_decomposed_unicode_is_normalised(dataset):
+    import unicodedata
+
+    path = dataset.data / "observations" / "r1.csv"
+    path.write_text(unicodedata.normalize("NFD", path.read_text(encoding="utf-8")), encoding="utf-8")
+    assert build(dataset.data, dataset.db, dataset.kpis).observations == 9
+
+
+def test_error_report_is_bilingual_and_named(dataset):
+    dataset.set(OBS, 0, "value", "abc")
+    with pytest.raises(ValidationFailed) as exc:
+        build(dataset.data, dataset.db, dataset.kpis)
+    text = exc.value.report()
+    assert "data/observations/r1.csv, dòng/row 2, cột/column 'value'" in text
+    assert "không phải là số" in text and "not a number" in text
+    assert exc.value.to_csv().splitlines()[0] == "file,row,column,value,reason_vi,reason_en"
