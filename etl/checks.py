@@ -36,7 +36,7 @@ OBSERVATION_RULES: list[Rule] = [
      "ngày ở tương lai", "date is in the future"),
     ("SELECT file, row, 'value', value FROM obs WHERE unit = 'percent' AND (num < 0 OR num > 100)",
      "tỷ lệ phần trăm phải trong khoảng 0-100", "a percentage must lie within 0-100"),
-    ("SELECT file, row, 'value', value FROM obs WHERE unit <> 'percent' AND num < 0",
+    ("SELECT file, row, 'value', value FROM obs WHERE unit NOT IN ('percent', 'percent_change') AND num < 0",
      "giá trị không được âm", "value must not be negative"),
     ("SELECT file, row, 'value', value FROM obs WHERE unit = 'rank' AND (num < 1 OR num <> floor(num))",
      "thứ hạng phải là số nguyên dương", "a rank must be a positive whole number"),

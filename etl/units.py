@@ -8,7 +8,8 @@ FAMILIES: dict[str, dict[str, float]] = {
     "vnd": {"million_vnd": 1e-3, "billion_vnd": 1.0, "trillion_vnd": 1e3},
     "usd": {"usd": 1e-6, "million_usd": 1.0, "billion_usd": 1e3},
 }
-SINGLE = ("percent", "rank", "mbps", "mw", "score", "per_10000", "flag")
+# percent_change: growth on the previous period (any sign); percent_of_plan: attainment, may pass 100.
+SINGLE = ("percent", "percent_change", "percent_of_plan", "rank", "mbps", "mw", "score", "per_10000", "flag")
 
 STATED_UNITS: frozenset[str] = frozenset(SINGLE) | frozenset(u for f in FAMILIES.values() for u in f)
 # Registry units: the plain unit of each family plus the single units (no "thousand" in the registry).
@@ -18,6 +19,8 @@ CANONICAL_UNITS: frozenset[str] = frozenset(SINGLE) | frozenset(
 
 LABELS: dict[str, tuple[str, str]] = {
     "percent": ("%", "%"),
+    "percent_change": ("%", "%"),
+    "percent_of_plan": ("% kế hoạch", "% of plan"),
     "rank": ("hạng", "rank"),
     "count": ("", ""),
     "thousand": ("nghìn", "thousand"),

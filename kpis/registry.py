@@ -11,6 +11,7 @@ from pathlib import Path
 KPI_DIR = Path(__file__).resolve().parent
 INDICATORS_CSV = KPI_DIR / "indicators.csv"
 TARGETS_CSV = KPI_DIR / "targets.csv"
+HEADLINES_CSV = KPI_DIR / "headlines.csv"
 
 THEMES = (
     "capacity",
@@ -102,3 +103,18 @@ def load_targets(path: Path = TARGETS_CSV) -> tuple[Target, ...]:
 
 def indicators_by_id(path: Path = INDICATORS_CSV) -> dict[str, Indicator]:
     return {i.id: i for i in load_indicators(path)}
+
+
+@dataclass(frozen=True)
+class Headline:
+    theme: str
+    indicator_id: str
+    order: int
+
+
+@lru_cache(maxsize=4)
+def load_headlines(path: Path = HEADLINES_CSV) -> tuple[Headline, ...]:
+    """The 3-5 headline indicators of each dashboard theme, in the order the overview shows them."""
+    rows = [Headline(r["theme"], r["indicator_id"], int(r["order"])) for r in _rows(path)]
+    return tuple(sorted(rows, key=lambda h: (DASHBOARD_THEMES.index(h.theme) if h.theme in DASHBOARD_THEMES else 99,
+                                             h.order)))

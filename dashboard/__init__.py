@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: labels, theme, queries, charts and the page shell."""

@@ -1,0 +1,197 @@
+"""Plotly figures that explain themselves: title, as-of date and source are drawn into every figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+from dashboard.i18n import name, t
+
+HOVER = "%{customdata[0]}<br>%{customdata[1]}<br><i>%{customdata[2]}</i><br>“%{customdata[3]}”<extra></extra>"
+
+
+def slug(text: str) -> str:
+    """An ASCII file-name stem: 'Tỷ lệ phủ sóng 5G' -> 'ty-le-phu-song-5g'."""
+    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    text = text.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "chart"
+
+
+def plotly_config(title: str, view: dt.date) -> dict:
+    """Modebar settings: the PNG is named after the chart and date and drawn at twice the size."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": f"{slug(title)}_{view.isoformat()}", "scale": 2},
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    }
+
+
+def _wrap(text: str, width: int = 110) -> str:
+    """Break a long footer line for the figure (Plotly does not wrap annotations)."""
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if len(line) + len(w) + 1 > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def source_line(data: pd.DataFrame, lang: str) -> str:
+    """'Nguồn: <issuer>, <title> (dd/mm/yyyy); …' for the distinct reports behind a chart."""
+    seen = data.drop_duplicates("source_file").sort_values("report_date")
+    parts = [
+        f"{name(r, lang, 'source_issuer')}, {name(r, lang, 'source_title')} ({theme.format_date(r['report_date'], lang)})"
+        for _, r in seen.iterrows()
+    ]
+    return f"{t('source', lang)}: " + "; ".join(parts)
+
+
+def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: str, note: str = "") -> go.Figure:
+    """Write title, view date and sources into the figure and apply the house template."""
+    latest = data["as_of"].max() if "as_of" in data and not data.empty else None
+    subtitle = f"{t('as_of', lang)} {theme.format_date(latest or view, lang)}"
+    if note:
+        subtitle += f" · {note}"
+    footer = source_line(data, lang) if "source_file" in data and not data.empty else ""
+    n_lines = footer.count("<br>") + 1 if footer else 0
+    fig.update_layout(
+        template=theme.TEMPLATE_NAME,
+        separators=theme.separators(lang),
+        title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle), x=0, xanchor="left"),
+        margin=dict(b=60 + 16 * (n_lines + 1)),
+        height=420 + 16 * n_lines,
+    )
+    if footer:
+        wrapped = _wrap(footer)
+        fig.add_annotation(text=wrapped, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
+                           y=0, yanchor="top", yshift=-40, align="left", font=dict(size=10, color=theme.MUTED))
+        fig.update_layout(margin=dict(b=70 + 14 * (wrapped.count("<br>") + 1)))
+    return fig
+
+
+def hover_data(data: pd.DataFrame, lang: str) -> list[list[str]]:
+    """customdata per point: formatted value, date, source title, quote."""
+    rows = []
+    for _, r in data.iterrows():
+        base = r.get("base")
+        value = theme.format_value(r["value"], r["unit"], lang, base if pd.notna(base) else None)
+        rows.append([
+            value or t("no_data", lang),
+            f"{t('as_of', lang)} {theme.format_date(r['as_of'], lang)}",
+            name(r, lang, "source_title"),
+            _wrap(str(r["source_quote"]), 80),
+        ])
+    return rows
+
+
+def _series_label(r: pd.Series, lang: str) -> str:
+    if r.get("entity_name") and pd.notna(r.get("entity_name")):
+        return name({"name_vi": r["entity_name"], "name_en": r.get("entity_name_en")}, lang)
+    if r.get("category") and pd.notna(r.get("category")):
+        return str(r["category"])
+    return t("national", lang)
+
+
+def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targets: pd.DataFrame,
+                 view: dt.date, lang: str) -> go.Figure:
+    """A line per series over time, with the target drawn as a dashed path to its year."""
+    fig = go.Figure()
+    data = data.assign(series=[_series_label(r, lang) for _, r in data.iterrows()])
+    for series, part in data.groupby("series", sort=False):
+        fig.add_trace(go.Scatter(
+            x=part["as_of"], y=part["value"], name=str(series), mode="lines+markers",
+            customdata=hover_data(part, lang), hovertemplate=HOVER, marker=dict(size=9),
+        ))
+    conflicted = data[data["conflict_id"].notna()]
+    if not conflicted.empty:
+        fig.add_trace(go.Scatter(
+            x=conflicted["as_of"], y=conflicted["value"], mode="markers", name=t("conflict", lang),
+            marker=dict(symbol="diamond-open", size=16, color=theme.TARGET_COLOUR, line=dict(width=2)),
+            customdata=hover_data(conflicted, lang), hovertemplate=HOVER,
+        ))
+    first = data.sort_values("as_of").iloc[0]
+    for _, tg in targets.iterrows():
+        end = dt.date(int(tg["year"]), 12, 31)
+        label = f"{t('target_by', lang, year=int(tg['year']))}: {theme.format_value(tg['value'], unit, lang)}"
+        fig.add_trace(go.Scatter(
+            x=[first["as_of"], end], y=[first["value"], tg["value"]], mode="lines+markers", name=label,
+            line=dict(dash="dash", color=theme.TARGET_COLOUR), marker=dict(symbol=["circle-open", "star"], size=[1, 14]),
+            hovertemplate=f"{label}<br><i>{tg['source_quote']}</i><extra></extra>",
+        ))
+    fig.update_yaxes(title=theme.unit_label(unit, lang) or None, rangemode="tozero" if direction == "higher" else None)
+    if direction == "lower" and unit == "rank":
+        fig.update_yaxes(autorange="reversed", title=t("rank_note", lang))
+    fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y")
+    return finish(fig, title, view, data, lang)
+
+
+def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: dt.date, lang: str,
+               labels: Sequence[str] | None = None) -> go.Figure:
+    """Horizontal bars, best at the top; ranks drawn so that a better (smaller) rank reads as longer."""
+    data = data.copy()
+    data["label"] = list(labels) if labels is not None else [_series_label(r, lang) for _, r in data.iterrows()]
+    best_first = data.sort_values("value", ascending=(direction == "lower"))
+    ordered = best_first.iloc[::-1]  # Plotly draws the first category at the bottom
+    texts = [theme.format_value(v, unit, lang, b if pd.notna(b) else None)
+             for v, b in zip(ordered["value"], ordered.get("base", pd.Series([None] * len(ordered))), strict=False)]
+    colours = [theme.TARGET_COLOUR if pd.notna(c) else theme.PRIMARY for c in ordered["conflict_id"]]
+    fig = go.Figure(go.Bar(
+        x=ordered["value"], y=ordered["label"], orientation="h", text=texts, textposition="auto",
+        marker_color=colours, customdata=hover_data(ordered, lang), hovertemplate=HOVER,
+    ))
+    if direction == "lower" and unit == "rank":
+        fig.update_xaxes(autorange="reversed", title=t("rank_note", lang))
+    else:
+        fig.update_xaxes(title=theme.unit_label(unit, lang) or None)
+    fig.update_yaxes(automargin=True)
+    fig = finish(fig, title, view, data, lang)
+    fig.update_layout(height=max(fig.layout.height or 420, 140 + 26 * len(ordered)), showlegend=False)
+    return fig
+
+
+def stacked_bar_figure(frame: pd.DataFrame, y_col: str, parts: Sequence[tuple[str, str]], title: str,
+                       view: dt.date, lang: str, sources: pd.DataFrame, unit: str = "count") -> go.Figure:
+    """Horizontal stacked bars: one row per `y_col` value, one segment per (column, label) of `parts`."""
+    fig = go.Figure()
+    for i, (col, label) in enumerate(parts):
+        values = frame[col]
+        fig.add_trace(go.Bar(
+            y=frame[y_col], x=values, name=label, orientation="h",
+            marker_color=theme.PALETTE[i % len(theme.PALETTE)],
+            text=[theme.format_value(v, unit, lang) if pd.notna(v) else "" for v in values],
+            textposition="inside",
+            hovertemplate=f"{label}: %{{x}}<extra>%{{y}}</extra>",
+        ))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(automargin=True)
+    fig = finish(fig, title, view, sources, lang)
+    fig.update_layout(height=max(fig.layout.height or 420, 180 + 40 * len(frame)))
+    return fig
+
+
+def grouped_bar_figure(data: pd.DataFrame, y_col: str, colour_col: str, title: str, view: dt.date,
+                       lang: str) -> go.Figure:
+    """Horizontal grouped bars (e.g. budget stages side by side for each level/kind/domain)."""
+    fig = go.Figure()
+    for i, (label, part) in enumerate(data.groupby(colour_col, sort=False)):
+        fig.add_trace(go.Bar(
+            y=part[y_col], x=part["value"], name=str(label), orientation="h",
+            marker_color=theme.PALETTE[i % len(theme.PALETTE)],
+            text=[theme.format_value(v, u, lang) for v, u in zip(part["value"], part["unit"], strict=True)],
+            textposition="auto", customdata=hover_data(part, lang), hovertemplate=HOVER,
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(automargin=True, autorange="reversed")
+    fig.update_xaxes(title=theme.unit_label(data["unit"].iloc[0], lang))
+    fig = finish(fig, title, view, data, lang)
+    fig.update_layout(height=max(fig.layout.height or 420, 200 + 28 * len(data)))
+    return fig

@@ -1,0 +1,129 @@
+"""The page shell shared by every page: sidebar state, chart blocks with downloads, tiles, footer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts, queries, theme
+from dashboard.i18n import LANG_NAMES, LANGS, name, t
+
+DOWNLOAD_COLUMNS = (
+    "indicator_id", "indicator_name_vi", "indicator_name_en", "entity_name", "programme", "category", "value",
+    "base", "unit", "as_of", "conflict_id", "note", "source_file", "source_title_vi", "source_quote",
+)
+
+
+@dataclass(frozen=True)
+class View:
+    lang: str
+    as_of: dt.date
+    illustrative: bool = True
+
+    def t(self, key: str, **fields: object) -> str:
+        return t(key, self.lang, **fields)
+
+
+def _date_label(d: dt.date) -> str:
+    # Language-independent so that a shared link (?as_of=03/05/2026) works in both languages.
+    return d.strftime("%d/%m/%Y")
+
+
+def sidebar() -> View:
+    """The shared filters, emitted on every run (page switches can drop widgets) and kept in the URL."""
+    with st.sidebar:
+        lang = st.selectbox("Ngôn ngữ / Language", LANGS, format_func=LANG_NAMES.get, key="lang",
+                            bind="query-params")
+        dates = list(reversed(queries.report_dates()))
+        as_of = st.selectbox(t("view_as_of", lang), dates, format_func=_date_label, key="as_of",
+                             bind="query-params", help=t("view_as_of_help", lang))
+    return View(lang=lang, as_of=as_of)
+
+
+def current_view() -> View:
+    """The view the sidebar set on this run (pages call this; app.py renders the sidebar first)."""
+    view = st.session_state.get("_view")
+    return view if view is not None else sidebar()
+
+
+def page_header(title: str, intro: str | None = None) -> None:
+    st.title(title)
+    if intro:
+        st.caption(intro)
+
+
+def download_frame(data: pd.DataFrame) -> pd.DataFrame:
+    """Exactly the rows behind a chart, with their source columns."""
+    cols = [c for c in DOWNLOAD_COLUMNS if c in data.columns]
+    extra = [c for c in data.columns if c not in cols and not c.startswith("_")] if not cols else []
+    out = data[cols + extra].copy()
+    if "as_of" in out:
+        out["as_of"] = pd.to_datetime(out["as_of"]).dt.date
+    return out
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8-sig")  # BOM: Excel opens Vietnamese text correctly
+
+
+def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        frame.to_excel(xl, index=False, sheet_name="data")
+    return buf.getvalue()
+
+
+def downloads(data: pd.DataFrame, stem: str, view: View, key: str) -> None:
+    frame = download_frame(data)
+    name_ = f"{charts.slug(stem)}_{view.as_of.isoformat()}"
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button(view.t("download_csv"), lambda: _csv_bytes(frame), file_name=f"{name_}.csv",
+                       mime="text/csv", key=f"csv_{key}", icon=":material/download:", on_click="ignore")
+    c2.download_button(view.t("download_xlsx"), lambda: _xlsx_bytes(frame), file_name=f"{name_}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"xlsx_{key}", icon=":material/table:", on_click="ignore")
+
+
+def chart(fig: go.Figure, data: pd.DataFrame, title: str, view: View, key: str) -> None:
+    """A figure with its PNG settings, and the downloads of exactly its data underneath."""
+    st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of), key=f"fig_{key}")
+    downloads(data, title, view, key)
+    conflicts = data["conflict_id"].dropna().unique() if "conflict_id" in data else []
+    if len(conflicts):
+        notes = "; ".join(sorted({str(n) for n in data.loc[data["conflict_id"].notna(), "note"].dropna()}))
+        st.warning(f"**{view.t('conflict')}** — {view.t('conflict_help')} {notes}", icon="⚠️")
+
+
+def no_data(view: View) -> None:
+    st.info(view.t("no_data"), icon="∅")
+
+
+def value_text(value: float | None, unit: str, view: View, base: float | None = None) -> str:
+    """A formatted value, or 'Chưa có số liệu' — never a zero in place of a missing figure."""
+    if value is None or pd.isna(value):
+        return view.t("no_data")
+    return theme.format_value(value, unit, view.lang, None if base is None or pd.isna(base) else base) or ""
+
+
+def quote_help(row: pd.Series, view: View) -> str:
+    return (f"{view.t('source')}: {name(row, view.lang, 'source_title')} "
+            f"({theme.format_date(row['report_date'], view.lang)}) — “{row['source_quote']}”")
+
+
+def status_badge(status: str, view: View) -> str:
+    icon, _ = theme.STATUS_STYLE[status]
+    return f"{icon} {view.t('status_' + status)}"
+
+
+def footer(view: View) -> None:
+    """Sources and licence on every page (as datasette shows them)."""
+    src = queries.sources()
+    st.divider()
+    lines = [f"- {name(r, view.lang, 'issuer')}: {name(r, view.lang, 'title')} "
+             f"({theme.format_date(r['report_date'], view.lang)})" for _, r in src.iterrows()]
+    st.caption(f"**{view.t('footer_sources')}**\n\n" + "\n".join(lines) + f"\n\n{view.t('footer_licence')}")

@@ -1,0 +1,102 @@
+"""Colours, fonts, the Plotly template and number/date formats: the one place the look is defined."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from etl.units import LABELS as UNIT_LABELS
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
+PRIMARY = PALETTE[0]
+TARGET_COLOUR = "#D55E00"
+MUTED = "#6B7280"
+NO_DATA_COLOUR = "#D1D5DB"
+FONT = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+# Status is always shown with a word and an icon, never by colour alone.
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "achieved": ("✅", "#009E73"),
+    "on_track": ("🟢", "#009E73"),
+    "at_risk": ("⚠️", "#E69F00"),
+    "off_track": ("🔴", "#D55E00"),
+    "insufficient": ("➖", MUTED),
+    "no_target": ("◻️", MUTED),
+    "no_data": ("∅", MUTED),
+}
+
+TEMPLATE_NAME = "nq57"
+pio.templates[TEMPLATE_NAME] = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family=FONT, size=13, color="#111827"),
+        colorway=list(PALETTE),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin=dict(l=60, r=30, t=80, b=90),
+        xaxis=dict(showgrid=False, linecolor="#9CA3AF", ticks="outside"),
+        yaxis=dict(gridcolor="#E5E7EB", zeroline=False),
+        hoverlabel=dict(font=dict(family=FONT, size=12), align="left"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
+    )
+)
+
+
+def separators(lang: str) -> str:
+    """Plotly's `separators` (decimal then thousands): 48,9 and 65.020 in Vietnamese."""
+    return ",." if lang == "vi" else ".,"
+
+
+def format_number(value: float | None, lang: str, decimals: int | None = None) -> str | None:
+    """65020 -> '65.020' (vi) / '65,020' (en); 48.9 -> '48,9' / '48.9'; None -> None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else (1 if abs(value) >= 100 else 2)
+    text = f"{value:,.{decimals}f}"
+    if decimals:
+        text = text.rstrip("0").rstrip(".")
+    if lang == "vi":
+        text = text.translate(str.maketrans({",": ".", ".": ","}))
+    return text
+
+
+def unit_label(unit: str, lang: str) -> str:
+    vi, en = UNIT_LABELS.get(unit, (unit, unit))
+    return vi if lang == "vi" else en
+
+
+def format_value(value: float | None, unit: str, lang: str, base: float | None = None) -> str | None:
+    """A value with its unit as a reader expects it: '48,9%', '65.020 tỷ đồng', 'hạng 44', '131/167'."""
+    number = format_number(value, lang)
+    if number is None:
+        return None
+    if base is not None and not (isinstance(base, float) and math.isnan(base)):
+        number = f"{number}/{format_number(base, lang)}"
+    if unit == "percent":
+        return f"{number}%"
+    if unit == "rank":
+        return f"{unit_label(unit, lang)} {number}"
+    label = unit_label(unit, lang)
+    return f"{number} {label}".strip()
+
+
+def format_date(value: dt.date | None, lang: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.strftime("%d/%m/%Y") if lang == "vi" else value.strftime("%d %b %Y")
+
+
+def format_change(delta: float | None, unit: str, lang: str) -> str | None:
+    if delta is None:
+        return None
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    body = format_number(abs(delta), lang)
+    if unit == "percent":
+        return f"{sign}{body} {'điểm %' if lang == 'vi' else 'pp'}"
+    return f"{sign}{body} {unit_label(unit, lang)}".strip()

@@ -1,0 +1,210 @@
+"""Page sections built from queries, charts and the shell; pages call these and stay thin."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, queries, theme
+from dashboard.i18n import name
+from dashboard.indicators import Summary, national_series, summarise
+from dashboard.shell import View, chart, downloads, no_data, quote_help, status_badge, value_text
+from kpis.registry import load_headlines
+
+CARDS_PER_ROW = 4
+
+
+def tile(ind: pd.Series, s: Summary, view: View) -> None:
+    """A headline tile: value, date, change, target, progress and status (word and icon)."""
+    with st.container(border=True):
+        st.markdown(f"**{name(ind, view.lang)}**")
+        if s.latest is None:
+            st.markdown(f"### {view.t('no_data')}")
+            st.caption(status_badge("no_data", view))
+            return
+        latest = s.latest
+        delta = theme.format_change(s.change, s.unit, view.lang)
+        st.metric(
+            label=f"{view.t('as_of')} {theme.format_date(latest['as_of'], view.lang)}",
+            value=value_text(latest["value"], s.unit, view, latest.get("base")),
+            delta=delta, delta_color="inverse" if s.direction == "lower" else "normal",
+            help=quote_help(latest, view),
+        )
+        tg = s.assessment.target
+        if tg is not None:
+            line = f"{view.t('target_by', year=tg.year)}: {tg.comparator} {theme.format_value(tg.value, s.unit, view.lang)}"
+            if s.assessment.progress is not None:
+                line += f" · {view.t('progress')} {theme.format_number(min(s.assessment.progress, 9.99) * 100, view.lang, 0)}%"
+            st.caption(line)
+        st.markdown(status_badge(s.assessment.status, view))
+
+
+def headline_tiles(theme_id: str, obs: pd.DataFrame, view: View) -> None:
+    inds = queries.indicators().set_index("id", drop=False)
+    heads = [h for h in load_headlines() if h.theme == theme_id and h.indicator_id in inds.index]
+    if not heads:
+        return
+    targets = queries.targets()
+    cols = st.columns(min(len(heads), 5))
+    for col, h in zip(cols, heads, strict=False):
+        ind = inds.loc[h.indicator_id]
+        with col:
+            tile(ind, summarise(ind, obs, targets), view)
+
+
+def _card(ind: pd.Series, row: pd.Series, view: View) -> None:
+    st.metric(
+        label=name(ind, view.lang),
+        value=value_text(row["value"], row["unit"], view, row.get("base")),
+        help=quote_help(row, view),
+        border=True,
+    )
+    st.caption(f"{view.t('as_of')} {theme.format_date(row['as_of'], view.lang)}"
+               + (f" · ⚠️ {view.t('conflict')}" if pd.notna(row.get("conflict_id")) else ""))
+
+
+def indicator_sections(obs: pd.DataFrame, view: View, key: str) -> None:
+    """Every indicator with data: trend lines where there are several dates, bars for groups and units,
+    and value cards for the single figures (downloadable together)."""
+    inds = queries.indicators().set_index("id", drop=False)
+    targets = queries.targets()
+    cards: list[tuple[pd.Series, pd.Series]] = []
+    card_rows: list[pd.DataFrame] = []
+    for ind_id, part in obs.groupby("indicator_id", sort=False):
+        ind = inds.loc[ind_id]
+        title = name(ind, view.lang)
+        nat = part[(part["scope"] == "national") & part["category"].isna()]
+        if nat["as_of"].nunique() > 1:
+            fig = charts.trend_figure(nat, title, ind["unit"], ind["direction"],
+                                      targets[targets["indicator_id"] == ind_id], view.as_of, view.lang)
+            chart(fig, nat, title, view, f"{key}_{ind_id}_trend")
+        elif not nat.empty:
+            for _, row in nat.iterrows():
+                cards.append((ind, row))
+            card_rows.append(nat)
+        groups = part[part["scope"] == "national"].dropna(subset=["category"])
+        if not groups.empty:
+            latest = groups[groups["as_of"] == groups["as_of"].max()]
+            fig = charts.bar_figure(latest, title, ind["unit"], ind["direction"], view.as_of, view.lang)
+            chart(fig, latest, title, view, f"{key}_{ind_id}_groups")
+        units = part[part["scope"] != "national"]
+        if not units.empty:
+            latest = units[units["as_of"] == units["as_of"].max()]
+            t2 = f"{title} — {view.t('by_entity')}"
+            if ind["unit"] == "flag":
+                st.markdown(f"**{t2}** ({theme.format_date(latest['as_of'].max(), view.lang)})")
+                st.markdown(", ".join(sorted(latest["entity_name"].dropna().unique())))
+                downloads(latest, t2, view, f"{key}_{ind_id}_flags")
+            else:
+                fig = charts.bar_figure(latest, t2, ind["unit"], ind["direction"], view.as_of, view.lang)
+                chart(fig, latest, t2, view, f"{key}_{ind_id}_units")
+    if cards:
+        st.subheader(view.t("all_indicators"))
+        for i in range(0, len(cards), CARDS_PER_ROW):
+            cols = st.columns(CARDS_PER_ROW)
+            for col, (ind, row) in zip(cols, cards[i:i + CARDS_PER_ROW], strict=False):
+                with col:
+                    _card(ind, row, view)
+        downloads(pd.concat(card_rows), f"{key}_values", view, f"{key}_cards")
+
+
+def missing_indicators(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | None = None) -> None:
+    """Registered indicators of the theme with no figure at the view date, listed as 'Chưa có số liệu'."""
+    inds = queries.indicators()
+    mine = inds[(inds["theme"] == theme_id) & ((inds["pillar"] == pillar) if pillar else True)]
+    missing = mine[~mine["id"].isin(obs["indicator_id"])]
+    if missing.empty:
+        return
+    with st.expander(f"{view.t('without_data')} ({len(missing)})"):
+        for _, ind in missing.iterrows():
+            st.markdown(f"- {name(ind, view.lang)}: *{view.t('no_data')}*")
+
+
+def theme_page(theme_id: str, view: View, pillar: str | None = None) -> None:
+    """A theme (or one pillar of it): headline tiles, then every indicator with data."""
+    obs = queries.theme_observations(view.as_of, theme_id, pillar)
+    if pillar is None:
+        headline_tiles(theme_id, obs, view)
+    if obs.empty:
+        no_data(view)
+    else:
+        indicator_sections(obs, view, f"{theme_id}_{pillar or 'all'}")
+    missing_indicators(theme_id, obs, view, pillar)
+
+
+def budget_section(view: View) -> None:
+    """Allocated vs assigned vs disbursed, by spending kind, level and domain."""
+    st.header(view.t("budget_title"))
+    data = queries.budget(view.as_of)
+    if data.empty:
+        no_data(view)
+        return
+    data = data.assign(
+        stage_label=[view.t(f"stage_{s}") for s in data["stage"]],
+        group=[" · ".join([str(y), view.t(f"level_{lv}"), view.t(f"kind_{k}"), view.t(f"domain_{d}")])
+               for y, lv, k, d in zip(data["year"], data["level"], data["spending_kind"], data["domain"], strict=True)],
+        value=data["amount_bn_vnd"], unit="billion_vnd",
+    )
+    for year, part in data.groupby("year", sort=True):
+        title = f"{view.t('budget_title')} — {year}"
+        fig = charts.grouped_bar_figure(part, "group", "stage_label", title, view.as_of, view.lang)
+        chart(fig, part, title, view, f"budget_{year}")
+
+
+def late_strip(view: View) -> None:
+    """Overdue tasks of each programme at its latest report date."""
+    st.subheader(view.t("late_strip"), help=view.t("late_strip_help"))
+    ts = queries.latest_task_status(view.as_of)
+    ts = ts[ts["overdue"].notna()]
+    if ts.empty:
+        no_data(view)
+        return
+    cols = st.columns(min(len(ts), 4))
+    for i, (_, r) in enumerate(ts.iterrows()):
+        with cols[i % len(cols)]:
+            total = r["total"] if pd.notna(r["total"]) else r.get("done_base")
+            st.metric(
+                label=name(r, view.lang, "programme_name"),
+                value=f"{theme.format_number(r['overdue'], view.lang)} {view.t('overdue_tasks')}",
+                help=f"{view.t('as_of')} {theme.format_date(r['as_of'], view.lang)}",
+                border=True,
+            )
+            extra = view.t("of_total", total=theme.format_number(total, view.lang)) if pd.notna(total) else ""
+            st.caption(f"{theme.format_date(r['as_of'], view.lang)} {extra}")
+
+
+def freshness_strip(view: View) -> None:
+    st.subheader(view.t("freshness"), help=view.t("freshness_help"))
+    fr = queries.freshness(view.as_of).set_index("theme")
+    cols = st.columns(5)
+    for col, th in zip(cols, ("capacity", "contribution", "resources", "digital_infra", "digital_transformation"),
+                       strict=True):
+        latest = fr["latest"].get(th) if th in fr.index else None
+        col.metric(view.t(f"theme_{th}"),
+                   theme.format_date(latest, view.lang) if latest is not None else view.t("no_data"),
+                   border=True)
+
+
+def overview(view: View) -> None:
+    """The landing page: headline tiles per theme, what is late, and how fresh the data is."""
+    for th in ("capacity", "contribution", "resources", "digital_infra", "digital_transformation"):
+        st.subheader(view.t(f"theme_{th}"))
+        obs = queries.theme_observations(view.as_of, th)
+        headline_tiles(th, obs, view)
+    st.caption(view.t("status_rule"))
+    late_strip(view)
+    freshness_strip(view)
+
+
+def sources_page(view: View) -> None:
+    """Where every figure comes from, which figures disagree, and when the warehouse was built."""
+    src = queries.sources()
+    st.dataframe(src, hide_index=True)
+    conf = queries.conflicts()
+    st.subheader(view.t("conflict"))
+    st.caption(view.t("conflict_help"))
+    st.dataframe(conf, hide_index=True)
+    st.subheader(view.t("status_no_target").split()[0] if False else view.t("progress"))
+    st.markdown(view.t("status_rule"))
+    log = queries.load_log()
+    st.dataframe(log, hide_index=True)

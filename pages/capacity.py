@@ -1,0 +1,9 @@
+"""Theme page: capacity."""
+
+from dashboard import views
+from dashboard.shell import current_view, footer, page_header
+
+view = current_view()
+page_header(view.t("theme_capacity"), view.t("theme_intro_capacity"))
+views.theme_page("capacity", view)
+footer(view)

@@ -1,0 +1,9 @@
+"""Theme page: contribution."""
+
+from dashboard import views
+from dashboard.shell import current_view, footer, page_header
+
+view = current_view()
+page_header(view.t("theme_contribution"), view.t("theme_intro_contribution"))
+views.theme_page("contribution", view)
+footer(view)

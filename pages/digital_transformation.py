@@ -1,0 +1,15 @@
+"""Theme page: digital transformation, one tab per pillar."""
+
+import streamlit as st
+
+from dashboard import views
+from dashboard.shell import current_view, footer, page_header
+from kpis.registry import PILLARS
+
+view = current_view()
+page_header(view.t("theme_digital_transformation"), view.t("theme_intro_digital_transformation"))
+views.headline_tiles("digital_transformation", views.queries.theme_observations(view.as_of, "digital_transformation"), view)
+for tab, pillar in zip(st.tabs([view.t(f"pillar_{p}") for p in PILLARS]), PILLARS, strict=True):
+    with tab:
+        views.theme_page("digital_transformation", view, pillar=pillar)
+footer(view)
