@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import queries, shell
 from dashboard.i18n import t
 
-st.set_page_config(page_title="NQ57 Dashboard", page_icon="📊", layout="wide")
+st.set_page_config(page_title="NQ57 Dashboard", page_icon=":material/monitoring:", layout="wide")
 queries.ensure_warehouse()
 view = shell.sidebar()
 st.session_state["_view"] = view
@@ -13,18 +13,18 @@ lang = view.lang
 
 PAGES = {
     t("nav_overview", lang): [
-        st.Page("pages/overview.py", title=t("page_overview", lang), icon="🏠", url_path="tong-quan", default=True),
+        st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/home:", url_path="tong-quan", default=True),
     ],
     t("nav_themes", lang): [
-        st.Page("pages/capacity.py", title=t("theme_capacity", lang), icon="🔬", url_path="nang-luc"),
-        st.Page("pages/contribution.py", title=t("theme_contribution", lang), icon="📈", url_path="dong-gop"),
-        st.Page("pages/resources.py", title=t("theme_resources", lang), icon="💰", url_path="nguon-luc"),
-        st.Page("pages/digital_infra.py", title=t("theme_digital_infra", lang), icon="📡", url_path="ha-tang-so"),
-        st.Page("pages/digital_transformation.py", title=t("theme_digital_transformation", lang), icon="💻",
+        st.Page("pages/capacity.py", title=t("theme_capacity", lang), icon=":material/science:", url_path="nang-luc"),
+        st.Page("pages/contribution.py", title=t("theme_contribution", lang), icon=":material/trending_up:", url_path="dong-gop"),
+        st.Page("pages/resources.py", title=t("theme_resources", lang), icon=":material/payments:", url_path="nguon-luc"),
+        st.Page("pages/digital_infra.py", title=t("theme_digital_infra", lang), icon=":material/cell_tower:", url_path="ha-tang-so"),
+        st.Page("pages/digital_transformation.py", title=t("theme_digital_transformation", lang), icon=":material/devices:",
                 url_path="chuyen-doi-so"),
     ],
     t("nav_about", lang): [
-        st.Page("pages/sources.py", title=t("page_sources", lang), icon="📚", url_path="nguon"),
+        st.Page("pages/sources.py", title=t("page_sources", lang), icon=":material/menu_book:", url_path="nguon"),
     ],
 }
 st.navigation(PAGES).run()

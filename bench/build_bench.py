@@ -1,8 +1,8 @@
 """Benchmark of the warehouse build (not a test).
 
 Builds the shipped data, then a synthetic dataset N times larger (default 1,000x): every curated row is
-repeated with its as-of date moved back one day per copy, so every rule still runs on every row and the
-data stays valid. Prints build time and rows per second.
+repeated with its as-of date moved back one day per copy and its category tagged with the copy number,
+so every rule still runs on every row and the data stays valid. Prints build time and rows per second.
 
     python bench/build_bench.py [--scale 1000] [--repeat 3]
 """
@@ -40,7 +40,11 @@ def _scaled_copy(src: Path, dst: Path, scale: int) -> int:
                 for i in range(scale):
                     for r in rows:
                         day = dt.date.fromisoformat(r["as_of"]) - dt.timedelta(days=i)
-                        w.writerow({**r, "as_of": day.isoformat()})
+                        row = {**r, "as_of": day.isoformat()}
+                        if i and "category" in row:
+                            # a copy of its own: shifted dates must not collide with another real figure
+                            row["category"] = f"{row['category']}~{i}"
+                        w.writerow(row)
             total += len(rows) * scale
     return total
 

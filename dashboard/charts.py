@@ -102,13 +102,17 @@ def _series_label(r: pd.Series, lang: str) -> str:
 
 
 def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targets: pd.DataFrame,
-                 view: dt.date, lang: str) -> go.Figure:
-    """A line per series over time, with the target drawn as a dashed path to its year."""
+                 view: dt.date, lang: str, period: str = "point") -> go.Figure:
+    """A line per series over time, with the target drawn as a dashed path to its year.
+
+    Year-to-date sums and growth rates are drawn as points only: a line between them would suggest a trend
+    between figures that cover different periods."""
     fig = go.Figure()
+    mode = "lines+markers" if period == "point" else "markers"
     data = data.assign(series=[_series_label(r, lang) for _, r in data.iterrows()])
     for series, part in data.groupby("series", sort=False):
         fig.add_trace(go.Scatter(
-            x=part["as_of"], y=part["value"], name=str(series), mode="lines+markers",
+            x=part["as_of"], y=part["value"], name=str(series), mode=mode,
             customdata=hover_data(part, lang), hovertemplate=HOVER, marker=dict(size=9),
         ))
     conflicted = data[data["conflict_id"].notna()]
@@ -127,11 +131,12 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
             line=dict(dash="dash", color=theme.TARGET_COLOUR), marker=dict(symbol=["circle-open", "star"], size=[1, 14]),
             hovertemplate=f"{label}<br><i>{tg['source_quote']}</i><extra></extra>",
         ))
-    fig.update_yaxes(title=theme.unit_label(unit, lang) or None, rangemode="tozero" if direction == "higher" else None)
+    fig.update_yaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f",
+                     rangemode="tozero" if direction == "higher" else None)
     if direction == "lower" and unit == "rank":
         fig.update_yaxes(autorange="reversed", title=t("rank_note", lang))
     fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y")
-    return finish(fig, title, view, data, lang)
+    return finish(fig, title, view, data, lang, note=t(f"period_{period}", lang) if period != "point" else "")
 
 
 def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: dt.date, lang: str,
@@ -139,6 +144,10 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
     """Horizontal bars, best at the top; ranks drawn so that a better (smaller) rank reads as longer."""
     data = data.copy()
     data["label"] = list(labels) if labels is not None else [_series_label(r, lang) for _, r in data.iterrows()]
+    twice = data["label"].duplicated(keep=False)
+    if twice.any():  # two reports disagree about one unit: keep both bars, say which report each is from
+        data.loc[twice, "label"] = [f"{lb} ({theme.format_date(d, lang)})" for lb, d in
+                                    zip(data.loc[twice, "label"], data.loc[twice, "report_date"], strict=True)]
     best_first = data.sort_values("value", ascending=(direction == "lower"))
     ordered = best_first.iloc[::-1]  # Plotly draws the first category at the bottom
     texts = [theme.format_value(v, unit, lang, b if pd.notna(b) else None)
@@ -151,10 +160,11 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
     if direction == "lower" and unit == "rank":
         fig.update_xaxes(autorange="reversed", title=t("rank_note", lang))
     else:
-        fig.update_xaxes(title=theme.unit_label(unit, lang) or None)
+        fig.update_xaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f")
     fig.update_yaxes(automargin=True)
     fig = finish(fig, title, view, data, lang)
-    fig.update_layout(height=max(fig.layout.height or 420, 140 + 26 * len(ordered)), showlegend=False)
+    footer_room = (fig.layout.margin.b or 0) + (fig.layout.margin.t or 0)
+    fig.update_layout(height=footer_room + max(90, 30 * len(ordered)), showlegend=False)
     return fig
 
 

@@ -78,6 +78,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "observation to the target (31 Dec of the target year). Progress ≥ 100% is on track, 80–100% at risk, "
         "below 80% off track.",
     ),
+    "period_year_to_date": ("lũy kế từ đầu năm", "accumulated since 1 January"),
+    "period_period_growth": ("tăng trưởng so với kỳ báo cáo nêu", "growth over the period the report states"),
+    "previous": ("Kỳ trước", "Previous"),
+    "better": ("tốt lên", "better"),
+    "worse": ("kém đi", "worse"),
+    "unchanged": ("không đổi", "unchanged"),
     # tiles and values
     "no_data": ("Chưa có số liệu", "No data"),
     "as_of": ("Tính đến", "As of"),

@@ -78,29 +78,39 @@ def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
-def downloads(data: pd.DataFrame, stem: str, view: View, key: str) -> None:
-    frame = download_frame(data)
+def downloads(data: pd.DataFrame, stem: str, view: View, key: str, prepared: bool = False) -> None:
+    """CSV and Excel of exactly `data`; the files are only made when a button is pressed."""
+    frame = data if prepared else download_frame(data)
     name_ = f"{charts.slug(stem)}_{view.as_of.isoformat()}"
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(view.t("download_csv"), lambda: _csv_bytes(frame), file_name=f"{name_}.csv",
+    row = st.container(horizontal=True)
+    row.download_button(view.t("download_csv"), lambda: _csv_bytes(frame), file_name=f"{name_}.csv",
                        mime="text/csv", key=f"csv_{key}", icon=":material/download:", on_click="ignore")
-    c2.download_button(view.t("download_xlsx"), lambda: _xlsx_bytes(frame), file_name=f"{name_}.xlsx",
+    row.download_button(view.t("download_xlsx"), lambda: _xlsx_bytes(frame), file_name=f"{name_}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"xlsx_{key}", icon=":material/table:", on_click="ignore")
 
 
-def chart(fig: go.Figure, data: pd.DataFrame, title: str, view: View, key: str) -> None:
-    """A figure with its PNG settings, and the downloads of exactly its data underneath."""
+def conflict_notes(data: pd.DataFrame) -> str | None:
+    """The notes of the flagged rows of `data`, or None when no row is flagged."""
+    if "conflict_id" not in data or not data["conflict_id"].notna().any():
+        return None
+    flagged = data.loc[data["conflict_id"].notna()]
+    return "; ".join(sorted({str(n) for n in flagged.get("note", pd.Series(dtype=str)).dropna()}))
+
+
+def chart(fig: go.Figure, data: pd.DataFrame, title: str, view: View, key: str,
+          frame: pd.DataFrame | None = None, notes: str | None | bool = False) -> None:
+    """A figure with its PNG settings, the downloads of exactly its data, and its conflict flags."""
     st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of), key=f"fig_{key}")
-    downloads(data, title, view, key)
-    conflicts = data["conflict_id"].dropna().unique() if "conflict_id" in data else []
-    if len(conflicts):
-        notes = "; ".join(sorted({str(n) for n in data.loc[data["conflict_id"].notna(), "note"].dropna()}))
-        st.warning(f"**{view.t('conflict')}** — {view.t('conflict_help')} {notes}", icon="⚠️")
+    downloads(frame if frame is not None else data, title, view, key, prepared=frame is not None)
+    if notes is False:
+        notes = conflict_notes(data)
+    if notes is not None:
+        st.warning(f"**{view.t('conflict')}** — {view.t('conflict_help')} {notes}", icon=":material/warning:")
 
 
 def no_data(view: View) -> None:
-    st.info(view.t("no_data"), icon="∅")
+    st.info(view.t("no_data"), icon=":material/block:")
 
 
 def value_text(value: float | None, unit: str, view: View, base: float | None = None) -> str:
@@ -116,13 +126,14 @@ def quote_help(row: pd.Series, view: View) -> str:
 
 
 def status_badge(status: str, view: View) -> str:
-    icon, _ = theme.STATUS_STYLE[status]
-    return f"{icon} {view.t('status_' + status)}"
+    icon, colour = theme.STATUS_STYLE[status]
+    return f":{colour}[:material/{icon}: **{view.t('status_' + status)}**]"
 
 
 def footer(view: View) -> None:
     """Sources and licence on every page (as datasette shows them)."""
     src = queries.sources()
+    src = src[src["report_date"].dt.date <= view.as_of]
     st.divider()
     lines = [f"- {name(r, view.lang, 'issuer')}: {name(r, view.lang, 'title')} "
              f"({theme.format_date(r['report_date'], view.lang)})" for _, r in src.iterrows()]

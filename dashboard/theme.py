@@ -18,15 +18,15 @@ MUTED = "#6B7280"
 NO_DATA_COLOUR = "#D1D5DB"
 FONT = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
-# Status is always shown with a word and an icon, never by colour alone.
+# Status is always shown with a word and an icon, never by colour alone: (Material icon, Streamlit colour).
 STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "achieved": ("✅", "#009E73"),
-    "on_track": ("🟢", "#009E73"),
-    "at_risk": ("⚠️", "#E69F00"),
-    "off_track": ("🔴", "#D55E00"),
-    "insufficient": ("➖", MUTED),
-    "no_target": ("◻️", MUTED),
-    "no_data": ("∅", MUTED),
+    "achieved": ("check_circle", "green"),
+    "on_track": ("trending_up", "green"),
+    "at_risk": ("warning", "orange"),
+    "off_track": ("error", "red"),
+    "insufficient": ("more_horiz", "gray"),
+    "no_target": ("flag", "gray"),
+    "no_data": ("block", "gray"),
 }
 
 TEMPLATE_NAME = "nq57"

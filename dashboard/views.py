@@ -2,16 +2,57 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import name
-from dashboard.indicators import Summary, national_series, summarise
-from dashboard.shell import View, chart, downloads, no_data, quote_help, status_badge, value_text
+from dashboard.indicators import Summary, summarise
+from dashboard.shell import (
+    View,
+    chart,
+    conflict_notes,
+    download_frame,
+    downloads,
+    no_data,
+    quote_help,
+    status_badge,
+    value_text,
+)
 from kpis.registry import load_headlines
 
 CARDS_PER_ROW = 4
+
+
+def change_line(s: Summary, view: View) -> str | None:
+    """'▲ +2,5 điểm % (tốt lên) · Kỳ trước: 40,8% (31/12/2025)': word and arrow, colour only as a help."""
+    if s.previous is None or s.change is None:
+        return None
+    prev = s.previous
+    prev_text = (f"{view.t('previous')}: {value_text(prev['value'], s.unit, view)} "
+                 f"({theme.format_date(prev['as_of'], view.lang)})")
+    if s.change == 0:
+        return f":gray[:material/remove: {view.t('unchanged')}] · {prev_text}"
+    better = (s.change > 0) == (s.direction == "higher")
+    arrow = "arrow_upward" if s.change > 0 else "arrow_downward"
+    colour, word = ("green", view.t("better")) if better else ("red", view.t("worse"))
+    return f":{colour}[:material/{arrow}: {theme.format_change(s.change, s.unit, view.lang)} ({word})] · {prev_text}"
+
+
+def target_line(s: Summary, view: View) -> str | None:
+    tg = s.assessment.target
+    if tg is None:
+        return None
+    line = f"{view.t('target_by', year=tg.year)}: {tg.comparator} {theme.format_value(tg.value, s.unit, view.lang)}"
+    if s.assessment.progress is not None:
+        pct = theme.format_number(min(s.assessment.progress, 9.99) * 100, view.lang, 0)
+        line += f" · {view.t('progress')} {pct}%"
+    return line
 
 
 def tile(ind: pd.Series, s: Summary, view: View) -> None:
@@ -19,23 +60,18 @@ def tile(ind: pd.Series, s: Summary, view: View) -> None:
     with st.container(border=True):
         st.markdown(f"**{name(ind, view.lang)}**")
         if s.latest is None:
-            st.markdown(f"### {view.t('no_data')}")
-            st.caption(status_badge("no_data", view))
+            st.markdown(f"#### {view.t('no_data')}")
+            st.markdown(status_badge("no_data", view))
             return
         latest = s.latest
-        delta = theme.format_change(s.change, s.unit, view.lang)
-        st.metric(
-            label=f"{view.t('as_of')} {theme.format_date(latest['as_of'], view.lang)}",
-            value=value_text(latest["value"], s.unit, view, latest.get("base")),
-            delta=delta, delta_color="inverse" if s.direction == "lower" else "normal",
-            help=quote_help(latest, view),
-        )
-        tg = s.assessment.target
-        if tg is not None:
-            line = f"{view.t('target_by', year=tg.year)}: {tg.comparator} {theme.format_value(tg.value, s.unit, view.lang)}"
-            if s.assessment.progress is not None:
-                line += f" · {view.t('progress')} {theme.format_number(min(s.assessment.progress, 9.99) * 100, view.lang, 0)}%"
-            st.caption(line)
+        st.markdown(f"### {value_text(latest['value'], s.unit, view, latest.get('base'))}")
+        period = ind.get("period", "point")
+        note = f" · {view.t('period_' + period)}" if period != "point" else ""
+        st.caption(f"{view.t('as_of')} {theme.format_date(latest['as_of'], view.lang)}{note}",
+                   help=quote_help(latest, view))
+        for line in (change_line(s, view), target_line(s, view)):
+            if line:
+                st.caption(line)
         st.markdown(status_badge(s.assessment.status, view))
 
 
@@ -63,11 +99,37 @@ def _card(ind: pd.Series, row: pd.Series, view: View) -> None:
                + (f" · ⚠️ {view.t('conflict')}" if pd.notna(row.get("conflict_id")) else ""))
 
 
-def indicator_sections(obs: pd.DataFrame, view: View, key: str) -> None:
-    """Every indicator with data: trend lines where there are several dates, bars for groups and units,
-    and value cards for the single figures (downloadable together)."""
+def latest_per_entity(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each unit's latest figure; a figure a report restates (same value) is shown once, a different one kept."""
+    rows = rows[rows["as_of"] == rows.groupby("entity_id")["as_of"].transform("max")]
+    return rows.drop_duplicates(["entity_id", "category", "value"])
+
+
+@dataclass
+class Block:
+    """One piece of a theme page, built once per (warehouse, view date, language) and cached."""
+
+    kind: str  # "chart", "flags" or "cards"
+    key: str
+    title: str
+    data: pd.DataFrame
+    fig: go.Figure | None = None
+    text: str = ""
+    cards: tuple[tuple[pd.Series, pd.Series], ...] = ()
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        return download_frame(self.data)
+
+    @cached_property
+    def notes(self) -> str | None:
+        return conflict_notes(self.data)
+
+
+def _blocks(obs: pd.DataFrame, view: View, key: str) -> list[Block]:
     inds = queries.indicators().set_index("id", drop=False)
     targets = queries.targets()
+    blocks: list[Block] = []
     cards: list[tuple[pd.Series, pd.Series]] = []
     card_rows: list[pd.DataFrame] = []
     for ind_id, part in obs.groupby("indicator_id", sort=False):
@@ -76,36 +138,63 @@ def indicator_sections(obs: pd.DataFrame, view: View, key: str) -> None:
         nat = part[(part["scope"] == "national") & part["category"].isna()]
         if nat["as_of"].nunique() > 1:
             fig = charts.trend_figure(nat, title, ind["unit"], ind["direction"],
-                                      targets[targets["indicator_id"] == ind_id], view.as_of, view.lang)
-            chart(fig, nat, title, view, f"{key}_{ind_id}_trend")
+                                      targets[targets["indicator_id"] == ind_id], view.as_of, view.lang,
+                                      ind["period"])
+            blocks.append(Block("chart", f"{key}_{ind_id}_trend", title, nat, fig))
         elif not nat.empty:
-            for _, row in nat.iterrows():
-                cards.append((ind, row))
+            cards.extend((ind, row) for _, row in nat.iterrows())
             card_rows.append(nat)
         groups = part[part["scope"] == "national"].dropna(subset=["category"])
         if not groups.empty:
             latest = groups[groups["as_of"] == groups["as_of"].max()]
             fig = charts.bar_figure(latest, title, ind["unit"], ind["direction"], view.as_of, view.lang)
-            chart(fig, latest, title, view, f"{key}_{ind_id}_groups")
+            blocks.append(Block("chart", f"{key}_{ind_id}_groups", title, latest, fig))
         units = part[part["scope"] != "national"]
         if not units.empty:
-            latest = units[units["as_of"] == units["as_of"].max()]
+            latest = latest_per_entity(units)
             t2 = f"{title} — {view.t('by_entity')}"
             if ind["unit"] == "flag":
-                st.markdown(f"**{t2}** ({theme.format_date(latest['as_of'].max(), view.lang)})")
-                st.markdown(", ".join(sorted(latest["entity_name"].dropna().unique())))
-                downloads(latest, t2, view, f"{key}_{ind_id}_flags")
+                text = ", ".join(sorted(latest["entity_name"].dropna().unique()))
+                blocks.append(Block("flags", f"{key}_{ind_id}_flags", t2, latest, text=text))
             else:
                 fig = charts.bar_figure(latest, t2, ind["unit"], ind["direction"], view.as_of, view.lang)
-                chart(fig, latest, t2, view, f"{key}_{ind_id}_units")
+                blocks.append(Block("chart", f"{key}_{ind_id}_units", t2, latest, fig))
     if cards:
-        st.subheader(view.t("all_indicators"))
-        for i in range(0, len(cards), CARDS_PER_ROW):
-            cols = st.columns(CARDS_PER_ROW)
-            for col, (ind, row) in zip(cols, cards[i:i + CARDS_PER_ROW], strict=False):
-                with col:
-                    _card(ind, row, view)
-        downloads(pd.concat(card_rows), f"{key}_values", view, f"{key}_cards")
+        blocks.append(Block("cards", f"{key}_cards", view.t("all_indicators"), pd.concat(card_rows),
+                            cards=tuple(cards)))
+    return blocks
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _theme_blocks(stamp: queries.Stamp, as_of: dt.date, lang: str, theme_id: str, pillar: str | None) -> list[Block]:
+    # Figures are cached as objects (not pickled copies): building them is most of a page's cost.
+    view = View(lang=lang, as_of=as_of)
+    obs = queries.theme_observations(as_of, theme_id, pillar)
+    return _blocks(obs, view, f"{theme_id}_{pillar or 'all'}")
+
+
+def render_blocks(blocks: list[Block], view: View) -> None:
+    for b in blocks:
+        if b.kind == "chart":
+            chart(b.fig, b.data, b.title, view, b.key, frame=b.frame, notes=b.notes)
+        elif b.kind == "flags":
+            st.markdown(f"**{b.title}** ({theme.format_date(b.data['as_of'].max(), view.lang)})")
+            st.markdown(b.text)
+            downloads(b.frame, b.title, view, b.key, prepared=True)
+        else:
+            st.subheader(b.title)
+            for i in range(0, len(b.cards), CARDS_PER_ROW):
+                cols = st.columns(CARDS_PER_ROW)
+                for col, (ind, row) in zip(cols, b.cards[i:i + CARDS_PER_ROW], strict=False):
+                    with col:
+                        _card(ind, row, view)
+            downloads(b.frame, b.key, view, b.key, prepared=True)
+
+
+def indicator_sections(theme_id: str, view: View, pillar: str | None = None) -> None:
+    """Every indicator with data: trend lines where there are several dates, bars for groups and units,
+    and value cards for the single figures (downloadable together)."""
+    render_blocks(_theme_blocks(queries.stamp(), view.as_of, view.lang, theme_id, pillar), view)
 
 
 def missing_indicators(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | None = None) -> None:
@@ -128,7 +217,7 @@ def theme_page(theme_id: str, view: View, pillar: str | None = None) -> None:
     if obs.empty:
         no_data(view)
     else:
-        indicator_sections(obs, view, f"{theme_id}_{pillar or 'all'}")
+        indicator_sections(theme_id, view, pillar)
     missing_indicators(theme_id, obs, view, pillar)
 
 

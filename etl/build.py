@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import checks, paths, units
 from etl.issues import Issue, ValidationFailed
@@ -112,8 +113,9 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     for name, f in (("sources", sources), ("agencies", agencies), ("aliases", aliases),
                     ("programmes", programmes), ("indicators", indicators), ("targets", targets)):
         reg(name, f.table)
-    reg("obs", _concat(obs_files, OBSERVATION_COLUMNS))
-    reg("bud", _concat(bud_files, BUDGET_COLUMNS))
+    raw_obs, raw_bud = _concat(obs_files, OBSERVATION_COLUMNS), _concat(bud_files, BUDGET_COLUMNS)
+    reg("obs", raw_obs)
+    reg("bud", raw_bud)
 
     con.execute(f"CREATE TEMP TABLE ref_sources AS SELECT {_text('id')} AS id, "
                 f"{_text('source_file')} AS source_file, {_text('issuer_vi')} AS issuer_vi, "
@@ -139,9 +141,17 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
                 + ", try_cast(value AS DOUBLE) AS num, try_cast(year AS INTEGER) AS year_num, "
                   "NULL::DOUBLE AS base_num, NULL::VARCHAR AS entity, file, row, row AS seq FROM raw_targets")
 
-    # Aliases are unique per key (a dimension rule); the join keeps every row (LEFT) and adds none.
-    entity_join = f"LEFT JOIN (SELECT key, min(agency_id) AS entity_id FROM ref_alias GROUP BY key) e " \
-                  f"ON e.key = {_key('r.entity')}"
+    _stage_facts(con, raw_obs, raw_bud)
+    return inp, []
+
+
+# Aliases are unique per key (a dimension rule); the join keeps every row (LEFT) and adds none.
+_ENTITY_JOIN = ("LEFT JOIN (SELECT key, min(agency_id) AS entity_id FROM ref_alias GROUP BY key) e "
+                f"ON e.key = {_key('r.entity')}")
+
+
+def _stage_facts_sql(con: duckdb.DuckDBPyConnection) -> None:
+    """The staging of `obs` and `bud` as one SQL pass per row: the reference form of _stage_facts."""
     # One pass: typed cells, the resolved entity, and the value in the registry's unit (NULL until valid).
     con.execute(
         "CREATE TEMP TABLE obs AS SELECT r.file, r.row, "
@@ -149,7 +159,7 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
         + ", try_cast(r.value AS DOUBLE) AS num, try_cast(nullif(trim(r.base), '') AS DOUBLE) AS base_num, "
           f"try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date, e.entity_id, r.seq, "
           "i.unit AS canonical_unit, u.factor "
-          f"FROM raw_obs r {entity_join} "
+          f"FROM raw_obs r {_ENTITY_JOIN} "
           "LEFT JOIN ref_indicators i ON i.id = trim(r.indicator_id) "
           "LEFT JOIN ref_units u ON u.stated = trim(r.unit) AND u.canonical = i.unit"
     )
@@ -159,9 +169,122 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
         + ", try_cast(r.amount AS DOUBLE) AS num, NULL::DOUBLE AS base_num, "
           "try_cast(trim(r.fiscal_year) AS INTEGER) AS year_num, "
           f"try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date, e.entity_id, r.seq "
-          f"FROM raw_bud r {entity_join}"
+          f"FROM raw_bud r {_ENTITY_JOIN}"
     )
-    return inp, []
+
+
+class _Distinct:
+    """A raw table's columns with each distinct cell (or tuple of cells) computed once.
+
+    Curated files repeat the same names, units, quotes and dates on many rows, so every per-cell
+    expression of the staging SQL runs in DuckDB over the distinct values only, and the results are
+    spread back to the rows by index. The expressions are the very ones _stage_facts_sql applies per row.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, raw: pa.Table):
+        self.con, self.raw = con, raw
+        self._enc: dict[str, pa.DictionaryArray] = {}
+
+    def encoded(self, col: str) -> pa.DictionaryArray:
+        if col not in self._enc:
+            self._enc[col] = pc.dictionary_encode(self.raw[col].combine_chunks())
+        return self._enc[col]
+
+    def map(self, cols: tuple[str, ...], select: str, joins: str = "") -> pa.Table | None:
+        """`select` over the distinct tuples of `cols` (as r.<col>), one result row per input row.
+
+        None when the joins do not yield exactly one row per distinct tuple (the row-wise SQL would then
+        repeat rows, which the caller leaves to that SQL)."""
+        encs = [self.encoded(c) for c in cols]
+        if len(cols) == 1:
+            index = encs[0].indices
+            dicts = {cols[0]: encs[0].dictionary}
+        else:
+            key = pc.cast(encs[0].indices, pa.int64())
+            for e in encs[1:]:
+                key = pc.add(pc.multiply(key, len(e.dictionary)), pc.cast(e.indices, pa.int64()))
+            combo = pc.dictionary_encode(key)
+            index = combo.indices
+            k = combo.dictionary.to_numpy()
+            dicts = {}
+            for c, e in reversed(list(zip(cols, encs))):
+                n = len(e.dictionary)
+                dicts[c] = e.dictionary.take(pa.array(k % n))
+                k = k // n
+        n_distinct = len(next(iter(dicts.values())))
+        distinct = pa.table({"i": pa.array(np.arange(n_distinct, dtype=np.int64)), **dicts})
+        self.con.register("_distinct", distinct)
+        try:
+            res = self.con.sql(f"SELECT r.i, {select} FROM _distinct r {joins} ORDER BY r.i").to_arrow_table()
+        finally:
+            self.con.unregister("_distinct")
+        if res.num_rows != n_distinct:
+            return None
+        res = res.drop_columns(["i"])
+        out = []
+        for name, c in zip(res.column_names, res.columns):
+            c = c.combine_chunks()
+            if name in dicts and _same(c, dicts[name]):
+                out.append(self.raw[name])  # the expression leaves every value as it is
+            else:
+                out.append(c.take(index))
+        return pa.table(out, names=res.column_names)
+
+
+def _same(a: pa.Array, b: pa.Array) -> bool:
+    return a.null_count == 0 and b.null_count == 0 and a.type == b.type and a.equals(b)
+
+
+def _stage_table(con: duckdb.DuckDBPyConnection, raw: pa.Table, columns: tuple[str, ...],
+                 extra: list[tuple[tuple[str, ...], str, str]]) -> pa.Table | None:
+    """file, row, each column as _text, then each (cols, select, joins) of `extra`, then seq."""
+    d = _Distinct(con, raw)
+    parts: list[tuple[str, pa.ChunkedArray | pa.Array]] = [("file", raw["file"]), ("row", raw["row"])]
+    for c in columns:
+        t = d.map((c,), f"{_text('r.' + c)} AS {c}")
+        parts.append((c, t[c]))
+    seq_at = None
+    for cols, select, joins in extra:
+        if select == "seq":
+            seq_at = len(parts)
+            parts.append(("seq", raw["seq"]))
+            continue
+        t = d.map(cols, select, joins)
+        if t is None:
+            return None
+        parts += [(n, t[n]) for n in t.column_names]
+    assert seq_at is not None
+    return pa.table([p for _, p in parts], names=[n for n, _ in parts])
+
+
+def _stage_facts(con: duckdb.DuckDBPyConnection, raw_obs: pa.Table, raw_bud: pa.Table) -> None:
+    """`obs` and `bud`: typed cells, resolved entity, and for observations the registry unit and factor.
+
+    Same rows and values as _stage_facts_sql, computed once per distinct cell; held as Arrow tables
+    (DuckDB scans them in place), so the rows are materialised only once, in the warehouse."""
+    entity = (("entity",), "e.entity_id", _ENTITY_JOIN)
+    obs = _stage_table(con, raw_obs, OBSERVATION_COLUMNS, [
+        (("value",), "try_cast(r.value AS DOUBLE) AS num", ""),
+        (("base",), "try_cast(nullif(trim(r.base), '') AS DOUBLE) AS base_num", ""),
+        (("as_of",), "try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date", ""),
+        entity,
+        ((), "seq", ""),
+        (("indicator_id", "unit"), "i.unit AS canonical_unit, u.factor",
+         "LEFT JOIN ref_indicators i ON i.id = trim(r.indicator_id) "
+         "LEFT JOIN ref_units u ON u.stated = trim(r.unit) AND u.canonical = i.unit"),
+    ])
+    bud = _stage_table(con, raw_bud, BUDGET_COLUMNS, [
+        (("amount",), "try_cast(r.amount AS DOUBLE) AS num, NULL::DOUBLE AS base_num", ""),
+        (("fiscal_year",), "try_cast(trim(r.fiscal_year) AS INTEGER) AS year_num", ""),
+        (("as_of",), "try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date", ""),
+        entity,
+        ((), "seq", ""),
+    ])
+    if obs is None or bud is None:
+        _stage_facts_sql(con)
+        return
+    con.register("obs", obs)
+    con.register("bud", bud)
 
 
 def dimension_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
@@ -191,6 +314,9 @@ def dimension_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
         ("SELECT file, row, 'direction', direction FROM ref_indicators WHERE direction IS NULL "
          "OR direction NOT IN ('higher', 'lower')", "hướng phải là higher hoặc lower",
          "direction must be higher or lower"),
+        ("SELECT file, row, 'period', period FROM ref_indicators WHERE period IS NOT NULL "
+         "AND period NOT IN ('point', 'year_to_date', 'period_growth')",
+         "kỳ phải là point, year_to_date hoặc period_growth", "period must be point, year_to_date or period_growth"),
         ("SELECT file, row, 'name_en', id FROM ref_indicators WHERE name_vi IS NULL OR name_en IS NULL",
          "thiếu tên tiếng Việt hoặc tiếng Anh", "Vietnamese or English name is missing"),
         ("SELECT file, row, 'indicator_id', indicator_id FROM ref_targets WHERE indicator_id NOT IN "
@@ -290,7 +416,8 @@ WAREHOUSE_SQL = [
     """CREATE TABLE agency_aliases AS SELECT alias, agency_id FROM ref_alias_display ORDER BY alias, agency_id""",
     """CREATE TABLE programmes AS SELECT id, name_vi, name_en, try_cast(year AS INTEGER) AS year, description
        FROM ref_programmes ORDER BY id""",
-    """CREATE TABLE indicators AS SELECT id, theme, pillar, name_vi, name_en, unit, direction, description
+    """CREATE TABLE indicators AS SELECT id, theme, pillar, name_vi, name_en, unit, direction,
+       coalesce(period, 'point') AS period, description
        FROM ref_indicators ORDER BY id""",
     """CREATE TABLE targets AS SELECT indicator_id, comparator, num AS value, unit, year_num AS year,
        source_file, source_quote, note FROM ref_targets ORDER BY indicator_id, year, value""",
@@ -311,7 +438,7 @@ WAREHOUSE_SQL = [
     """CREATE TABLE conflicts AS
        SELECT conflict_id, count(*) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
               string_agg(DISTINCT note, ' | ' ORDER BY note) AS notes
-       FROM (SELECT conflict_id, source_file, note FROM facts WHERE conflict_id IS NOT NULL
+       FROM (SELECT conflict_id, source_file, note FROM obs_ok WHERE conflict_id IS NOT NULL
              UNION ALL SELECT conflict_id, source_file, note FROM budget WHERE conflict_id IS NOT NULL)
        GROUP BY conflict_id ORDER BY conflict_id""",
     """CREATE VIEW observations AS
@@ -348,7 +475,10 @@ def _task_status_sql() -> str:
                -- "131/167 nhiệm vụ hoàn thành" states the total as the base of the done count
                max(base) FILTER (WHERE indicator_id = 'tasks_done') AS done_base,
                string_agg(DISTINCT f.conflict_id, ',') AS conflict_id
-        FROM facts f LEFT JOIN agencies a ON a.id = f.entity_id
+        FROM (SELECT nullif(programme, '') AS programme, as_of_date AS as_of, entity_id,
+                     nullif(category, '') AS category, source_file, indicator_id, value, base, conflict_id
+              FROM obs_ok) f  -- the rows of facts, read before they are compressed on disk
+        LEFT JOIN agencies a ON a.id = f.entity_id
         WHERE f.programme IS NOT NULL AND f.indicator_id IN ({", ".join(f"'{i}'" for i in TASK_STATUS_INDICATORS)})
         GROUP BY ALL ORDER BY f.programme, f.as_of, f.entity_id NULLS FIRST, f.category NULLS FIRST, f.source_file
     """

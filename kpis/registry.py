@@ -29,7 +29,10 @@ PILLARS = ("digital_government", "digital_economy", "digital_society")
 DIRECTIONS = ("higher", "lower")
 COMPARATORS = (">=", "<=", "=")
 
-INDICATOR_COLUMNS = ("id", "theme", "pillar", "name_vi", "name_en", "unit", "direction", "description")
+INDICATOR_COLUMNS = ("id", "theme", "pillar", "name_vi", "name_en", "unit", "direction", "period", "description")
+# point: a level at its date; year_to_date: accumulated since 1 January (comparable only with the same date
+# of another year); period_growth: growth over a stated earlier period (not comparable between dates).
+PERIODS = ("point", "year_to_date", "period_growth")
 TARGET_COLUMNS = ("indicator_id", "comparator", "value", "unit", "year", "source_file", "source_quote", "note")
 
 
@@ -42,6 +45,7 @@ class Indicator:
     name_en: str
     unit: str
     direction: str
+    period: str
     description: str
 
 
@@ -76,6 +80,7 @@ def load_indicators(path: Path = INDICATORS_CSV) -> tuple[Indicator, ...]:
             name_en=r["name_en"],
             unit=r["unit"],
             direction=r["direction"],
+            period=r["period"] or "point",
             description=r["description"],
         )
         for r in _rows(path)

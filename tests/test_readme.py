@@ -1,7 +1,7 @@
 """README keeps exactly two set-up commands, and CI runs the README's test command."""
 
-from pathlib import Path
 import re
+from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 

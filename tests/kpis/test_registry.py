@@ -13,6 +13,7 @@ from kpis.registry import (
     COMPARATORS,
     DASHBOARD_THEMES,
     DIRECTIONS,
+    PERIODS,
     PILLARS,
     THEMES,
     indicators_by_id,
@@ -50,6 +51,7 @@ def test_indicator_is_fully_declared(ind):
     assert ind.theme in THEMES
     assert ind.unit in CANONICAL_UNITS
     assert ind.direction in DIRECTIONS
+    assert ind.period in PERIODS
     if ind.pillar:
         assert ind.theme == "digital_transformation" and ind.pillar in PILLARS
     if ind.unit == "rank":

@@ -1,0 +1,84 @@
+"""Every dashboard page in both languages and at an earlier report date: no exception, headings, tiles."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.i18n import t
+from tests.pages.conftest import open_page, texts
+
+THEME_PAGES = {
+    "capacity": "pages/capacity.py",
+    "contribution": "pages/contribution.py",
+    "resources": "pages/resources.py",
+    "digital_infra": "pages/digital_infra.py",
+    "digital_transformation": "pages/digital_transformation.py",
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_overview_shows_every_theme_with_tiles_status_and_freshness(lang):
+    at = open_page(None, lang)
+    assert at.title[0].value == t("app_title", lang)
+    headings = [h.value for h in at.subheader]
+    for theme in THEME_PAGES:
+        assert t(f"theme_{theme}", lang) in headings
+    body = texts(at)
+    assert t("late_strip", lang) in headings and t("freshness", lang) in headings
+    statuses = [t(f"status_{s}", lang) for s in ("achieved", "on_track", "at_risk", "off_track", "insufficient",
+                                                 "no_target", "no_data")]
+    assert sum(body.count(s) for s in statuses) >= 20, "every headline tile carries a status word"
+    assert t("overdue_tasks", lang) in body
+
+
+def test_overview_uses_vietnamese_number_and_date_formats():
+    body = texts(open_page(None, "vi"))
+    assert "03/05/2026" in body          # dd/mm/yyyy
+    assert "91,9%" in body               # 5G coverage, decimal comma
+    assert "80.000" in body              # digital-technology enterprises, dot thousands
+
+
+def test_overview_in_english_uses_english_formats():
+    body = texts(open_page(None, "en"))
+    assert "91.9%" in body and "80,000" in body and "03 May 2026" in body
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("theme", list(THEME_PAGES))
+def test_theme_page_renders_charts_and_downloads(theme, lang):
+    at = open_page(THEME_PAGES[theme], lang)
+    assert at.title[0].value == t(f"theme_{theme}", lang)
+    assert len(at.get("plotly_chart")) >= 1
+    labels = {b.label for b in at.get("download_button")}
+    assert {t("download_csv", lang), t("download_xlsx", lang)} <= labels
+
+
+@pytest.mark.parametrize("theme", list(THEME_PAGES))
+def test_theme_page_at_an_earlier_report_date(theme):
+    at = open_page(THEME_PAGES[theme], "vi", as_of="22/09/2025")
+    assert at.title[0].value == t(f"theme_{theme}", "vi")
+    assert "03/05/2026" not in texts(at), "nothing published after the view date may show"
+
+
+def test_earlier_date_hides_later_reports_on_the_overview():
+    later = texts(open_page(None, "vi"))
+    earlier = texts(open_page(None, "vi", as_of="31/12/2025"))
+    assert "91,9%" in later and "91,9%" not in earlier
+    assert "58,9%" in earlier  # 5G coverage as the end-2025 report stated it
+
+
+def test_digital_transformation_has_the_three_pillar_tabs():
+    at = open_page(THEME_PAGES["digital_transformation"], "vi")
+    assert [tab.label for tab in at.tabs] == ["Chính phủ số", "Kinh tế số", "Xã hội số"]
+
+
+def test_missing_figures_read_no_data_never_zero():
+    at = open_page(THEME_PAGES["capacity"], "vi")
+    body = texts(at)
+    assert t("without_data", "vi") in "\n".join(e.label for e in at.expander) or "Chưa có số liệu" in body
+
+
+def test_sources_page_lists_reports_and_conflicts():
+    at = open_page("pages/sources.py", "vi")
+    assert at.title[0].value == t("page_sources", "vi")
+    assert len(at.dataframe) >= 2
