@@ -23,6 +23,13 @@ PAGES = {
         st.Page("pages/digital_transformation.py", title=t("theme_digital_transformation", lang), icon=":material/devices:",
                 url_path="chuyen-doi-so"),
     ],
+    t("nav_tracking", lang): [
+        st.Page("pages/tasks.py", title=t("page_tasks", lang), icon=":material/task_alt:", url_path="nhiem-vu"),
+        st.Page("pages/agencies.py", title=t("page_agencies", lang), icon=":material/account_balance:",
+                url_path="bo-nganh-dia-phuong"),
+        st.Page("pages/products.py", title=t("page_products", lang), icon=":material/inventory_2:",
+                url_path="san-pham"),
+    ],
     t("nav_about", lang): [
         st.Page("pages/sources.py", title=t("page_sources", lang), icon=":material/menu_book:", url_path="nguon"),
     ],

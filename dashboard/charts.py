@@ -169,23 +169,61 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
 
 
 def stacked_bar_figure(frame: pd.DataFrame, y_col: str, parts: Sequence[tuple[str, str]], title: str,
-                       view: dt.date, lang: str, sources: pd.DataFrame, unit: str = "count") -> go.Figure:
-    """Horizontal stacked bars: one row per `y_col` value, one segment per (column, label) of `parts`."""
+                       view: dt.date, lang: str, sources: pd.DataFrame, unit: str = "count",
+                       share_of: str | None = None) -> go.Figure:
+    """Horizontal stacked bars: one row per `y_col` value, one segment per (column, label) of `parts`;
+    with `share_of`, each segment also shows its share of that column (e.g. of the programme total)."""
     fig = go.Figure()
     for i, (col, label) in enumerate(parts):
-        values = frame[col]
+        values = pd.to_numeric(frame[col], errors="coerce").astype(float)  # nullable NA breaks Plotly's stacking
+        shares = (values / frame[share_of].astype(float) * 100) if share_of else pd.Series([None] * len(frame), index=frame.index)
+        text = [
+            "" if pd.isna(v) else (f"{theme.format_number(v, lang)} ({theme.format_number(sh, lang, 1)}%)"
+                                   if sh is not None and pd.notna(sh) else theme.format_number(v, lang))
+            for v, sh in zip(values, shares, strict=True)
+        ]
         fig.add_trace(go.Bar(
-            y=frame[y_col], x=values, name=label, orientation="h",
-            marker_color=theme.PALETTE[i % len(theme.PALETTE)],
-            text=[theme.format_value(v, unit, lang) if pd.notna(v) else "" for v in values],
-            textposition="inside",
-            hovertemplate=f"{label}: %{{x}}<extra>%{{y}}</extra>",
+            # Plotly restarts a stack after a missing value, so a part the report does not state is drawn 0 wide
+            # (its label stays empty: it is not shown as a zero).
+            y=frame[y_col], x=values.fillna(0), name=label, orientation="h",
+            marker_color=theme.PALETTE[i % len(theme.PALETTE)], text=text, textposition="inside",
+            hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{text}}<extra></extra>",
         ))
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(automargin=True)
+    fig.update_yaxes(automargin=True, autorange="reversed")
+    fig.update_xaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f")
     fig = finish(fig, title, view, sources, lang)
-    fig.update_layout(height=max(fig.layout.height or 420, 180 + 40 * len(frame)))
+    fig.update_layout(height=max(fig.layout.height or 420, 220 + 44 * len(frame)))
     return fig
+
+
+def lines_figure(data: pd.DataFrame, x: str, y: str, series: str, title: str, view: dt.date,
+                 lang: str, unit: str = "count") -> go.Figure:
+    """One line per `series` value over `x`."""
+    fig = go.Figure()
+    for label, part in data.dropna(subset=[y]).groupby(series, sort=False):
+        part = part.sort_values(x)
+        fig.add_trace(go.Scatter(
+            x=part[x], y=part[y], name=str(label), mode="lines+markers", marker=dict(size=9),
+            text=[theme.format_value(v, unit, lang) for v in part[y]],
+            hovertemplate="<b>%{fullData.name}</b><br>%{x|%d/%m/%Y}: %{text}<extra></extra>",
+        ))
+    fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y")
+    fig.update_yaxes(rangemode="tozero", tickformat=",~f", title=theme.unit_label(unit, lang) or None)
+    return finish(fig, title, view, data, lang)
+
+
+def funnel_figure(data: pd.DataFrame, labels: Sequence[str], title: str, view: dt.date, lang: str) -> go.Figure:
+    """Stages in order, each bar as wide as its count (with its share of the whole)."""
+    total = data["value"].sum()
+    fig = go.Figure(go.Funnel(
+        y=list(labels), x=data["value"],
+        text=[f"{theme.format_number(v, lang)} ({theme.format_number(v / total * 100, lang, 0)}%)"
+              for v in data["value"]],
+        textinfo="text", marker_color=theme.PRIMARY,
+        customdata=hover_data(data, lang), hovertemplate=HOVER,
+    ))
+    return finish(fig, title, view, data, lang)
 
 
 def grouped_bar_figure(data: pd.DataFrame, y_col: str, colour_col: str, title: str, view: dt.date,

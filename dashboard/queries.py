@@ -232,3 +232,61 @@ def ensure_warehouse() -> None:
         from etl.build import build
 
         build()
+
+
+@st.cache_data(**_CACHE)
+def _entity_figures(s: Stamp, view: dt.date) -> pd.DataFrame:
+    return _df(s, _OBS_SQL + " AND o.entity_id IS NOT NULL AND NOT o.is_illustrative" + _ORDER, [view, view])
+
+
+def entity_figures(view: dt.date) -> pd.DataFrame:
+    """Every reported figure about a named agency or province at the view date (the league table's source)."""
+    return _entity_figures(stamp(), view)
+
+
+@st.cache_data(**_CACHE)
+def _programmes(s: Stamp) -> pd.DataFrame:
+    return _df(s, "SELECT * FROM programmes ORDER BY year NULLS LAST, id")
+
+
+def programmes() -> pd.DataFrame:
+    return _programmes(stamp())
+
+
+@st.cache_data(**_CACHE)
+def _resolve_agency(s: Stamp, text: str) -> str | None:
+    row = _connect(*s).cursor().execute(
+        "SELECT id FROM agencies WHERE id = ? UNION ALL "
+        "SELECT agency_id FROM agency_aliases WHERE lower(alias) = lower(?) LIMIT 1", [text, text]).fetchone()
+    return row[0] if row else None
+
+
+def resolve_agency(text: str) -> str | None:
+    """An agency id from an id, a canonical name or any alias the reports use (for ?agency=... links)."""
+    return _resolve_agency(stamp(), text.strip()) if text and text.strip() else None
+
+
+@st.cache_data(**_CACHE)
+def _entity_budget(s: Stamp, view: dt.date, entity_id: str) -> pd.DataFrame:
+    sql = """
+        SELECT b.*, s.title_vi AS source_title_vi, s.title_en AS source_title_en, s.report_date
+        FROM budget b JOIN sources s ON s.source_file = b.source_file
+        WHERE b.as_of <= ? AND s.report_date <= ? AND b.entity_id = ?
+        ORDER BY b.year, b.stage
+    """
+    return _df(s, sql, [view, view, entity_id])
+
+
+def entity_budget(view: dt.date, entity_id: str) -> pd.DataFrame:
+    return _entity_budget(stamp(), view, entity_id)
+
+
+@st.cache_data(**_CACHE)
+def _illustrative_tasks(s: Stamp) -> pd.DataFrame:
+    has = _df(s, "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'tasks'")["n"].iloc[0]
+    return _df(s, "SELECT * FROM tasks ORDER BY programme, task_id") if has else pd.DataFrame()
+
+
+def illustrative_tasks() -> pd.DataFrame:
+    """The illustrative task registry (every row is_illustrative): generated, not reported."""
+    return _illustrative_tasks(stamp())

@@ -42,7 +42,9 @@ def sidebar() -> View:
         dates = list(reversed(queries.report_dates()))
         as_of = st.selectbox(t("view_as_of", lang), dates, format_func=_date_label, key="as_of",
                              bind="query-params", help=t("view_as_of_help", lang))
-    return View(lang=lang, as_of=as_of)
+        illustrative = st.toggle(t("illustrative_toggle", lang), value=True, key="illustrative",
+                                 bind="query-params", help=t("illustrative_help", lang))
+    return View(lang=lang, as_of=as_of, illustrative=illustrative)
 
 
 def current_view() -> View:

@@ -1,0 +1,306 @@
+"""Sections of the tracking pages: tasks per programme, agencies (league table, profile) and products."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, queries, theme
+from dashboard.i18n import name
+from dashboard.shell import View, chart, downloads, no_data, value_text
+
+# Segments of a programme's status bar, in reading order: (task_status column, label key).
+STATUS_PARTS = (
+    ("done_on_time", "st_done_on_time"),
+    ("done_late", "st_done_late"),
+    ("done_unsplit", "st_done_unsplit"),
+    ("in_progress_on_time", "st_in_progress_on_time"),
+    ("overdue", "st_overdue"),
+    ("recurring", "st_recurring"),
+)
+STAGES = ("dang_ky_de_xuat", "nghien_cuu", "thu_nghiem_thi_diem", "ung_dung_trien_khai", "thuong_mai",
+          "chua_neu_tinh_trang")
+FUNDING = ("nguon_thuong_xuyen_khac", "nguon_57", "nguon_thuong_xuyen_va_57", "chua_neu_nguon")
+
+
+def _programme_label(r: pd.Series, view: View) -> str:
+    return f"{name(r, view.lang, 'programme_name')} — {theme.format_date(r['as_of'], view.lang)}"
+
+
+def _with_sources(frame: pd.DataFrame) -> pd.DataFrame:
+    """Attach report titles and dates to rows that carry a source_file (for the figure's source line)."""
+    src = queries.sources()[["source_file", "title_vi", "title_en", "issuer_vi", "issuer_en", "report_date"]]
+    src = src.rename(columns={"title_vi": "source_title_vi", "title_en": "source_title_en",
+                              "issuer_vi": "source_issuer_vi", "issuer_en": "source_issuer_en"})
+    return frame.merge(src, on="source_file", how="left")
+
+
+def task_breakdown(view: View) -> None:
+    """Stacked status bars per programme and report date, with shares of the total."""
+    st.header(view.t("task_breakdown"))
+    ts = queries.task_status(view.as_of)
+    ts = ts[ts["entity_id"].isna() & ts["category"].isna() & ts["total"].notna()].copy()
+    if ts.empty:
+        no_data(view)
+        return
+    # A report that gives "done" without splitting it on time/late keeps that part as its own segment.
+    split = ts["done_on_time"].fillna(0) + ts["done_late"].fillna(0)
+    ts["done_unsplit"] = (ts["done"] - split).where(ts["done"].notna() & (ts["done"] > split))
+    ts = ts.sort_values(["as_of", "programme"], ascending=[False, True])
+    ts["label"] = [_programme_label(r, view) for _, r in ts.iterrows()]
+    parts = [(c, view.t(k)) for c, k in STATUS_PARTS if ts[c].notna().any()]
+    data = _with_sources(ts)
+    title = view.t("task_breakdown")
+    fig = charts.stacked_bar_figure(data, "label", parts, title, view.as_of, view.lang, data, share_of="total")
+    chart(fig, data.drop(columns=["label"]), title, view, "task_breakdown")
+
+
+def task_movement(view: View) -> None:
+    """Overdue and done counts of each programme across its report dates."""
+    st.header(view.t("task_movement"))
+    ts = queries.task_status(view.as_of)
+    ts = ts[ts["entity_id"].isna() & ts["category"].isna()]
+    multi = ts.groupby("programme")["as_of"].transform("nunique") > 1
+    ts = ts[multi]
+    if ts.empty:
+        no_data(view)
+        return
+    data = _with_sources(ts)
+    for col, key in (("overdue", "st_overdue"), ("done", "st_done")):
+        title = f"{view.t(key)} — {view.t('task_movement').lower()}"
+        fig = charts.lines_figure(data, "as_of", col, "programme_name_" + view.lang, title, view.as_of, view.lang)
+        chart(fig, data, title, view, f"task_movement_{col}")
+
+
+def overdue_by_agency(view: View) -> None:
+    """Each overdue list the reports give (one per programme and date), as ranked bars."""
+    st.header(view.t("task_overdue_by_agency"))
+    obs = queries.indicator_observations(view.as_of, ("tasks_overdue",))
+    lists = obs[obs["entity_id"].notna()]
+    if lists.empty:
+        no_data(view)
+        return
+    progs = queries.programmes().set_index("id")
+    for (prog, as_of), part in lists.groupby(["programme", "as_of"], sort=False):
+        title = (f"{view.t('task_overdue_by_agency')} — {name(progs.loc[prog], view.lang)} "
+                 f"({theme.format_date(as_of, view.lang)})")
+        fig = charts.bar_figure(part, title, "count", "lower", view.as_of, view.lang)
+        chart(fig, part, title, view, f"overdue_{prog}_{pd.Timestamp(as_of).date()}")
+
+
+def overdue_by_group(view: View) -> None:
+    st.header(view.t("task_overdue_by_group"))
+    obs = queries.indicator_observations(view.as_of, ("tasks_overdue",))
+    groups = obs[obs["entity_id"].isna() & obs["category"].isin([g.removeprefix("group_") for g in GROUP_KEYS])]
+    if groups.empty:
+        no_data(view)
+        return
+    progs = queries.programmes().set_index("id")
+    for (prog, as_of), part in groups.groupby(["programme", "as_of"], sort=False):
+        title = (f"{view.t('task_overdue_by_group')} — {name(progs.loc[prog], view.lang)} "
+                 f"({theme.format_date(as_of, view.lang)})")
+        labels = [view.t(f"group_{c}") for c in part["category"]]
+        fig = charts.bar_figure(part, title, "count", "lower", view.as_of, view.lang, labels=labels)
+        chart(fig, part, title, view, f"groups_{prog}_{pd.Timestamp(as_of).date()}")
+
+
+GROUP_KEYS = ("group_the_che", "group_ha_tang", "group_nhan_luc", "group_chi_dao_dieu_hanh",
+              "group_cds_doanh_nghiep", "group_cds_he_thong_chinh_tri")
+
+
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def league_table(view: View) -> None:
+    """One row per unit, one column per figure the reports give for at least three units."""
+    st.header(view.t("league_table"), help=view.t("league_help"))
+    figs = queries.entity_figures(view.as_of)
+    figs = figs[figs["unit"] != "flag"]
+    if figs.empty:
+        no_data(view)
+        return
+    progs = queries.programmes().set_index("id")
+    # Short, unique headers; the full wording (programme, group, date) is in each header's tooltip.
+    figs = figs.assign(
+        measure=[f"{r['indicator_id']}|{_text(r['programme'])}|{_text(r['category'])}|{r['as_of']:%Y-%m-%d}"
+                 for _, r in figs.iterrows()],
+    )
+    wide_enough = figs.groupby("measure")["entity_id"].transform("nunique") >= 3
+    figs = figs[wide_enough]
+    table = figs.pivot_table(index=["entity_id", "entity_name"], columns="measure", values="value", aggfunc="max")
+    table = table.astype(float).reset_index().drop(columns="entity_id")
+    config: dict[str, object] = {"entity_name": st.column_config.TextColumn(view.t("entity"), pinned=True)}
+    for i, m in enumerate(table.columns[1:], start=1):
+        ind_id, prog, cat, day = m.split("|")
+        row = figs[figs["measure"] == m].iloc[0]
+        full = " · ".join(x for x in (name(row, view.lang, "indicator_name"),
+                                      name(progs.loc[prog], view.lang) if prog else "", cat,
+                                      theme.format_date(row["as_of"], view.lang)) if x)
+        short = f"{name(row, view.lang, 'indicator_name')[:38]} ({theme.format_date(row['as_of'], view.lang)})"
+        config[m] = st.column_config.NumberColumn(f"{i}. {short}", help=full, format="localized")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    downloads(figs, view.t("league_table"), view, "league")
+
+
+def agency_picker(view: View) -> str | None:
+    """A unit chosen in the page or given in the URL as ?agency=<id, name or alias>."""
+    ags = queries.agencies()
+    ids = list(ags["id"])
+    names = dict(zip(ags["id"], ags["name_" + view.lang].fillna(ags["name_vi"]), strict=True))
+    wanted = st.query_params.get("agency")
+    if "agency_pick" not in st.session_state and wanted:
+        st.session_state["agency_pick"] = queries.resolve_agency(wanted)
+    picked = st.selectbox(view.t("pick_agency"), ids, index=None, format_func=names.get, key="agency_pick",
+                          placeholder=view.t("pick_agency"))
+    if picked:
+        st.query_params["agency"] = picked
+    elif "agency" in st.query_params:
+        del st.query_params["agency"]
+    return picked
+
+
+def agency_profile(view: View, agency_id: str) -> None:
+    """Every figure the warehouse holds about one unit, across all themes, each with its source."""
+    ags = queries.agencies().set_index("id")
+    ag = ags.loc[agency_id]
+    st.header(f"{view.t('profile')}: {name(ag, view.lang)}")
+    kind = {"province": "kind_province", "ministry": "kind_ministry"}.get(ag["kind"], "kind_agency_other")
+    st.caption(view.t(kind) + (f" · {view.t('region')}: {ag['region']}" if pd.notna(ag["region"]) else ""))
+    obs = queries.entity_observations(view.as_of, agency_id, illustrative=False)
+    bud = queries.entity_budget(view.as_of, agency_id)
+    if obs.empty and bud.empty:
+        st.info(view.t("profile_empty"), icon=":material/info:")
+        return
+    if not obs.empty:
+        table = pd.DataFrame({
+            view.t("theme"): [view.t(f"theme_{th}") for th in obs["theme"]],
+            view.t("indicator"): [name(r, view.lang, "indicator_name") for _, r in obs.iterrows()],
+            view.t("programme"): obs["programme"].fillna(""),
+            view.t("category"): obs["category"].fillna(""),
+            view.t("value"): [value_text(r["value"], r["unit"], view, r["base"]) for _, r in obs.iterrows()],
+            view.t("date"): [theme.format_date(d, view.lang) for d in obs["as_of"]],
+            view.t("source"): [name(r, view.lang, "source_title") for _, r in obs.iterrows()],
+            view.t("quote"): obs["source_quote"],
+            view.t("conflict"): obs["conflict_id"].fillna(""),
+        })
+        st.dataframe(table, hide_index=True, width="stretch")
+        downloads(obs, f"{view.t('profile')} {ag['name_vi']}", view, f"profile_{agency_id}")
+    if not bud.empty:
+        st.subheader(view.t("budget_title"))
+        bt = pd.DataFrame({
+            view.t("fiscal_year"): bud["year"],
+            view.t("budget_stage"): [view.t(f"stage_{s}") for s in bud["stage"]],
+            view.t("amount"): [value_text(v, "billion_vnd", view) for v in bud["amount_bn_vnd"]],
+            view.t("date"): [theme.format_date(d, view.lang) for d in bud["as_of"]],
+            view.t("quote"): bud["source_quote"],
+        })
+        st.dataframe(bt, hide_index=True, width="stretch")
+
+
+def _category_rows(obs: pd.DataFrame, prefix: str, cats: tuple[str, ...]) -> pd.DataFrame:
+    rows = obs[obs["entity_id"].isna() & obs["category"].isin([prefix + c for c in cats])]
+    rows = rows.drop_duplicates("category")
+    order = {prefix + c: i for i, c in enumerate(cats)}
+    return rows.sort_values("category", key=lambda s: s.map(order))
+
+
+def products(view: View) -> None:
+    """The 348-product analysis: strategic or not, stage funnel, funding source, reporting units."""
+    obs = queries.theme_observations(view.as_of, "products")
+    counts = obs[obs["indicator_id"] == "products_reported"]
+    if counts.empty:
+        no_data(view)
+        return
+    total = counts[counts["entity_id"].isna() & counts["category"].isna()]
+    if not total.empty:
+        st.metric(name(total.iloc[0], view.lang, "indicator_name"),
+                  value_text(total.iloc[0]["value"], "count", view), border=True)
+    split = _category_rows(counts, "", ("cncl", "ngoai_cncl"))
+    if not split.empty:
+        title = view.t("products_strategic")
+        fig = charts.bar_figure(split, title, "count", "higher", view.as_of, view.lang,
+                                labels=[view.t(f"cat_{c}") for c in split["category"]])
+        chart(fig, split, title, view, "products_split")
+    stages = _category_rows(counts, "cncl_", STAGES)
+    if not stages.empty:
+        title = view.t("products_stage")
+        fig = charts.funnel_figure(stages, [view.t("cat_" + c.removeprefix("cncl_")) for c in stages["category"]],
+                                   title, view.as_of, view.lang)
+        chart(fig, stages, title, view, "products_stage")
+    for prefix, label in (("", "products_funding"), ("cncl_", "cat_cncl"), ("ngoai_cncl_", "cat_ngoai_cncl")):
+        funding = _category_rows(counts, prefix, FUNDING)
+        if funding.empty:
+            continue
+        title = view.t("products_funding") + ("" if not prefix else f" — {view.t(label)}")
+        fig = charts.bar_figure(funding, title, "count", "higher", view.as_of, view.lang,
+                                labels=[view.t("cat_" + c.removeprefix(prefix)) for c in funding["category"]])
+        chart(fig, funding, title, view, f"products_funding_{prefix or 'all'}")
+    per_unit = counts[counts["entity_id"].notna()]
+    if not per_unit.empty:
+        title = view.t("products_by_unit")
+        labels = [f"{name({'name_vi': r['entity_name'], 'name_en': r['entity_name_en']}, view.lang)} · "
+                  f"{r['category'] or ''}" for _, r in per_unit.iterrows()]
+        fig = charts.bar_figure(per_unit, title, "count", "higher", view.as_of, view.lang, labels=labels)
+        chart(fig, per_unit, title, view, "products_units_counts")
+    st.header(view.t("products_units"))
+    cols = st.columns(3)
+    for col, (ind, key) in zip(cols, (("products_unit_with", "units_with"), ("products_unit_without", "units_without"),
+                                      ("products_unit_no_info", "units_no_info")), strict=True):
+        rows = obs[obs["indicator_id"] == ind]
+        with col:
+            st.subheader(f"{view.t(key)} ({len(rows)})")
+            st.markdown("\n".join(f"- {n}" for n in sorted(rows["entity_name"].dropna())) or view.t("no_data"))
+    flags = obs[obs["indicator_id"].isin(["products_unit_with", "products_unit_without", "products_unit_no_info"])]
+    if not flags.empty:
+        downloads(flags, view.t("products_units"), view, "products_units")
+
+
+def illustrative_badge(view: View) -> None:
+    st.badge(view.t("illustrative_badge"), icon=":material/science:", color="orange")
+    st.caption(view.t("illustrative_help"))
+
+
+
+def illustrative_tasks(view: View) -> None:
+    """The illustrative task registry: badge, what it reproduces, and the sortable overdue list."""
+    if not view.illustrative:
+        return
+    tasks = queries.illustrative_tasks()
+    if tasks.empty:
+        return
+    st.header(view.t("overdue_list"))
+    illustrative_badge(view)
+    ags = queries.agencies()
+    names = dict(zip(ags["id"], ags["name_" + view.lang].fillna(ags["name_vi"]), strict=True))
+    progs = queries.programmes().set_index("id")
+    overdue = tasks[tasks["status"] == "overdue"].copy()
+    overdue["days_overdue"] = (pd.to_datetime(overdue["as_of"]) - pd.to_datetime(overdue["deadline"])).dt.days
+    c1, c2, c3 = st.columns(3)
+    prog = c1.selectbox(view.t("programme"), [None, *sorted(overdue["programme"].unique())],
+                        format_func=lambda p: view.t("all") if p is None else name(progs.loc[p], view.lang),
+                        key="ill_programme")
+    agency_ids = sorted({a for leads in overdue["lead_agency_ids"] for a in leads.split(";")}, key=names.get)
+    agency = c2.selectbox(view.t("lead_agencies"), [None, *agency_ids],
+                          format_func=lambda a: view.t("all") if a is None else names.get(a, a), key="ill_agency")
+    groups = sorted(overdue["task_group"].dropna().unique())
+    group = c3.selectbox(view.t("task_group"), [None, *groups],
+                         format_func=lambda g: view.t("all") if g is None else view.t(f"group_{g}"), key="ill_group")
+    if prog:
+        overdue = overdue[overdue["programme"] == prog]
+    if agency:
+        overdue = overdue[overdue["lead_agency_ids"].str.split(";").apply(lambda leads: agency in leads)]
+    if group:
+        overdue = overdue[overdue["task_group"] == group]
+    overdue = overdue.sort_values("days_overdue", ascending=False)
+    table = pd.DataFrame({
+        "ID": overdue["task_id"],
+        view.t("task"): overdue["title_" + view.lang],
+        view.t("programme"): [name(progs.loc[p], view.lang) for p in overdue["programme"]],
+        view.t("lead_agencies"): [", ".join(names.get(a, a) for a in s.split(";")) for s in overdue["lead_agency_ids"]],
+        view.t("task_group"): [view.t(f"group_{g}") for g in overdue["task_group"]],
+        view.t("deadline"): [theme.format_date(d, view.lang) for d in pd.to_datetime(overdue["deadline"])],
+        view.t("days_overdue"): overdue["days_overdue"],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    downloads(overdue, view.t("overdue_list") + " minh hoa", view, "illustrative_overdue")

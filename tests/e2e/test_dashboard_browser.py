@@ -1,0 +1,54 @@
+"""The dashboard in headless Chromium: every page draws its charts without an exception box."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.e2e.conftest import screenshot, wait_for_app
+
+PAGES = {
+    "tong-quan": 0,
+    "nang-luc": 1,
+    "dong-gop": 1,
+    "nguon-luc": 1,
+    "ha-tang-so": 1,
+    "chuyen-doi-so": 1,
+    "nguon": 0,
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_draws_without_exception(page, app_url, path):
+    page.goto(f"{app_url}/{path}")
+    wait_for_app(page, PAGES[path])
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator("h1").first.inner_text().strip()
+    screenshot(page, path)
+
+
+def test_english_link_reproduces_the_view(page, app_url):
+    page.goto(f"{app_url}/ha-tang-so?lang=English&as_of=31%2F12%2F2025")
+    wait_for_app(page, 1)
+    assert page.locator("h1").first.inner_text().strip() == "Digital infrastructure"
+    body = page.locator("[data-testid=stMain]").inner_text()
+    assert "03 May 2026" not in body
+    screenshot(page, "ha-tang-so_en_2025-12-31")
+
+
+def test_csv_download_holds_the_chart_data_with_sources(page, app_url):
+    page.goto(f"{app_url}/ha-tang-so")
+    wait_for_app(page, 1)
+    button = page.get_by_role("button", name="Tải CSV").first
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = open(download.path(), encoding="utf-8-sig").read()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows
+    assert {"indicator_id", "value", "unit", "as_of", "source_file", "source_quote"} <= set(rows[0])
+    assert all(r["source_quote"] for r in rows)
