@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class _Inputs:
         self.issues: list[Issue] = []
         self.data_dir = data_dir
         self.kpi_dir = kpi_dir
+        self.obs_table: pa.Table | None = None  # `obs` as Arrow, when staged that way
 
     def one(self, path: Path, base: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvFile | None:
         if not path.exists():
@@ -141,7 +143,7 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
                 + ", try_cast(value AS DOUBLE) AS num, try_cast(year AS INTEGER) AS year_num, "
                   "NULL::DOUBLE AS base_num, NULL::VARCHAR AS entity, file, row, row AS seq FROM raw_targets")
 
-    _stage_facts(con, raw_obs, raw_bud)
+    inp.obs_table = _stage_facts(con, raw_obs, raw_bud)
     return inp, []
 
 
@@ -184,10 +186,12 @@ class _Distinct:
     def __init__(self, con: duckdb.DuckDBPyConnection, raw: pa.Table):
         self.con, self.raw = con, raw
         self._enc: dict[str, pa.DictionaryArray] = {}
+        self._flat: dict[str, pa.Array] = {}
 
     def encoded(self, col: str) -> pa.DictionaryArray:
         if col not in self._enc:
-            self._enc[col] = pc.dictionary_encode(self.raw[col].combine_chunks())
+            self._flat[col] = self.raw[col].combine_chunks()
+            self._enc[col] = pc.dictionary_encode(self._flat[col])
         return self._enc[col]
 
     def map(self, cols: tuple[str, ...], select: str, joins: str = "") -> pa.Table | None:
@@ -224,8 +228,8 @@ class _Distinct:
         out = []
         for name, c in zip(res.column_names, res.columns):
             c = c.combine_chunks()
-            if name in dicts and _same(c, dicts[name]):
-                out.append(self.raw[name])  # the expression leaves every value as it is
+            if len(cols) == 1 and name in dicts and _same(c, dicts[name]):
+                out.append(self._flat[name])  # the expression leaves every value as it is
             else:
                 out.append(c.take(index))
         return pa.table(out, names=res.column_names)
@@ -254,10 +258,11 @@ def _stage_table(con: duckdb.DuckDBPyConnection, raw: pa.Table, columns: tuple[s
             return None
         parts += [(n, t[n]) for n in t.column_names]
     assert seq_at is not None
-    return pa.table([p for _, p in parts], names=[n for n, _ in parts])
+    # One chunk per column: DuckDB then scans whole batches instead of the CSV reader's small blocks.
+    return pa.table([p for _, p in parts], names=[n for n, _ in parts]).combine_chunks()
 
 
-def _stage_facts(con: duckdb.DuckDBPyConnection, raw_obs: pa.Table, raw_bud: pa.Table) -> None:
+def _stage_facts(con: duckdb.DuckDBPyConnection, raw_obs: pa.Table, raw_bud: pa.Table) -> pa.Table | None:
     """`obs` and `bud`: typed cells, resolved entity, and for observations the registry unit and factor.
 
     Same rows and values as _stage_facts_sql, computed once per distinct cell; held as Arrow tables
@@ -282,9 +287,10 @@ def _stage_facts(con: duckdb.DuckDBPyConnection, raw_obs: pa.Table, raw_bud: pa.
     ])
     if obs is None or bud is None:
         _stage_facts_sql(con)
-        return
+        return None
     con.register("obs", obs)
     con.register("bud", bud)
+    return obs
 
 
 def dimension_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
@@ -369,19 +375,20 @@ def _target_provenance(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[I
     return checks.provenance_issues(con, data_dir / "sources", "tgt_seed", "num")
 
 
+OBS_OK_VIEW = """
+    CREATE TEMP VIEW obs_ok AS
+    SELECT seq, file, row, indicator_id, entity_id, entity AS entity_as_written,
+           coalesce(programme, '') AS programme, coalesce(category, '') AS category,
+           num * factor AS value, base_num * factor AS base, canonical_unit AS unit,
+           num AS value_stated, unit AS unit_stated, value AS value_text,
+           as_of_date, source_file, source_quote, conflict_id, note
+    FROM obs
+"""
+
+
 def _derive(con: duckdb.DuckDBPyConnection) -> None:
     """Validated rows in canonical units, and the task pivot the identity rule reads."""
-    con.execute(
-        """
-        CREATE TEMP VIEW obs_ok AS
-        SELECT seq, file, row, indicator_id, entity_id, entity AS entity_as_written,
-               coalesce(programme, '') AS programme, coalesce(category, '') AS category,
-               num * factor AS value, base_num * factor AS base, canonical_unit AS unit,
-               num AS value_stated, unit AS unit_stated, value AS value_text,
-               as_of_date, source_file, source_quote, conflict_id, note
-        FROM obs
-        """
-    )
+    con.execute(OBS_OK_VIEW)
     cols = ", ".join(
         f"max(value) FILTER (WHERE indicator_id = '{ind}') AS {ind.removeprefix('tasks_')}"
         for ind in TASK_STATUS_INDICATORS
@@ -484,10 +491,44 @@ def _task_status_sql() -> str:
     """
 
 
-def _write(con: duckdb.DuckDBPyConnection, inputs: _Inputs, target: Path, built_at: dt.datetime) -> None:
-    con.execute("ATTACH ? AS w", [str(target)])
+FACTS_SQL = WAREHOUSE_SQL[6]
+
+
+class _FactsWriter(threading.Thread):
+    """Writes the facts table on a second connection while the rules run on the first.
+
+    The facts are the bulk of the warehouse; DuckDB releases the GIL while it writes them, so the write
+    and the validation share the machine's cores. The table lands in the temporary file only: if a rule
+    fails, the file is dropped and the warehouse is untouched, as before."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, obs: pa.Table):
+        super().__init__(name="facts-writer", daemon=True)
+        self.cur = con.cursor()
+        self.obs = obs
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.cur.register("obs", self.obs)
+            self.cur.execute(OBS_OK_VIEW)
+            self.cur.execute("USE w")
+            self.cur.execute(FACTS_SQL)
+        except BaseException as exc:  # handed to the building thread by finish()
+            self.error = exc
+
+    def finish(self) -> None:
+        self.join()
+        self.cur.close()
+        if self.error is not None:
+            raise self.error
+
+
+def _write(con: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.datetime, facts_written: bool) -> None:
+    """Every table into the attached database `w` (facts unless the writer thread made it), then detach."""
     con.execute("USE w")
     for sql in WAREHOUSE_SQL:
+        if sql is FACTS_SQL and facts_written:
+            continue
         con.execute(sql)
     con.execute(_task_status_sql())
     con.execute(
@@ -503,6 +544,17 @@ def _write(con: duckdb.DuckDBPyConnection, inputs: _Inputs, target: Path, built_
     con.execute("DETACH w")
 
 
+def _attach_temp(con: duckdb.DuckDBPyConnection, db_path: Path) -> tuple[Path, list[Path]]:
+    """A fresh temporary database next to db_path, attached as `w`; also the folders made for it."""
+    made = [d for d in (db_path.parent, *db_path.parent.parents) if not d.exists()]
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    os.unlink(tmp)  # DuckDB must create the file itself
+    con.execute("ATTACH ? AS w", [tmp])
+    return Path(tmp), made
+
+
 def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Path | None = None) -> BuildResult:
     """Validate and build; the previous warehouse is replaced only by a complete new one."""
     start = dt.datetime.now()
@@ -510,24 +562,46 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
     db_path = db_path or paths.warehouse_path()
     kpi_dir = kpi_dir or paths.kpi_dir()
     con = duckdb.connect()
+    tmp: Path | None = None
+    made: list[Path] = []
+    attached = replaced = False
     try:
         inputs, issues = stage(con, data_dir, kpi_dir)
         if not issues:
-            issues = validate(con, data_dir)
+            writer = None
+            if inputs.obs_table is not None:
+                tmp, made = _attach_temp(con, db_path)
+                attached = True
+                writer = _FactsWriter(con, inputs.obs_table)
+                writer.start()
+            try:
+                issues = validate(con, data_dir)
+            finally:
+                if writer is not None:
+                    writer.finish()
         if issues:
             raise ValidationFailed(issues)
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
-        os.close(fd)
-        os.unlink(tmp)  # DuckDB must create the file itself
-        try:
-            _write(con, inputs, Path(tmp), start)
-            os.replace(tmp, db_path)  # atomic on POSIX: readers see the old file or the new one
-        finally:
-            for leftover in (Path(tmp), Path(tmp + ".wal")):
-                leftover.unlink(missing_ok=True)
+        if tmp is None:
+            tmp, made = _attach_temp(con, db_path)
+            attached = True
+        _write(con, inputs, start, facts_written=inputs.obs_table is not None)
+        attached = False
+        os.replace(tmp, db_path)  # atomic on POSIX: readers see the old file or the new one
+        replaced = True
         n_obs = con.execute("SELECT count(*) FROM obs_ok").fetchone()[0]
         n_bud = con.execute("SELECT count(*) FROM bud").fetchone()[0]
     finally:
+        if attached:
+            con.execute("USE memory")
+            con.execute("DETACH w")
         con.close()
+        if tmp is not None:
+            for leftover in (tmp, Path(str(tmp) + ".wal")):
+                leftover.unlink(missing_ok=True)
+        if not replaced:
+            for d in made:  # deepest first: leave no folder a refused build made
+                try:
+                    d.rmdir()
+                except OSError:
+                    break
     return BuildResult(db_path, n_obs, n_bud, len(inputs.files), (dt.datetime.now() - start).total_seconds())
