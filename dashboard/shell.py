@@ -140,3 +140,24 @@ def footer(view: View) -> None:
     lines = [f"- {name(r, view.lang, 'issuer')}: {name(r, view.lang, 'title')} "
              f"({theme.format_date(r['report_date'], view.lang)})" for _, r in src.iterrows()]
     st.caption(f"**{view.t('footer_sources')}**\n\n" + "\n".join(lines) + f"\n\n{view.t('footer_licence')}")
+
+
+def url_selectbox(label: str, options: list[str], key: str, format_func, none_label: str | None = None,
+                  container=None) -> str | None:
+    """A selectbox whose raw option value (an id, the same in every language) is kept in the URL as ?key=.
+
+    Streamlit's own binding stores the displayed label, which changes with the language; ids keep links
+    working in both languages, and `?agency=Bộ Y tế`-style aliases can be resolved by the caller first."""
+    box = container or st
+    state_key = f"_url_{key}"
+    wanted = st.query_params.get(key)
+    if state_key not in st.session_state:
+        st.session_state[state_key] = wanted if wanted in options else (None if none_label else options[0])
+    choices: list[str | None] = [None, *options] if none_label else list(options)
+    picked = box.selectbox(label, choices, key=state_key, placeholder=none_label or "",
+                           format_func=lambda o: none_label if o is None else format_func(o))
+    if picked:
+        st.query_params[key] = picked
+    elif key in st.query_params:
+        del st.query_params[key]
+    return picked

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import name
-from dashboard.shell import View, chart, downloads, no_data, value_text
+from dashboard.shell import View, chart, downloads, no_data, url_selectbox, value_text
 
 # Segments of a programme's status bar, in reading order: (task_status column, label key).
 STATUS_PARTS = (
@@ -146,18 +146,14 @@ def league_table(view: View) -> None:
 def agency_picker(view: View) -> str | None:
     """A unit chosen in the page or given in the URL as ?agency=<id, name or alias>."""
     ags = queries.agencies()
-    ids = list(ags["id"])
     names = dict(zip(ags["id"], ags["name_" + view.lang].fillna(ags["name_vi"]), strict=True))
     wanted = st.query_params.get("agency")
-    if "agency_pick" not in st.session_state and wanted:
-        st.session_state["agency_pick"] = queries.resolve_agency(wanted)
-    picked = st.selectbox(view.t("pick_agency"), ids, index=None, format_func=names.get, key="agency_pick",
-                          placeholder=view.t("pick_agency"))
-    if picked:
-        st.query_params["agency"] = picked
-    elif "agency" in st.query_params:
-        del st.query_params["agency"]
-    return picked
+    if wanted and wanted not in names:
+        resolved = queries.resolve_agency(wanted)
+        if resolved:
+            st.query_params["agency"] = resolved
+    ids = sorted(names, key=lambda i: (ags.set_index("id").loc[i, "kind"] != "ministry", names[i]))
+    return url_selectbox(view.t("pick_agency"), ids, "agency", names.get, none_label="—")
 
 
 def agency_profile(view: View, agency_id: str) -> None:
@@ -166,7 +162,7 @@ def agency_profile(view: View, agency_id: str) -> None:
     ag = ags.loc[agency_id]
     st.header(f"{view.t('profile')}: {name(ag, view.lang)}")
     kind = {"province": "kind_province", "ministry": "kind_ministry"}.get(ag["kind"], "kind_agency_other")
-    st.caption(view.t(kind) + (f" · {view.t('region')}: {ag['region']}" if pd.notna(ag["region"]) else ""))
+    st.caption(view.t(kind) + (f" · {view.t('region')}: {view.t('region_' + ag['region'])}" if pd.notna(ag["region"]) else ""))
     obs = queries.entity_observations(view.as_of, agency_id, illustrative=False)
     bud = queries.entity_budget(view.as_of, agency_id)
     if obs.empty and bud.empty:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 import threading
@@ -26,6 +27,7 @@ from etl.schema import (
     OBSERVATION_REQUIRED,
     PROGRAMME_COLUMNS,
     SOURCE_COLUMNS,
+    TASK_COLUMNS,
     TASK_STATUS_INDICATORS,
     VOCAB,
 )
@@ -83,6 +85,26 @@ class _Inputs:
         return out
 
 
+SHAPE_SCHEMA = pa.schema([("code", pa.string()), ("agency_id", pa.string()), ("name_vi", pa.string()),
+                          ("name_en", pa.string()), ("geometry", pa.string())])
+
+
+def _read_shapes(path: Path, inp: _Inputs) -> pa.Table:
+    """The province map (one GeoJSON feature per unit) as rows; the geometry stays GeoJSON text."""
+    if not path.exists():
+        return SHAPE_SCHEMA.empty_table()
+    name = str(path.relative_to(inp.data_dir.parent))
+    try:
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        rows = [{**{k: f["properties"][k] for k in ("code", "agency_id", "name_vi", "name_en")},
+                 "geometry": json.dumps(f["geometry"], separators=(",", ":"))} for f in features]
+    except (ValueError, KeyError, TypeError) as exc:
+        inp.issues.append(Issue(name, None, None, None, f"GeoJSON không đọc được: {exc}",
+                                f"GeoJSON cannot be read: {exc}"))
+        return SHAPE_SCHEMA.empty_table()
+    return pa.Table.from_pylist(rows, schema=SHAPE_SCHEMA)
+
+
 def _concat(files: list[CsvFile], columns: tuple[str, ...]) -> pa.Table:
     """One table of all files of a kind, with `seq`: the position in file order, the id of each fact."""
     schema = pa.schema([(c, pa.string()) for c in columns] + [("row", pa.int64()), ("file", pa.string())])
@@ -106,6 +128,9 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
                          tuple(c for c in OBSERVATION_COLUMNS if c not in OBSERVATION_REQUIRED))
     bud_files = inp.many(data_dir / "budget", BUDGET_REQUIRED,
                          tuple(c for c in BUDGET_COLUMNS if c not in BUDGET_REQUIRED))
+    task_path = data_dir / "illustrative" / "tasks.csv"
+    tasks = d(task_path, data_dir, TASK_COLUMNS) if task_path.exists() else None
+    shapes = _read_shapes(data_dir / "geo" / "vn_provinces_34.geojson", inp)
     if inp.issues:
         return inp, inp.issues
 
@@ -115,6 +140,9 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     for name, f in (("sources", sources), ("agencies", agencies), ("aliases", aliases),
                     ("programmes", programmes), ("indicators", indicators), ("targets", targets)):
         reg(name, f.table)
+    no_tasks = pa.schema([(c, pa.string()) for c in TASK_COLUMNS] + [("row", pa.int64()), ("file", pa.string())])
+    reg("tasks", tasks.table if tasks is not None else no_tasks.empty_table())
+    reg("shapes", shapes)
     raw_obs, raw_bud = _concat(obs_files, OBSERVATION_COLUMNS), _concat(bud_files, BUDGET_COLUMNS)
     reg("obs", raw_obs)
     reg("bud", raw_bud)
@@ -360,6 +388,8 @@ def validate(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[Issue]:
         issues += checks.entity_suggestions(con, t)
         issues += checks.provenance_issues(con, data_dir / "sources", t, "num")
     issues += _target_provenance(con, data_dir)
+    issues += checks.run_rules(con, checks.TASK_REGISTRY_RULES)
+    issues += checks.run_rules(con, checks.SHAPE_RULES)
     if issues:
         return issues
     _derive(con)
@@ -523,6 +553,18 @@ class _FactsWriter(threading.Thread):
             raise self.error
 
 
+# Illustrative rows only: generated to reproduce the reported aggregates (see data/illustrative/README.md).
+TASKS_SQL = """
+    CREATE TABLE tasks AS
+    SELECT task_id, programme, CAST(nullif(as_of, '') AS DATE) AS as_of, title_vi, title_en,
+           string_split(lead_agency_ids, ';') AS lead_agency_ids_list, lead_agency_ids,
+           coalesce(co_agency_ids, '') AS co_agency_ids, task_group, CAST(nullif(deadline, '') AS DATE) AS deadline,
+           status,
+           CAST(nullif(completion_date, '') AS DATE) AS completion_date, deliverable_vi, true AS is_illustrative
+    FROM raw_tasks ORDER BY programme, task_id
+"""
+
+
 def _write(con: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.datetime, facts_written: bool) -> None:
     """Every table into the attached database `w` (facts unless the writer thread made it), then detach."""
     con.execute("USE w")
@@ -531,6 +573,8 @@ def _write(con: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.datetim
             continue
         con.execute(sql)
     con.execute(_task_status_sql())
+    con.execute(TASKS_SQL)
+    con.execute("CREATE TABLE province_shapes AS SELECT * FROM raw_shapes ORDER BY code")
     con.execute(
         "CREATE TABLE load_log (file VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT, loaded_at TIMESTAMP, "
         "kind VARCHAR)"

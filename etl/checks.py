@@ -212,3 +212,34 @@ def _fmt(x: float) -> str:
 
 
 CheckFn = Callable[[duckdb.DuckDBPyConnection], list[Issue]]
+
+
+# The illustrative task registry: every row flagged, known programme, agencies, status, and dates that fit it.
+TASK_REGISTRY_RULES: list[Rule] = [
+    ("SELECT file, row, 'is_illustrative', is_illustrative FROM raw_tasks WHERE is_illustrative IS DISTINCT FROM 'true'",
+     "danh mục nhiệm vụ minh họa: mọi dòng phải ghi is_illustrative = true",
+     "illustrative task registry: every row must say is_illustrative = true"),
+    ("SELECT file, row, 'programme', programme FROM raw_tasks WHERE programme NOT IN (SELECT id FROM ref_programmes)",
+     "chương trình không có trong data/dims/programmes.csv", "programme is not in data/dims/programmes.csv"),
+    ("SELECT file, row, 'status', status FROM raw_tasks WHERE status NOT IN "
+     "('done_on_time', 'done_late', 'in_progress_on_time', 'overdue', 'recurring')",
+     "tình trạng nhiệm vụ không hợp lệ", "unknown task status"),
+    ("SELECT file, row, 'lead_agency_ids', a FROM (SELECT file, row, unnest(string_split(lead_agency_ids, ';')) AS a "
+     "FROM raw_tasks) WHERE a NOT IN (SELECT id FROM ref_agencies)",
+     "cơ quan chủ trì không có trong danh mục đơn vị", "lead agency is not in the agency table"),
+    *[(f"SELECT file, row, '{c}', {c} FROM raw_tasks WHERE nullif({c}, '') IS NOT NULL "
+       f"AND try_cast({c} AS DATE) IS NULL", "ngày không hợp lệ (cần yyyy-mm-dd)", "date is not valid (yyyy-mm-dd)")
+      for c in ("as_of", "deadline", "completion_date")],
+    ("SELECT file, row, 'deadline', deadline FROM raw_tasks WHERE status = 'overdue' AND "
+     "NOT (try_cast(deadline AS DATE) < try_cast(as_of AS DATE))",
+     "nhiệm vụ quá hạn phải có hạn trước ngày báo cáo", "an overdue task needs a deadline before the report date"),
+]
+
+# The province map: one feature per province of the agency table, and nothing else.
+SHAPE_RULES: list[Rule] = [
+    ("SELECT 'data/geo/vn_provinces_34.geojson', NULL, 'agency_id', agency_id FROM raw_shapes "
+     "WHERE agency_id NOT IN (SELECT id FROM ref_agencies WHERE kind = 'province')",
+     "vùng bản đồ không khớp tỉnh nào", "map feature matches no province"),
+    ("SELECT 'data/geo/vn_provinces_34.geojson', NULL, 'code', code FROM raw_shapes "
+     "GROUP BY code HAVING count(*) > 1", "mã tỉnh trùng trên bản đồ", "province code appears twice on the map"),
+]

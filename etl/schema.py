@@ -38,3 +38,10 @@ TASK_STATUS_INDICATORS = (
     "tasks_total", "tasks_done", "tasks_done_on_time", "tasks_done_late", "tasks_in_progress",
     "tasks_in_progress_on_time", "tasks_overdue", "tasks_recurring",
 )
+
+# The illustrative task registry (data/illustrative/tasks.csv, made by `python -m etl.illustrative`).
+TASK_COLUMNS = (
+    "task_id", "programme", "as_of", "title_vi", "title_en", "lead_agency_ids", "co_agency_ids", "task_group",
+    "deadline", "status", "completion_date", "deliverable_vi", "is_illustrative",
+)
+TASK_STATUSES = ("done_on_time", "done_late", "in_progress_on_time", "overdue", "recurring")

@@ -1,0 +1,135 @@
+"""The provinces page: a measure drawn on the offline map of the 34 units and as a ranked bar."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts, queries, theme
+from dashboard.i18n import name
+from dashboard.shell import View, chart, downloads, url_selectbox
+
+REGIONS = ("northern_midlands_mountains", "red_river_delta", "north_central_central_coast", "central_highlands",
+           "southeast", "mekong_delta")
+MAP_CENTER = {"lat": 16.0, "lon": 106.3}  # fixed: the islands would otherwise pull a fitted map far east
+MIN_PROVINCES = 2
+
+
+def _key(r: pd.Series) -> str:
+    parts = [r["indicator_id"], r["programme"], r["category"]]
+    return "|".join("" if p is None or pd.isna(p) else str(p) for p in parts) + f"|{r['as_of']:%Y-%m-%d}"
+
+
+def province_measures(view: View) -> pd.DataFrame:
+    """Figures the reports give for provinces, keyed by indicator|programme|category|date."""
+    figs = queries.entity_figures(view.as_of)
+    figs = figs[figs["entity_kind"] == "province"].copy()
+    if figs.empty:
+        return figs
+    figs["measure"] = [_key(r) for _, r in figs.iterrows()]
+    counts = figs.groupby("measure")["entity_id"].transform("nunique")
+    return figs[counts >= MIN_PROVINCES]
+
+
+def measure_label(figs: pd.DataFrame, key: str, view: View) -> str:
+    r = figs[figs["measure"] == key].iloc[0]
+    progs = queries.programmes().set_index("id")
+    bits = [name(r, view.lang, "indicator_name")]
+    if pd.notna(r["programme"]):
+        bits.append(name(progs.loc[r["programme"]], view.lang))
+    if pd.notna(r["category"]):
+        bits.append(str(r["category"]))
+    n = r["measure"] and figs.loc[figs["measure"] == key, "entity_id"].nunique()
+    return f"{' · '.join(bits)} ({theme.format_date(r['as_of'], view.lang)}; {n}/34)"
+
+
+def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, title: str, unit: str,
+               direction: str, view: View) -> go.Figure:
+    """Choropleth of the measure; provinces without a figure drawn grey and named in the hover."""
+    fig = go.Figure()
+    missing = provinces[~provinces["id"].isin(values["entity_id"])]
+    label = "name_" + view.lang
+    flag = unit == "flag"
+    if not missing.empty:
+        fig.add_trace(go.Choroplethmap(
+            geojson=shapes, featureidkey="properties.code", locations=missing["code"],
+            z=[0] * len(missing), colorscale=[[0, theme.NO_DATA_COLOUR], [1, theme.NO_DATA_COLOUR]],
+            showscale=False, marker_line_color="white", marker_line_width=0.6,
+            text=[f"{n}: {view.t('not_in_list' if flag else 'no_data')}"
+                  for n in missing[label].fillna(missing["name_vi"])],
+            hovertemplate="%{text}<extra></extra>", name=view.t("no_data"),
+        ))
+    merged = values.merge(provinces[["id", "code"]], left_on="entity_id", right_on="id")
+    if unit == "flag":  # a list of named provinces: one colour for "named", no scale
+        texts = [f"<b>{n}</b><br>{view.t('named_in_list')}" for n in merged["entity_name"]]
+        colour = dict(colorscale=[[0, theme.PRIMARY], [1, theme.PRIMARY]], showscale=False)
+    else:
+        texts = [f"<b>{n}</b><br>{theme.format_value(v, unit, view.lang, b if pd.notna(b) else None)}"
+                 for n, v, b in zip(merged["entity_name"], merged["value"], merged["base"], strict=True)]
+        colour = dict(colorscale="Blues",  # darker = larger, whichever way is better
+                      colorbar=dict(title=dict(text=theme.unit_label(unit, view.lang)), tickformat=",~f",
+                                    thickness=14, len=0.6))
+    fig.add_trace(go.Choroplethmap(
+        geojson=shapes, featureidkey="properties.code", locations=merged["code"], z=merged["value"],
+        marker_line_color="white", marker_line_width=0.6, text=texts,
+        customdata=merged["entity_id"], hovertemplate="%{text}<extra></extra>", **colour,
+    ))
+    fig.update_layout(map=dict(style="white-bg", center=MAP_CENTER, zoom=4.1))
+    fig = charts.finish(fig, title, view.as_of, values, view.lang)
+    fig.update_layout(height=720, margin=dict(l=0, r=0))
+    return fig
+
+
+def provinces_page(view: View) -> str | None:
+    """Measure and region pickers, the map beside the ranked bar; returns the province picked, if any."""
+    figs = province_measures(view)
+    ags = queries.agencies()
+    provinces = ags[ags["kind"] == "province"]
+    if figs.empty:
+        st.info(view.t("no_data"))
+        return None
+    # Numeric measures first, widest coverage first; lists of named provinces (flags) after them.
+    cover = figs.groupby("measure").agg(n=("entity_id", "nunique"), flag=("unit", lambda u: (u == "flag").all()),
+                                        latest=("as_of", "max"))
+    keys = list(cover.sort_values(["flag", "n", "latest"], ascending=[True, False, False]).index)
+    c1, c2 = st.columns([3, 1])
+    key = url_selectbox(view.t("measure"), keys, "measure", lambda k: measure_label(figs, k, view), container=c1)
+    region = url_selectbox(view.t("region"), list(REGIONS), "region", lambda r: view.t(f"region_{r}"),
+                           none_label=view.t("all_regions"), container=c2)
+    if region:
+        provinces = provinces[provinces["region"] == region]
+    values = figs[(figs["measure"] == key) & figs["entity_id"].isin(provinces["id"])]
+    values = values.sort_values("report_date").drop_duplicates("entity_id", keep="last")
+    r0 = figs[figs["measure"] == key].iloc[0]
+    unit, direction = r0["unit"], r0["direction"]
+    title = measure_label(figs, key, view).rsplit(" (", 1)[0]
+    shapes = queries.province_shapes()
+    if region:
+        codes = set(provinces["code"])
+        shapes = {**shapes, "features": [f for f in shapes["features"] if f["properties"]["code"] in codes]}
+    picked = None
+    left, right = st.columns([3, 2])
+    with left:
+        fig = map_figure(values, shapes, provinces, title, unit, direction, view)
+        state = st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of), key=f"map_{key}_{region}",
+                                on_select="rerun", selection_mode="points")
+        points = (state or {}).get("selection", {}).get("points", []) if state else []
+        if points:
+            picked = points[0].get("customdata") or None
+    with right:
+        if values.empty:
+            st.info(view.t("no_data"))
+        elif unit == "flag":
+            st.markdown(f"**{view.t('named_in_list')}** ({len(values)})")
+            st.markdown("\n".join(f"- {n}" for n in sorted(values["entity_name"])))
+        else:
+            bar = charts.bar_figure(values, title, unit, direction, view.as_of, view.lang)
+            chart(bar, values, title, view, f"prov_bar_{key}_{region}")
+    missing = provinces[~provinces["id"].isin(values["entity_id"])]
+    if not missing.empty:
+        st.caption(f"**{view.t('not_in_list' if unit == 'flag' else 'no_data')}** ({len(missing)}): "
+                   + ", ".join(missing["name_" + view.lang].fillna(missing["name_vi"])))
+    if unit == "flag" and not values.empty:  # no bar chart for a list: its rows are downloadable here
+        downloads(values, title, view, f"prov_list_{key}")
+    return picked
