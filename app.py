@@ -1,11 +1,14 @@
 """NQ57 Dashboard: `streamlit run app.py`. Builds the warehouse on first start, then routes to the pages."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import queries, shell
 from dashboard.i18n import t
 
-st.set_page_config(page_title="NQ57 Dashboard", page_icon=":material/monitoring:", layout="wide")
+ICON = Path(__file__).parent / "dashboard" / "icon.png"  # a local file: an emoji or Material icon is fetched online
+st.set_page_config(page_title="NQ57 Dashboard", page_icon=str(ICON), layout="wide")
 queries.ensure_warehouse()
 view = shell.sidebar()
 st.session_state["_view"] = view

@@ -253,7 +253,7 @@ def products(view: View) -> None:
 
 
 def illustrative_badge(view: View) -> None:
-    st.badge(view.t("illustrative_badge"), icon=":material/science:", color="orange")
+    st.markdown(f":orange-badge[:material/science: {view.t('illustrative_badge')}]")
     st.caption(view.t("illustrative_help"))
 
 

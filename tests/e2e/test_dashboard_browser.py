@@ -22,10 +22,14 @@ PAGES = {
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_page_draws_without_exception(page, app_url, path):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
     page.goto(f"{app_url}/{path}")
     wait_for_app(page, PAGES[path])
     page.wait_for_timeout(500)
     assert page.locator("[data-testid=stException]").count() == 0
+    outside = [u for u in requests if not u.startswith((app_url, "data:", "blob:"))]
+    assert not outside, f"nothing may be fetched from the internet: {outside[:5]}"
     assert page.locator("h1").first.inner_text().strip()
     screenshot(page, path)
 

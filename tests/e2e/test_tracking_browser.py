@@ -1,0 +1,37 @@
+"""Tracking pages in headless Chromium: a profile reached by URL, the offline map, the illustrative badge."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from tests.e2e.conftest import screenshot, wait_for_app
+
+
+def test_agency_profile_reached_by_url(page, app_url):
+    page.goto(f"{app_url}/bo-nganh-dia-phuong?agency={quote('Bộ KH&CN')}")
+    wait_for_app(page)
+    page.get_by_text("Hồ sơ đơn vị: Bộ Khoa học và Công nghệ").wait_for(timeout=30_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert "agency=m_khcn" in page.url, "the link is rewritten to the canonical id"
+    screenshot(page, "bo-nganh-dia-phuong_m_khcn")
+
+
+def test_province_map_draws_offline(page, app_url):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{app_url}/dia-phuong?province=p_thai_nguyen")
+    wait_for_app(page, 2)
+    page.locator(".js-plotly-plot .choroplethlayer, .js-plotly-plot canvas").first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.get_by_text("Hồ sơ đơn vị: Thái Nguyên").wait_for(timeout=30_000)
+    outside = [u for u in requests if not u.startswith(app_url) and not u.startswith("data:") and not u.startswith("blob:")]
+    assert not outside, f"the page fetched from the internet: {outside[:5]}"
+    screenshot(page, "dia-phuong_thai-nguyen")
+
+
+def test_tasks_page_marks_illustrative_data(page, app_url):
+    page.goto(f"{app_url}/nhiem-vu")
+    wait_for_app(page, 4)
+    page.get_by_text("Số liệu minh họa").first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    screenshot(page, "nhiem-vu")

@@ -1,0 +1,88 @@
+"""Tasks, agencies, products and provinces pages: both languages, a unit selected, illustrative badge."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.i18n import t
+from tests.pages.conftest import open_page, texts
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_tasks_page_shows_breakdown_lists_and_the_illustrative_registry(lang):
+    at = open_page("pages/tasks.py", lang)
+    headers = [h.value for h in at.header]
+    for key in ("task_breakdown", "task_movement", "task_overdue_by_agency", "task_overdue_by_group", "overdue_list"):
+        assert t(key, lang) in headers
+    assert len(at.get("plotly_chart")) >= 4
+    assert t("illustrative_help", lang) in texts(at), "illustrative rows carry their explanation"
+    assert f":orange-badge[:material/science: {t('illustrative_badge', lang)}]" in texts(at)
+    overdue = at.dataframe[0].value
+    days = list(overdue[t("days_overdue", lang)])
+    assert days == sorted(days, reverse=True) and len(days) > 0
+
+
+def test_switching_illustrative_data_off_hides_the_registry():
+    at = open_page("pages/tasks.py", "vi", illustrative="false")
+    assert t("overdue_list", "vi") not in [h.value for h in at.header]
+    assert t("illustrative_badge", "vi") not in texts(at)
+
+
+def test_overdue_list_filters_by_agency():
+    at = open_page("pages/tasks.py", "vi")
+    at.selectbox(key="ill_programme").select("bcd57cp_tracked_2026").run()
+    at.selectbox(key="ill_agency").select("m_noi_vu").run()
+    table = at.dataframe[0].value
+    assert len(table) == 18  # Bộ Nội vụ leads 18 tasks of the May 2026 overdue list
+    assert all("Bộ Nội vụ" in leads for leads in table[t("lead_agencies", "vi")])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_agency_profile_from_the_url_by_alias(lang):
+    at = open_page("pages/agencies.py", lang, agency="Bộ Y tế")
+    body = texts(at)
+    assert t("profile", lang) in body
+    profile = at.dataframe[0].value
+    assert len(profile) >= 3
+    assert profile[t("quote", lang)].str.len().min() > 5, "every figure shows its quote"
+    league = at.dataframe[-1].value
+    assert len(league) >= 10
+
+
+def test_agency_profile_from_the_url_by_id():
+    at = open_page("pages/agencies.py", "vi", agency="p_thai_nguyen")
+    profile = at.dataframe[0].value
+    assert "131/167" in set(profile[t("value", "vi")])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_products_page(lang):
+    at = open_page("pages/products.py", lang)
+    assert at.title[0].value == t("page_products", lang)
+    assert len(at.get("plotly_chart")) >= 4
+    body = texts(at)
+    for key in ("units_with", "units_without", "units_no_info"):
+        assert t(key, lang) in body
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_provinces_page_map_and_bar(lang):
+    at = open_page("pages/provinces.py", lang)
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 2
+    assert '"choroplethmap"' in charts[0].proto.spec and '"white-bg"' in charts[0].proto.spec
+    assert "scattergeo" not in charts[0].proto.spec and '"choropleth"' not in charts[0].proto.spec
+
+
+def test_provinces_page_second_measure_and_region():
+    at = open_page("pages/provinces.py", "vi", region="mekong_delta")
+    keys = at.selectbox(key="_url_measure").options
+    at.selectbox(key="_url_measure").select_index(1).run()
+    assert not at.exception
+    assert len(keys) >= 5
+
+
+def test_province_profile_from_the_url():
+    at = open_page("pages/provinces.py", "vi", province="Thái Nguyên")
+    assert "Thái Nguyên" in texts(at)
+    assert any("131/167" in set(df.value.get(t("value", "vi"), [])) for df in at.dataframe)
