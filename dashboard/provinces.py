@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import name
-from dashboard.shell import View, chart, downloads, url_selectbox
+from dashboard.shell import View, cached_chart, downloads, memo, url_selectbox
 
 REGIONS = ("northern_midlands_mountains", "red_river_delta", "north_central_central_coast", "central_highlands",
            "southeast", "mekong_delta")
@@ -51,9 +53,13 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
     missing = provinces[~provinces["id"].isin(values["entity_id"])]
     label = "name_" + view.lang
     flag = unit == "flag"
+    def only(codes: pd.Series) -> dict:  # each trace carries only its own shapes: half the page weight
+        keep = set(codes)
+        return {**shapes, "features": [f for f in shapes["features"] if f["properties"]["code"] in keep]}
+
     if not missing.empty:
         fig.add_trace(go.Choroplethmap(
-            geojson=shapes, featureidkey="properties.code", locations=missing["code"],
+            geojson=only(missing["code"]), featureidkey="properties.code", locations=missing["code"],
             z=[0] * len(missing), colorscale=[[0, theme.NO_DATA_COLOUR], [1, theme.NO_DATA_COLOUR]],
             showscale=False, marker_line_color="white", marker_line_width=0.6,
             text=[f"{n}: {view.t('not_in_list' if flag else 'no_data')}"
@@ -71,7 +77,7 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
                       colorbar=dict(title=dict(text=theme.unit_label(unit, view.lang)), tickformat=",~f",
                                     thickness=14, len=0.6))
     fig.add_trace(go.Choroplethmap(
-        geojson=shapes, featureidkey="properties.code", locations=merged["code"], z=merged["value"],
+        geojson=only(merged["code"]), featureidkey="properties.code", locations=merged["code"], z=merged["value"],
         marker_line_color="white", marker_line_width=0.6, text=texts,
         customdata=merged["entity_id"], hovertemplate="%{text}<extra></extra>", **colour,
     ))
@@ -83,7 +89,7 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
 
 def provinces_page(view: View) -> str | None:
     """Measure and region pickers, the map beside the ranked bar; returns the province picked, if any."""
-    figs = province_measures(view)
+    figs = memo(view, "province_measures", lambda: province_measures(view))
     ags = queries.agencies()
     provinces = ags[ags["kind"] == "province"]
     if figs.empty:
@@ -94,7 +100,8 @@ def provinces_page(view: View) -> str | None:
                                         latest=("as_of", "max"))
     keys = list(cover.sort_values(["flag", "n", "latest"], ascending=[True, False, False]).index)
     c1, c2 = st.columns([3, 1])
-    key = url_selectbox(view.t("measure"), keys, "measure", lambda k: measure_label(figs, k, view), container=c1)
+    labels = memo(view, "province_measure_labels", lambda: {k: measure_label(figs, k, view) for k in keys})
+    key = url_selectbox(view.t("measure"), keys, "measure", labels.get, container=c1)
     region = url_selectbox(view.t("region"), list(REGIONS), "region", lambda r: view.t(f"region_{r}"),
                            none_label=view.t("all_regions"), container=c2)
     if region:
@@ -103,7 +110,7 @@ def provinces_page(view: View) -> str | None:
     values = values.sort_values("report_date").drop_duplicates("entity_id", keep="last")
     r0 = figs[figs["measure"] == key].iloc[0]
     unit, direction = r0["unit"], r0["direction"]
-    title = measure_label(figs, key, view).rsplit(" (", 1)[0]
+    title = labels[key].rsplit(" (", 1)[0]
     shapes = queries.province_shapes()
     if region:
         codes = set(provinces["code"])
@@ -111,7 +118,8 @@ def provinces_page(view: View) -> str | None:
     picked = None
     left, right = st.columns([3, 2])
     with left:
-        fig = map_figure(values, shapes, provinces, title, unit, direction, view)
+        fig = memo(view, f"map:{key}:{region}",
+                   lambda: map_figure(values, shapes, provinces, title, unit, direction, view))
         state = st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of), key=f"map_{key}_{region}",
                                 on_select="rerun", selection_mode="points")
         points = (state or {}).get("selection", {}).get("points", []) if state else []
@@ -124,8 +132,8 @@ def provinces_page(view: View) -> str | None:
             st.markdown(f"**{view.t('named_in_list')}** ({len(values)})")
             st.markdown("\n".join(f"- {n}" for n in sorted(values["entity_name"])))
         else:
-            bar = charts.bar_figure(values, title, unit, direction, view.as_of, view.lang)
-            chart(bar, values, title, view, f"prov_bar_{key}_{region}")
+            cached_chart(view, f"prov_bar_{key}_{region}", title, values,
+                         partial(charts.bar_figure, values, title, unit, direction, view.as_of, view.lang))
     missing = provinces[~provinces["id"].isin(values["entity_id"])]
     if not missing.empty:
         st.caption(f"**{view.t('not_in_list' if unit == 'flag' else 'no_data')}** ({len(missing)}): "

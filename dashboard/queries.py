@@ -297,10 +297,15 @@ def _province_shapes(s: Stamp) -> dict:
     import json
 
     rows = _df(s, "SELECT code, agency_id, name_vi, name_en, geometry FROM province_shapes ORDER BY code")
+
+    def coarse(c):  # 3 decimals (~100 m) is finer than a screen pixel at country zoom; halves what is sent
+        return [coarse(x) for x in c] if isinstance(c[0], list) else [round(c[0], 3), round(c[1], 3)]
+
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": r.code, "properties": {"code": r.code, "agency_id": r.agency_id,
                                                           "name_vi": r.name_vi, "name_en": r.name_en},
-         "geometry": json.loads(r.geometry)} for r in rows.itertuples()]}
+         "geometry": {**(g := json.loads(r.geometry)), "coordinates": coarse(g["coordinates"])}}
+        for r in rows.itertuples()]}
 
 
 def province_shapes() -> dict:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,6 +14,8 @@ import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import LANG_NAMES, LANGS, name, t
+
+T = TypeVar("T")
 
 DOWNLOAD_COLUMNS = (
     "indicator_id", "indicator_name_vi", "indicator_name_en", "entity_name", "programme", "category", "value",
@@ -109,6 +113,34 @@ def chart(fig: go.Figure, data: pd.DataFrame, title: str, view: View, key: str,
         notes = conflict_notes(data)
     if notes is not None:
         st.warning(f"**{view.t('conflict')}** — {view.t('conflict_help')} {notes}", icon=":material/warning:")
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _memo_store(stamp: queries.Stamp) -> dict:
+    # One store per warehouse file: a rebuilt warehouse starts a fresh one.
+    return {}
+
+
+MEMO_LIMIT = 800
+
+
+def memo(view: View, key: str, make: Callable[[], T]) -> T:
+    """`make()` computed once per warehouse, view date, language and key, shared by all sessions.
+
+    Building Plotly figures is most of a page's cost; the figures are never changed after they are made."""
+    store = _memo_store(queries.stamp())
+    k = (view.as_of, view.lang, key)
+    if k not in store:
+        if len(store) > MEMO_LIMIT:
+            store.clear()
+        store[k] = make()
+    return store[k]
+
+
+def cached_chart(view: View, key: str, title: str, data: pd.DataFrame, build: Callable[[], go.Figure]) -> None:
+    """`chart()` with the figure, its download frame and its conflict notes made once (see `memo`)."""
+    fig, frame, notes = memo(view, "chart:" + key, lambda: (build(), download_frame(data), conflict_notes(data)))
+    chart(fig, data, title, view, key, frame=frame, notes=notes)
 
 
 def no_data(view: View) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import name
-from dashboard.shell import View, chart, downloads, no_data, url_selectbox, value_text
+from dashboard.shell import View, cached_chart, downloads, memo, no_data, url_selectbox, value_text
 
 # Segments of a programme's status bar, in reading order: (task_status column, label key).
 STATUS_PARTS = (
@@ -51,8 +53,8 @@ def task_breakdown(view: View) -> None:
     parts = [(c, view.t(k)) for c, k in STATUS_PARTS if ts[c].notna().any()]
     data = _with_sources(ts)
     title = view.t("task_breakdown")
-    fig = charts.stacked_bar_figure(data, "label", parts, title, view.as_of, view.lang, data, share_of="total")
-    chart(fig, data.drop(columns=["label"]), title, view, "task_breakdown")
+    cached_chart(view, "task_breakdown", title, data.drop(columns=["label"]),
+                 partial(charts.stacked_bar_figure, data, "label", parts, title, view.as_of, view.lang, data, share_of="total"))
 
 
 def task_movement(view: View) -> None:
@@ -68,8 +70,8 @@ def task_movement(view: View) -> None:
     data = _with_sources(ts)
     for col, key in (("overdue", "st_overdue"), ("done", "st_done")):
         title = f"{view.t(key)} — {view.t('task_movement').lower()}"
-        fig = charts.lines_figure(data, "as_of", col, "programme_name_" + view.lang, title, view.as_of, view.lang)
-        chart(fig, data, title, view, f"task_movement_{col}")
+        cached_chart(view, f"task_movement_{col}", title, data,
+                     partial(charts.lines_figure, data, "as_of", col, "programme_name_" + view.lang, title, view.as_of, view.lang))
 
 
 def overdue_by_agency(view: View) -> None:
@@ -84,8 +86,8 @@ def overdue_by_agency(view: View) -> None:
     for (prog, as_of), part in lists.groupby(["programme", "as_of"], sort=False):
         title = (f"{view.t('task_overdue_by_agency')} — {name(progs.loc[prog], view.lang)} "
                  f"({theme.format_date(as_of, view.lang)})")
-        fig = charts.bar_figure(part, title, "count", "lower", view.as_of, view.lang)
-        chart(fig, part, title, view, f"overdue_{prog}_{pd.Timestamp(as_of).date()}")
+        cached_chart(view, f"overdue_{prog}_{pd.Timestamp(as_of).date()}", title, part,
+                     partial(charts.bar_figure, part, title, "count", "lower", view.as_of, view.lang))
 
 
 def overdue_by_group(view: View) -> None:
@@ -100,8 +102,8 @@ def overdue_by_group(view: View) -> None:
         title = (f"{view.t('task_overdue_by_group')} — {name(progs.loc[prog], view.lang)} "
                  f"({theme.format_date(as_of, view.lang)})")
         labels = [view.t(f"group_{c}") for c in part["category"]]
-        fig = charts.bar_figure(part, title, "count", "lower", view.as_of, view.lang, labels=labels)
-        chart(fig, part, title, view, f"groups_{prog}_{pd.Timestamp(as_of).date()}")
+        cached_chart(view, f"groups_{prog}_{pd.Timestamp(as_of).date()}", title, part,
+                     partial(charts.bar_figure, part, title, "count", "lower", view.as_of, view.lang, labels=labels))
 
 
 GROUP_KEYS = ("group_the_che", "group_ha_tang", "group_nhan_luc", "group_chi_dao_dieu_hanh",
@@ -112,14 +114,12 @@ def _text(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-def league_table(view: View) -> None:
-    """One row per unit, one column per figure the reports give for at least three units."""
-    st.header(view.t("league_table"), help=view.t("league_help"))
+def _league(view: View) -> tuple[pd.DataFrame | None, dict | None, pd.DataFrame]:
+    """The league table, its column settings and the figures behind it (built once per view)."""
     figs = queries.entity_figures(view.as_of)
     figs = figs[figs["unit"] != "flag"]
     if figs.empty:
-        no_data(view)
-        return
+        return None, None, figs
     progs = queries.programmes().set_index("id")
     # Short, unique headers; the full wording (programme, group, date) is in each header's tooltip.
     figs = figs.assign(
@@ -139,6 +139,16 @@ def league_table(view: View) -> None:
                                       theme.format_date(row["as_of"], view.lang)) if x)
         short = f"{name(row, view.lang, 'indicator_name')[:38]} ({theme.format_date(row['as_of'], view.lang)})"
         config[m] = st.column_config.NumberColumn(f"{i}. {short}", help=full, format="localized")
+    return table, config, figs
+
+
+def league_table(view: View) -> None:
+    """One row per unit, one column per figure the reports give for at least three units."""
+    st.header(view.t("league_table"), help=view.t("league_help"))
+    table, config, figs = memo(view, "league_table", lambda: _league(view))
+    if table is None:
+        no_data(view)
+        return
     st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     downloads(figs, view.t("league_table"), view, "league")
 
@@ -215,30 +225,30 @@ def products(view: View) -> None:
     split = _category_rows(counts, "", ("cncl", "ngoai_cncl"))
     if not split.empty:
         title = view.t("products_strategic")
-        fig = charts.bar_figure(split, title, "count", "higher", view.as_of, view.lang,
-                                labels=[view.t(f"cat_{c}") for c in split["category"]])
-        chart(fig, split, title, view, "products_split")
+        cached_chart(view, "products_split", title, split,
+                     partial(charts.bar_figure, split, title, "count", "higher", view.as_of, view.lang,
+                                    labels=[view.t(f"cat_{c}") for c in split["category"]]))
     stages = _category_rows(counts, "cncl_", STAGES)
     if not stages.empty:
         title = view.t("products_stage")
-        fig = charts.funnel_figure(stages, [view.t("cat_" + c.removeprefix("cncl_")) for c in stages["category"]],
-                                   title, view.as_of, view.lang)
-        chart(fig, stages, title, view, "products_stage")
+        labels = [view.t("cat_" + c.removeprefix("cncl_")) for c in stages["category"]]
+        cached_chart(view, "products_stage", title, stages,
+                     partial(charts.funnel_figure, stages, labels, title, view.as_of, view.lang))
     for prefix, label in (("", "products_funding"), ("cncl_", "cat_cncl"), ("ngoai_cncl_", "cat_ngoai_cncl")):
         funding = _category_rows(counts, prefix, FUNDING)
         if funding.empty:
             continue
         title = view.t("products_funding") + ("" if not prefix else f" — {view.t(label)}")
-        fig = charts.bar_figure(funding, title, "count", "higher", view.as_of, view.lang,
-                                labels=[view.t("cat_" + c.removeprefix(prefix)) for c in funding["category"]])
-        chart(fig, funding, title, view, f"products_funding_{prefix or 'all'}")
+        labels = [view.t("cat_" + c.removeprefix(prefix)) for c in funding["category"]]
+        cached_chart(view, f"products_funding_{prefix or 'all'}", title, funding,
+                     partial(charts.bar_figure, funding, title, "count", "higher", view.as_of, view.lang, labels=labels))
     per_unit = counts[counts["entity_id"].notna()]
     if not per_unit.empty:
         title = view.t("products_by_unit")
         labels = [f"{name({'name_vi': r['entity_name'], 'name_en': r['entity_name_en']}, view.lang)} · "
                   f"{r['category'] or ''}" for _, r in per_unit.iterrows()]
-        fig = charts.bar_figure(per_unit, title, "count", "higher", view.as_of, view.lang, labels=labels)
-        chart(fig, per_unit, title, view, "products_units_counts")
+        cached_chart(view, "products_units_counts", title, per_unit,
+                     partial(charts.bar_figure, per_unit, title, "count", "higher", view.as_of, view.lang, labels=labels))
     st.header(view.t("products_units"))
     cols = st.columns(3)
     for col, (ind, key) in zip(cols, (("products_unit_with", "units_with"), ("products_unit_without", "units_without"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,10 +15,12 @@ from dashboard.i18n import name
 from dashboard.indicators import Summary, summarise
 from dashboard.shell import (
     View,
+    cached_chart,
     chart,
     conflict_notes,
     download_frame,
     downloads,
+    memo,
     no_data,
     quote_help,
     status_badge,
@@ -81,11 +83,12 @@ def headline_tiles(theme_id: str, obs: pd.DataFrame, view: View) -> None:
     if not heads:
         return
     targets = queries.targets()
+    summaries = memo(view, f"tiles:{theme_id}",
+                     lambda: [(inds.loc[h.indicator_id], summarise(inds.loc[h.indicator_id], obs, targets)) for h in heads])
     cols = st.columns(min(len(heads), 5))
-    for col, h in zip(cols, heads, strict=False):
-        ind = inds.loc[h.indicator_id]
+    for col, (ind, summary) in zip(cols, summaries, strict=False):
         with col:
-            tile(ind, summarise(ind, obs, targets), view)
+            tile(ind, summary, view)
 
 
 def _card(ind: pd.Series, row: pd.Series, view: View) -> None:
@@ -236,8 +239,8 @@ def budget_section(view: View) -> None:
     )
     for year, part in data.groupby("year", sort=True):
         title = f"{view.t('budget_title')} — {year}"
-        fig = charts.grouped_bar_figure(part, "group", "stage_label", title, view.as_of, view.lang)
-        chart(fig, part, title, view, f"budget_{year}")
+        cached_chart(view, f"budget_{year}", title, part,
+                     partial(charts.grouped_bar_figure, part, "group", "stage_label", title, view.as_of, view.lang))
 
 
 def late_strip(view: View) -> None:

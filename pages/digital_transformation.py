@@ -9,7 +9,10 @@ from kpis.registry import PILLARS
 view = current_view()
 page_header(view.t("theme_digital_transformation"), view.t("theme_intro_digital_transformation"))
 views.headline_tiles("digital_transformation", views.queries.theme_observations(view.as_of, "digital_transformation"), view)
-for tab, pillar in zip(st.tabs([view.t(f"pillar_{p}") for p in PILLARS]), PILLARS, strict=True):
-    with tab:
-        views.theme_page("digital_transformation", view, pillar=pillar)
+# Only the open tab runs (lazy tabs); the tab is kept in the URL (?pillar=...).
+tabs = st.tabs([view.t(f"pillar_{p}") for p in PILLARS], key="pillar", bind="query-params")
+for tab, pillar in zip(tabs, PILLARS, strict=True):
+    if tab.open:
+        with tab:
+            views.theme_page("digital_transformation", view, pillar=pillar)
 footer(view)
