@@ -1,0 +1,88 @@
+"""Benchmark of page load time in headless Chromium (not a test): bar 3 s per page.
+
+Starts the app on a free port, opens every page (warm: each page once before timing) and reports the median
+time from navigation until the script has finished and every chart is drawn.
+
+    python bench/browser_bench.py [--repeat 3] [--scale 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.e2e.conftest import CHROMIUM, FLAGS, _free_port  # noqa: E402
+
+PAGES = ("tong-quan", "nang-luc", "dong-gop", "nguon-luc", "ha-tang-so", "chuyen-doi-so", "nhiem-vu",
+         "bo-nganh-dia-phuong?agency=m_khcn", "dia-phuong", "san-pham", "nguon")
+
+
+def _load(pg, url: str) -> float:
+    t0 = time.perf_counter()
+    pg.goto(url)
+    pg.wait_for_selector("[data-testid=stAppViewContainer]")
+    pg.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000)
+    pg.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))",
+        timeout=120_000)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--scale", type=int, default=1)
+    args = ap.parse_args()
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.scale > 1:
+            from bench.build_bench import _scaled_copy
+            from etl.build import build
+
+            data = Path(tmp) / "data"
+            _scaled_copy(REPO / "data", data, args.scale)
+            env["NQ57_DB"], env["NQ57_DATA"] = str(Path(tmp) / "w.duckdb"), str(data)
+            build(data, Path(env["NQ57_DB"]))
+        port = _free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port",
+                                 str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(120):
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+                pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+                worst = 0.0
+                for page in PAGES:
+                    _load(pg, f"{url}/{page}")  # warm the server's caches
+                    times = [_load(pg, f"{url}/{page}") for _ in range(args.repeat)]
+                    med = statistics.median(times)
+                    worst = max(worst, med)
+                    print(f"{page:36s} median {med:.2f} s (min {min(times):.2f}, max {max(times):.2f})")
+                print(f"slowest page median: {worst:.2f} s (bar 3 s)")
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
