@@ -18,7 +18,12 @@ def test_agency_profile_reached_by_url(page, app_url):
 
 def test_province_map_draws_offline(page, app_url):
     requests: list[str] = []
+    errors: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    # Block every request that is not to the app itself: the map must not need the internet.
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith((app_url, "data:", "blob:"))
+               else route.abort())
     page.goto(f"{app_url}/dia-phuong?province=p_thai_nguyen")
     wait_for_app(page, 2)
     page.locator(".js-plotly-plot .choroplethlayer, .js-plotly-plot canvas").first.wait_for(timeout=30_000)
@@ -26,6 +31,8 @@ def test_province_map_draws_offline(page, app_url):
     page.get_by_text("Hồ sơ đơn vị: Thái Nguyên").wait_for(timeout=30_000)
     outside = [u for u in requests if not u.startswith(app_url) and not u.startswith("data:") and not u.startswith("blob:")]
     assert not outside, f"the page fetched from the internet: {outside[:5]}"
+    fetch_errors = [e for e in errors if "fetch" in e.lower() or "tile" in e.lower() or "glyph" in e.lower()]
+    assert not fetch_errors, fetch_errors
     screenshot(page, "dia-phuong_thai-nguyen")
 
 
