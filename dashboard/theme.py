@@ -76,8 +76,10 @@ def format_value(value: float | None, unit: str, lang: str, base: float | None =
         return None
     if base is not None and not (isinstance(base, float) and math.isnan(base)):
         number = f"{number}/{format_number(base, lang)}"
-    if unit == "percent":
+    if unit in ("percent", "percent_change"):
         return f"{number}%"
+    if unit == "percent_of_plan":
+        return f"{number}% {'kế hoạch' if lang == 'vi' else 'of plan'}"
     if unit == "rank":
         return f"{unit_label(unit, lang)} {number}"
     label = unit_label(unit, lang)
