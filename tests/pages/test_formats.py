@@ -1,0 +1,54 @@
+"""Number, date and label formats of the theme and translation modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import theme
+from dashboard.i18n import LABELS, t
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "lang", "text"),
+    [
+        (65020, "billion_vnd", "vi", "65.020 tỷ đồng"),
+        (65020, "billion_vnd", "en", "65,020 billion VND"),
+        (48.9, "percent", "vi", "48,9%"),
+        (48.9, "percent", "en", "48.9%"),
+        (44, "rank", "vi", "hạng 44"),
+        (116, "percent_of_plan", "vi", "116% kế hoạch"),
+        (1234567.5, "count", "vi", "1.234.567,5"),
+    ],
+)
+def test_values_read_as_the_language_writes_them(value, unit, lang, text):
+    assert theme.format_value(value, unit, lang) == text
+
+
+def test_a_count_with_its_base():
+    assert theme.format_value(131, "count", "vi", 167) == "131/167"
+
+
+def test_missing_is_none_never_zero():
+    assert theme.format_value(None, "percent", "vi") is None
+    assert theme.format_value(float("nan"), "count", "vi") is None
+
+
+def test_dates():
+    assert theme.format_date(dt.date(2026, 5, 3), "vi") == "03/05/2026"
+    assert theme.format_date(dt.date(2026, 5, 3), "en") == "03 May 2026"
+
+
+def test_every_label_has_both_languages():
+    for key, (vi, en) in LABELS.items():
+        assert vi.strip() and en.strip(), key
+    assert t("target_by", "vi", year=2030) == "Mục tiêu đến 2030"
+
+
+def test_status_styles_cover_every_status():
+    from kpis.status import STATUSES
+
+    assert set(theme.STATUS_STYLE) == set(STATUSES)
+    for status in STATUSES:
+        assert t(f"status_{status}", "vi") and t(f"status_{status}", "en")
