@@ -11,17 +11,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.e2e.conftest import CHROMIUM, FLAGS, _free_port  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, FLAGS, serve_app  # noqa: E402
 
 PAGES = ("tong-quan", "nang-luc", "dong-gop", "nguon-luc", "ha-tang-so", "chuyen-doi-so", "nhiem-vu",
          "bo-nganh-dia-phuong?agency=m_khcn", "dia-phuong", "san-pham", "nguon")
@@ -53,18 +51,7 @@ def main() -> None:
             _scaled_copy(REPO / "data", data, args.scale)
             env["NQ57_DB"], env["NQ57_DATA"] = str(Path(tmp) / "w.duckdb"), str(data)
             build(data, Path(env["NQ57_DB"]))
-        port = _free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port",
-                                 str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(120):
-                try:
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.5)
+        with serve_app(env) as url:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as p:
@@ -79,9 +66,6 @@ def main() -> None:
                     print(f"{page:36s} median {med:.2f} s (min {min(times):.2f}, max {max(times):.2f})")
                 print(f"slowest page median: {worst:.2f} s (bar 3 s)")
                 browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -71,39 +71,35 @@ def task_movement(view: View) -> None:
     for col, key in (("overdue", "st_overdue"), ("done", "st_done")):
         title = f"{view.t(key)} — {view.t('task_movement').lower()}"
         cached_chart(view, f"task_movement_{col}", title, data,
-                     partial(charts.lines_figure, data, "as_of", col, "programme_name_" + view.lang, title, view.as_of, view.lang))
+                     partial(charts.lines_figure, data, "as_of", col, "programme_name_" + view.lang, title,
+                             view.as_of, view.lang))
+
+
+def _overdue_lists(view: View, heading: str, by_group: bool) -> None:
+    """Each overdue list the reports give (one per programme and date): per agency, or per task group."""
+    st.header(view.t(heading))
+    obs = queries.indicator_observations(view.as_of, ("tasks_overdue",))
+    if by_group:
+        rows = obs[obs["entity_id"].isna() & obs["category"].isin([g.removeprefix("group_") for g in GROUP_KEYS])]
+    else:
+        rows = obs[obs["entity_id"].notna()]
+    if rows.empty:
+        no_data(view)
+        return
+    progs = queries.programmes().set_index("id")
+    for (prog, as_of), part in rows.groupby(["programme", "as_of"], sort=False):
+        title = f"{view.t(heading)} — {name(progs.loc[prog], view.lang)} ({theme.format_date(as_of, view.lang)})"
+        labels = [view.t(f"group_{c}") for c in part["category"]] if by_group else None
+        cached_chart(view, f"{heading}_{prog}_{pd.Timestamp(as_of).date()}", title, part,
+                     partial(charts.bar_figure, part, title, "count", "lower", view.as_of, view.lang, labels=labels))
 
 
 def overdue_by_agency(view: View) -> None:
-    """Each overdue list the reports give (one per programme and date), as ranked bars."""
-    st.header(view.t("task_overdue_by_agency"))
-    obs = queries.indicator_observations(view.as_of, ("tasks_overdue",))
-    lists = obs[obs["entity_id"].notna()]
-    if lists.empty:
-        no_data(view)
-        return
-    progs = queries.programmes().set_index("id")
-    for (prog, as_of), part in lists.groupby(["programme", "as_of"], sort=False):
-        title = (f"{view.t('task_overdue_by_agency')} — {name(progs.loc[prog], view.lang)} "
-                 f"({theme.format_date(as_of, view.lang)})")
-        cached_chart(view, f"overdue_{prog}_{pd.Timestamp(as_of).date()}", title, part,
-                     partial(charts.bar_figure, part, title, "count", "lower", view.as_of, view.lang))
+    _overdue_lists(view, "task_overdue_by_agency", by_group=False)
 
 
 def overdue_by_group(view: View) -> None:
-    st.header(view.t("task_overdue_by_group"))
-    obs = queries.indicator_observations(view.as_of, ("tasks_overdue",))
-    groups = obs[obs["entity_id"].isna() & obs["category"].isin([g.removeprefix("group_") for g in GROUP_KEYS])]
-    if groups.empty:
-        no_data(view)
-        return
-    progs = queries.programmes().set_index("id")
-    for (prog, as_of), part in groups.groupby(["programme", "as_of"], sort=False):
-        title = (f"{view.t('task_overdue_by_group')} — {name(progs.loc[prog], view.lang)} "
-                 f"({theme.format_date(as_of, view.lang)})")
-        labels = [view.t(f"group_{c}") for c in part["category"]]
-        cached_chart(view, f"groups_{prog}_{pd.Timestamp(as_of).date()}", title, part,
-                     partial(charts.bar_figure, part, title, "count", "lower", view.as_of, view.lang, labels=labels))
+    _overdue_lists(view, "task_overdue_by_group", by_group=True)
 
 
 GROUP_KEYS = ("group_the_che", "group_ha_tang", "group_nhan_luc", "group_chi_dao_dieu_hanh",

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,10 +27,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(shipped_db: Path) -> Iterator[str]:
+@contextmanager
+def serve_app(env: dict[str, str]) -> Iterator[str]:
+    """`streamlit run app.py` on a free port with `env`; yields its URL once healthy, stops it after."""
     port = _free_port()
-    env = {**os.environ, "NQ57_DB": str(shipped_db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
@@ -44,11 +45,17 @@ def app_url(shipped_db: Path) -> Iterator[str]:
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail("streamlit did not start")
+            raise RuntimeError("streamlit did not start")
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def app_url(shipped_db: Path) -> Iterator[str]:
+    with serve_app({**os.environ, "NQ57_DB": str(shipped_db)}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -51,7 +52,7 @@ def test_csv_download_holds_the_chart_data_with_sources(page, app_url):
         button.click()
     download = info.value
     assert download.suggested_filename.endswith(".csv")
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows
     assert {"indicator_id", "value", "unit", "as_of", "source_file", "source_quote"} <= set(rows[0])
