@@ -164,7 +164,7 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
     fig.update_yaxes(automargin=True)
     fig = finish(fig, title, view, data, lang)
     footer_room = (fig.layout.margin.b or 0) + (fig.layout.margin.t or 0)
-    fig.update_layout(height=footer_room + max(90, 30 * len(ordered)), showlegend=False)
+    fig.update_layout(height=footer_room + max(180, 36 * len(ordered)), showlegend=False)
     return fig
 
 

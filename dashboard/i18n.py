@@ -115,6 +115,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Số nhiệm vụ quá hạn của từng chương trình tại ngày báo cáo gần nhất",
         "Overdue tasks of each programme at its latest report date",
     ),
+    "figures": ("số liệu", "figures"),
     "overdue_tasks": ("nhiệm vụ quá hạn", "overdue tasks"),
     "of_total": ("trên tổng số {total}", "of {total} in total"),
     "headline": ("Chỉ tiêu chính", "Headline indicators"),

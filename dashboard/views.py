@@ -71,6 +71,8 @@ def tile(ind: pd.Series, s: Summary, view: View) -> None:
         note = f" · {view.t('period_' + period)}" if period != "point" else ""
         st.caption(f"{view.t('as_of')} {theme.format_date(latest['as_of'], view.lang)}{note}",
                    help=quote_help(latest, view))
+        if pd.notna(latest.get("conflict_id")):
+            st.caption(f":orange[:material/warning: {view.t('conflict')}] — {latest.get('note') or ''}")
         for line in (change_line(s, view), target_line(s, view)):
             if line:
                 st.caption(line)
@@ -243,6 +245,15 @@ def budget_section(view: View) -> None:
                      partial(charts.grouped_bar_figure, part, "group", "stage_label", title, view.as_of, view.lang))
 
 
+def _stat_card(title: str, value: str, caption: str) -> None:
+    """A bordered card whose texts wrap (st.metric truncates long Vietnamese names)."""
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        st.markdown(f"### {value}")
+        if caption:
+            st.caption(caption)
+
+
 def late_strip(view: View) -> None:
     """Overdue tasks of each programme at its latest report date."""
     st.subheader(view.t("late_strip"), help=view.t("late_strip_help"))
@@ -251,18 +262,19 @@ def late_strip(view: View) -> None:
     if ts.empty:
         no_data(view)
         return
-    cols = st.columns(min(len(ts), 4))
-    for i, (_, r) in enumerate(ts.iterrows()):
-        with cols[i % len(cols)]:
+    per_row = 4
+    rows = list(ts.iterrows())
+    for i in range(0, len(rows), per_row):
+        cols = st.columns(per_row)
+        for col, (_, r) in zip(cols, rows[i:i + per_row], strict=False):
             total = r["total"] if pd.notna(r["total"]) else r.get("done_base")
-            st.metric(
-                label=name(r, view.lang, "programme_name"),
-                value=f"{theme.format_number(r['overdue'], view.lang)} {view.t('overdue_tasks')}",
-                help=f"{view.t('as_of')} {theme.format_date(r['as_of'], view.lang)}",
-                border=True,
-            )
-            extra = view.t("of_total", total=theme.format_number(total, view.lang)) if pd.notna(total) else ""
-            st.caption(f"{theme.format_date(r['as_of'], view.lang)} {extra}")
+            caption = f"{view.t('overdue_tasks')} · {view.t('as_of').lower()} {theme.format_date(r['as_of'], view.lang)}"
+            if pd.notna(total):
+                caption += " · " + view.t("of_total", total=theme.format_number(total, view.lang))
+            if pd.notna(r.get("conflict_id")):
+                caption += f" · :orange[:material/warning: {view.t('conflict')}]"
+            with col:
+                _stat_card(name(r, view.lang, "programme_name"), theme.format_number(r["overdue"], view.lang), caption)
 
 
 def freshness_strip(view: View) -> None:
@@ -272,9 +284,11 @@ def freshness_strip(view: View) -> None:
     for col, th in zip(cols, ("capacity", "contribution", "resources", "digital_infra", "digital_transformation"),
                        strict=True):
         latest = fr["latest"].get(th) if th in fr.index else None
-        col.metric(view.t(f"theme_{th}"),
-                   theme.format_date(latest, view.lang) if latest is not None else view.t("no_data"),
-                   border=True)
+        n = int(fr["figures"].get(th)) if th in fr.index else 0
+        with col:
+            _stat_card(view.t(f"theme_{th}"),
+                       theme.format_date(latest, view.lang) if latest is not None else view.t("no_data"),
+                       f"{theme.format_number(n, view.lang)} {view.t('figures')}")
 
 
 def overview(view: View) -> None:
