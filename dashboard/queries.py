@@ -33,11 +33,21 @@ def warehouse_exists() -> bool:
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connect(path: str, inode: int, mtime_ns: int) -> duckdb.DuckDBPyConnection:
     # The connection keeps the file it opened even after os.replace, so readers never see a half state.
-    return duckdb.connect(path, read_only=True)
+    # ATTACH into a private in-memory database: duckdb.connect(path) would hand back the instance an older
+    # connection still holds open (the previous warehouse) instead of the file now at that path.
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ? AS w (READ_ONLY)", [path])
+    return con
+
+
+def _cursor(s: Stamp) -> duckdb.DuckDBPyConnection:
+    cur = _connect(*s).cursor()
+    cur.execute("USE w")
+    return cur
 
 
 def _df(s: Stamp, sql: str, params: list | None = None) -> pd.DataFrame:
-    return _connect(*s).cursor().execute(sql, params or []).df()
+    return _cursor(s).execute(sql, params or []).df()
 
 
 _CACHE = dict(max_entries=256, show_spinner=False)
@@ -255,7 +265,7 @@ def programmes() -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _resolve_agency(s: Stamp, text: str) -> str | None:
-    row = _connect(*s).cursor().execute(
+    row = _cursor(s).execute(
         "SELECT id FROM agencies WHERE id = ? UNION ALL "
         "SELECT agency_id FROM agency_aliases WHERE lower(alias) = lower(?) LIMIT 1", [text, text]).fetchone()
     return row[0] if row else None

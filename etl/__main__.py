@@ -1,4 +1,6 @@
-"""Command line: `python -m etl build` builds the warehouse; `python -m etl check-draft TAG` checks a draft."""
+"""Command line: `python -m etl build` builds the warehouse; `python -m etl check-draft TAG` checks a draft;
+`python -m etl template KIND --out FILE` writes a submission template; `python -m etl load FILE` loads a
+submission (exit 0 loaded or unchanged, 1 rejected and nothing written, 2 unreadable file or bad usage)."""
 
 from __future__ import annotations
 
@@ -95,6 +97,40 @@ def _cmd_check_draft(args: argparse.Namespace) -> int:
         return 0
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from etl import submissions
+
+    out = Path(args.out)
+    if out.suffix.lower() not in submissions.EXTENSIONS:
+        print("Tệp ra phải có đuôi .xlsx hoặc .csv / the output file must end in .xlsx or .csv", file=sys.stderr)
+        return 2
+    submissions.make_template(args.kind, out)
+    print(f"{out}: biểu mẫu / template '{args.kind}'")
+    return 0
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from etl import submissions
+
+    try:
+        result = submissions.load(args.file, dry_run=args.dry_run, loaded_by=args.by)
+    except submissions.UnreadableFile as exc:
+        print(str(exc.issue), file=sys.stderr)
+        if args.report:
+            Path(args.report).write_text(submissions.report_csv([exc.issue]), encoding="utf-8")
+        return 2
+    if result.status == "rejected":
+        print(submissions.report_text(result.issues), file=sys.stderr)
+        if args.report:
+            Path(args.report).write_text(submissions.report_csv(result.issues), encoding="utf-8")
+        print(f"{args.file}: {result.message}", file=sys.stderr)
+        return 1
+    if args.report:  # an empty report: the header only
+        Path(args.report).write_text(submissions.report_csv([]), encoding="utf-8")
+    print(f"{args.file}: {result.message} [{result.kind}, sha256 {result.sha256[:12]}]")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -105,6 +141,16 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("check-draft", help="check one extraction draft (observations/TAG.csv, budget/TAG.csv)")
     c.add_argument("tag")
     c.set_defaults(fn=_cmd_check_draft)
+    t = sub.add_parser("template", help="write a submission template (.xlsx or .csv by the suffix of --out)")
+    t.add_argument("kind", choices=["indicators", "tasks", "budget", "products"])
+    t.add_argument("--out", required=True)
+    t.set_defaults(fn=_cmd_template)
+    ld = sub.add_parser("load", help="validate and load an agency submission (.xlsx or .csv)")
+    ld.add_argument("file")
+    ld.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    ld.add_argument("--report", help="write the errors as CSV to this file")
+    ld.add_argument("--by", default="cli", help="who loads the file (recorded in the manifest)")
+    ld.set_defaults(fn=_cmd_load)
     args = parser.parse_args(argv)
     return args.fn(args)
 

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl import checks, paths, units
+from etl import checks, paths, submissions, units
 from etl.issues import Issue, ValidationFailed
 from etl.read import CsvFile, read_csv
 from etl.schema import (
@@ -64,6 +64,8 @@ class _Inputs:
         self.data_dir = data_dir
         self.kpi_dir = kpi_dir
         self.obs_table: pa.Table | None = None  # `obs` as Arrow, when staged that way
+        self.subs: submissions.Staged | None = None  # agency submissions (data/submissions/)
+        self.sources_raw: pa.Table | None = None
 
     def one(self, path: Path, base: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvFile | None:
         if not path.exists():
@@ -133,6 +135,14 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     shapes = _read_shapes(data_dir / "geo" / "vn_provinces_34.geojson", inp)
     if inp.issues:
         return inp, inp.issues
+    # Submissions are re-parsed with the loader's own parser; their fact ids follow the curated ones.
+    n_obs = sum(f.table.num_rows for f in obs_files)
+    n_bud = sum(f.table.num_rows for f in bud_files)
+    inp.subs = submissions.stage_for_build(data_dir, kpi_dir, n_obs, n_bud)
+    if inp.subs.issues:
+        inp.issues += inp.subs.issues
+        return inp, inp.issues
+    inp.sources_raw = sources.table
 
     def reg(name: str, table: pa.Table) -> None:
         con.register(f"raw_{name}", table)
@@ -152,6 +162,8 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
                 f"{_text('issuer_en')} AS issuer_en, {_text('title_vi')} AS title_vi, "
                 f"{_text('title_en')} AS title_en, try_cast(report_date AS DATE) AS report_date, "
                 f"{_text('note')} AS note, file, row FROM raw_sources")
+    if inp.subs.sources:
+        con.executemany("INSERT INTO ref_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inp.subs.sources)
     con.execute("CREATE TEMP TABLE ref_agencies AS SELECT "
                 + ", ".join(f"{_text(c)} AS {c}" for c in AGENCY_COLUMNS) + ", file, row FROM raw_agencies")
     con.execute(f"CREATE TEMP TABLE ref_alias_display AS SELECT DISTINCT {_text('alias')} AS alias, "
@@ -416,6 +428,49 @@ OBS_OK_VIEW = """
 """
 
 
+_VERSION_KEY = {
+    "obs_ver": "indicator_id, entity_id, programme, category, as_of_date",
+    "bud_ver": "year_num, level, spending_kind, domain, stage, entity_id, as_of_date",
+}
+_REPORT_DATES = ("(SELECT trim(source_file) AS source_file, min(try_cast(trim(report_date) AS DATE)) AS report_date "
+                 "FROM src_raw GROUP BY 1)")
+
+
+def _versions_sql(view: str, curated: str, has_submissions: bool) -> str:
+    """Every version of a figure: curated rows (loaded_at = their source's report date) and submitted rows.
+
+    A submitted row supersedes the curated rows and every earlier submission with the same key; curated rows
+    never supersede each other (two reports that disagree are a conflict, checked elsewhere)."""
+    base = (f"SELECT o.*, false AS is_submission, CAST(d.report_date AS TIMESTAMP) AS loaded_at FROM {curated} o "
+            f"LEFT JOIN {_REPORT_DATES} d ON d.source_file = o.source_file")
+    if not has_submissions:
+        return (f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT *, true AS is_current, NULL::BIGINT AS superseded_by "
+                f"FROM ({base})")
+    sub = "sub_obs" if view == "obs_ver" else "sub_bud"
+    part = f"PARTITION BY {_VERSION_KEY[view]}"
+    order = f"{part} ORDER BY is_submission DESC, loaded_at DESC, seq DESC"
+    current = "CASE WHEN is_submission THEN _rn = 1 ELSE _n_sub = 0 END"
+    return f"""
+        CREATE OR REPLACE TEMP VIEW {view} AS
+        SELECT * EXCLUDE (_n_sub, _rn, _top), {current} AS is_current,
+               CASE WHEN {current} THEN NULL ELSE _top END AS superseded_by
+        FROM (SELECT *, count(*) FILTER (WHERE is_submission) OVER ({part}) AS _n_sub,
+                     row_number() OVER ({order}) AS _rn, first_value(seq) OVER ({order}) AS _top
+              FROM ({base} UNION ALL BY NAME SELECT * FROM {sub}))
+    """
+
+
+def _register_versions(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, budget: bool = False) -> None:
+    """obs_ver (and bud_ver) on a connection that already has obs_ok (and bud)."""
+    subs = inputs.subs
+    cur.register("src_raw", inputs.sources_raw)
+    cur.register("sub_obs", subs.obs)
+    cur.execute(_versions_sql("obs_ver", "obs_ok", subs.obs.num_rows > 0))
+    if budget:
+        cur.register("sub_bud", subs.bud)
+        cur.execute(_versions_sql("bud_ver", "bud", subs.bud.num_rows > 0))
+
+
 def _derive(con: duckdb.DuckDBPyConnection) -> None:
     """Validated rows in canonical units, and the task pivot the identity rule reads."""
     con.execute(OBS_OK_VIEW)
@@ -462,16 +517,18 @@ WAREHOUSE_SQL = [
        SELECT seq AS fact_id, indicator_id, entity_id, entity_as_written,
               nullif(programme, '') AS programme, nullif(category, '') AS category, value, base, unit,
               value_stated, unit_stated, as_of_date AS as_of, source_file, source_quote, conflict_id, note,
-              file AS data_file, row AS data_row, false AS is_illustrative
-       FROM obs_ok""",
-    """CREATE TABLE budget AS
+              file AS data_file, row AS data_row, false AS is_illustrative, is_submission, loaded_at, is_current,
+              superseded_by
+       FROM obs_ver""",
+    """CREATE TABLE budget_history AS
        SELECT b.year_num AS year, b.level, b.spending_kind, b.domain, b.stage, b.num * u.factor AS amount_bn_vnd,
               b.as_of_date AS as_of, a.name_vi AS entity, b.entity_id, b.num AS amount_stated,
               b.unit AS unit_stated, b.source_file, b.source_quote, b.conflict_id, b.note,
               b.file AS data_file, b.row AS data_row,
-              false AS is_illustrative
-       FROM bud b JOIN ref_units u ON u.stated = b.unit AND u.canonical = 'billion_vnd'
-       LEFT JOIN ref_agencies a ON a.id = b.entity_id""",
+              false AS is_illustrative, b.is_submission, b.loaded_at, b.is_current
+       FROM bud_ver b JOIN ref_units u ON u.stated = b.unit AND u.canonical = 'billion_vnd'
+       LEFT JOIN ref_agencies a ON a.id = b.entity_id ORDER BY b.seq""",
+    """CREATE TABLE budget AS SELECT * EXCLUDE (is_current) FROM budget_history WHERE is_current""",
     """CREATE TABLE conflicts AS
        SELECT conflict_id, count(*) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
               string_agg(DISTINCT note, ' | ' ORDER BY note) AS notes
@@ -487,6 +544,7 @@ WAREHOUSE_SQL = [
               f.as_of, f.source_file, f.source_quote, f.is_illustrative, f.conflict_id, f.note,
               f.value_stated, f.unit_stated, i.direction
        FROM facts f JOIN indicators i ON i.id = f.indicator_id LEFT JOIN agencies a ON a.id = f.entity_id
+       WHERE f.is_current
        UNION ALL
        SELECT NULL, 'budget_' || b.stage, i.name_vi, i.name_en, 'budget', NULL,
               CASE WHEN b.entity_id IS NULL THEN 'national'
@@ -497,6 +555,18 @@ WAREHOUSE_SQL = [
               b.amount_stated, b.unit_stated, i.direction
        FROM budget b LEFT JOIN indicators i ON i.id = 'budget_' || b.stage
        LEFT JOIN agencies a ON a.id = b.entity_id""",
+    # Every version of every figure with its load time: a submission's loaded_at from the manifest, a curated
+    # row's the report date of its source (so the warehouse stays a pure function of data/).
+    """CREATE VIEW observation_history AS
+       SELECT f.fact_id, f.indicator_id, f.entity_id, a.name_vi AS entity_name, f.programme, f.category, f.value,
+              f.unit, f.value_stated, f.unit_stated, f.as_of, f.source_file, f.source_quote, f.note,
+              f.is_submission, f.loaded_at, f.is_current, f.superseded_by
+       FROM facts f LEFT JOIN agencies a ON a.id = f.entity_id
+       UNION ALL
+       SELECT NULL, 'budget_' || stage, entity_id, entity, NULL, concat_ws('/', year, level, spending_kind, domain),
+              amount_bn_vnd, 'billion_vnd', amount_stated, unit_stated, as_of, source_file, source_quote, note,
+              is_submission, loaded_at, is_current, NULL
+       FROM budget_history""",
 ]
 
 
@@ -514,7 +584,7 @@ def _task_status_sql() -> str:
                string_agg(DISTINCT f.conflict_id, ',') AS conflict_id
         FROM (SELECT nullif(programme, '') AS programme, as_of_date AS as_of, entity_id,
                      nullif(category, '') AS category, source_file, indicator_id, value, base, conflict_id
-              FROM obs_ok) f  -- the rows of facts, read before they are compressed on disk
+              FROM obs_ver WHERE is_current) f  -- the rows of facts, read before they are compressed on disk
         LEFT JOIN agencies a ON a.id = f.entity_id
         WHERE f.programme IS NOT NULL AND f.indicator_id IN ({", ".join(f"'{i}'" for i in TASK_STATUS_INDICATORS)})
         GROUP BY ALL ORDER BY f.programme, f.as_of, f.entity_id NULLS FIRST, f.category NULLS FIRST, f.source_file
@@ -531,16 +601,18 @@ class _FactsWriter(threading.Thread):
     and the validation share the machine's cores. The table lands in the temporary file only: if a rule
     fails, the file is dropped and the warehouse is untouched, as before."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, obs: pa.Table):
+    def __init__(self, con: duckdb.DuckDBPyConnection, obs: pa.Table, inputs: _Inputs):
         super().__init__(name="facts-writer", daemon=True)
         self.cur = con.cursor()
         self.obs = obs
+        self.inputs = inputs
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
             self.cur.register("obs", self.obs)
             self.cur.execute(OBS_OK_VIEW)
+            _register_versions(self.cur, self.inputs)
             self.cur.execute("USE w")
             self.cur.execute(FACTS_SQL)
         except BaseException as exc:  # handed to the building thread by finish()
@@ -567,6 +639,7 @@ TASKS_SQL = """
 
 def _write(con: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.datetime, facts_written: bool) -> None:
     """Every table into the attached database `w` (facts unless the writer thread made it), then detach."""
+    _register_versions(con, inputs, budget=True)
     con.execute("USE w")
     for sql in WAREHOUSE_SQL:
         if sql is FACTS_SQL and facts_written:
@@ -582,7 +655,7 @@ def _write(con: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.datetim
     con.executemany(
         "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?)",
         [(f.name, f.sha256, f.size, f.table.num_rows, built_at, f.name.split("/")[-2] if "/" in f.name else "root")
-         for f in sorted(inputs.files, key=lambda f: f.name)],
+         for f in sorted(inputs.files, key=lambda f: f.name)] + inputs.subs.log,
     )
     con.execute("USE memory")
     con.execute("DETACH w")
@@ -616,7 +689,7 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
             if inputs.obs_table is not None:
                 tmp, made = _attach_temp(con, db_path)
                 attached = True
-                writer = _FactsWriter(con, inputs.obs_table)
+                writer = _FactsWriter(con, inputs.obs_table, inputs)
                 writer.start()
             try:
                 issues = validate(con, data_dir)
@@ -632,7 +705,7 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
         attached = False
         os.replace(tmp, db_path)  # atomic on POSIX: readers see the old file or the new one
         replaced = True
-        n_obs = con.execute("SELECT count(*) FROM obs_ok").fetchone()[0]
+        n_obs = con.execute("SELECT count(*) FROM obs_ver").fetchone()[0]
         n_bud = con.execute("SELECT count(*) FROM bud").fetchone()[0]
     finally:
         if attached:

@@ -1,0 +1,33 @@
+"""The query module: parameterised reads, and a swapped-in warehouse is noticed without a restart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard import queries
+from etl.build import build
+
+
+def _coverage(view: dt.date) -> float:
+    obs = queries.indicator_observations(view, ("coverage_5g_population",))
+    return float(obs["value"].iloc[0])
+
+
+def test_a_rebuilt_warehouse_is_read_while_old_connections_stay_open(dataset, monkeypatch):
+    monkeypatch.setenv("NQ57_DB", str(dataset.db))
+    build(dataset.data, dataset.db, dataset.kpis)
+    view = dt.date(2026, 5, 3)
+    assert _coverage(view) == 48.9
+    old_connection = queries._connect(*queries.stamp())  # still cached and open, as in a running app
+    rows = [r for r in dataset.rows("data/observations/r1.csv") if r["indicator_id"] != "coverage_5g_population"]
+    dataset.write("data/observations/r1.csv", rows)
+    build(dataset.data, dataset.db, dataset.kpis)
+    assert queries.indicator_observations(view, ("coverage_5g_population",)).empty
+    assert old_connection.execute("SELECT count(*) FROM w.facts").fetchone()[0] > 0  # old readers unharmed
+
+
+def test_user_text_is_a_parameter_not_sql(dataset, monkeypatch):
+    monkeypatch.setenv("NQ57_DB", str(dataset.db))
+    build(dataset.data, dataset.db, dataset.kpis)
+    assert queries.resolve_agency("x' OR '1'='1") is None
+    assert queries.resolve_agency("TP.HCM") or queries.resolve_agency("Thành phố Hồ Chí Minh")
