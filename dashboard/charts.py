@@ -97,7 +97,8 @@ def _series_label(r: pd.Series, lang: str) -> str:
     if r.get("entity_name") and pd.notna(r.get("entity_name")):
         return name({"name_vi": r["entity_name"], "name_en": r.get("entity_name_en")}, lang)
     if r.get("category") and pd.notna(r.get("category")):
-        return str(r["category"])
+        label = r.get(f"category_name_{lang}")
+        return str(label) if label is not None and pd.notna(label) else str(r["category"])
     return t("national", lang)
 
 

@@ -284,5 +284,9 @@ def t(key: str, lang: str, **fields: object) -> str:
 def name(row: object, lang: str, stem: str = "name") -> str:
     """`name_vi` or `name_en` of a record (dict, Series or dataclass), falling back to Vietnamese."""
     get = row.get if hasattr(row, "get") else lambda k, d=None: getattr(row, k, d)
-    value = get(f"{stem}_{lang}") or get(f"{stem}_vi")
+
+    def present(v: object) -> bool:
+        return v is not None and v == v and v != ""  # v == v is False for NaN
+
+    value = next((v for v in (get(f"{stem}_{lang}"), get(f"{stem}_vi")) if present(v)), None)
     return str(value) if value is not None else ""

@@ -41,7 +41,7 @@ def measure_label(figs: pd.DataFrame, key: str, view: View) -> str:
     if pd.notna(r["programme"]):
         bits.append(name(progs.loc[r["programme"]], view.lang))
     if pd.notna(r["category"]):
-        bits.append(str(r["category"]))
+        bits.append(name(r, view.lang, "category_name") or str(r["category"]))
     n = r["measure"] and figs.loc[figs["measure"] == key, "entity_id"].nunique()
     return f"{' · '.join(bits)} ({theme.format_date(r['as_of'], view.lang)}; {n}/34)"
 

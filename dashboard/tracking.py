@@ -130,8 +130,10 @@ def _league(view: View) -> tuple[pd.DataFrame | None, dict | None, pd.DataFrame]
     for i, m in enumerate(table.columns[1:], start=1):
         ind_id, prog, cat, day = m.split("|")
         row = figs[figs["measure"] == m].iloc[0]
+        cat_label = row.get(f"category_name_{view.lang}") if cat else ""
         full = " · ".join(x for x in (name(row, view.lang, "indicator_name"),
-                                      name(progs.loc[prog], view.lang) if prog else "", cat,
+                                      name(progs.loc[prog], view.lang) if prog else "",
+                                      cat_label if isinstance(cat_label, str) else cat,
                                       theme.format_date(row["as_of"], view.lang)) if x)
         short = f"{name(row, view.lang, 'indicator_name')[:38]} ({theme.format_date(row['as_of'], view.lang)})"
         config[m] = st.column_config.NumberColumn(f"{i}. {short}", help=full, format="localized")
@@ -179,7 +181,7 @@ def agency_profile(view: View, agency_id: str) -> None:
             view.t("theme"): [view.t(f"theme_{th}") for th in obs["theme"]],
             view.t("indicator"): [name(r, view.lang, "indicator_name") for _, r in obs.iterrows()],
             view.t("programme"): obs["programme"].fillna(""),
-            view.t("category"): obs["category"].fillna(""),
+            view.t("category"): obs[f"category_name_{view.lang}"].fillna(obs["category"]).fillna(""),
             view.t("value"): [value_text(r["value"], r["unit"], view, r["base"]) for _, r in obs.iterrows()],
             view.t("date"): [theme.format_date(d, view.lang) for d in obs["as_of"]],
             view.t("source"): [name(r, view.lang, "source_title") for _, r in obs.iterrows()],
@@ -242,7 +244,7 @@ def products(view: View) -> None:
     if not per_unit.empty:
         title = view.t("products_by_unit")
         labels = [f"{name({'name_vi': r['entity_name'], 'name_en': r['entity_name_en']}, view.lang)} · "
-                  f"{r['category'] or ''}" for _, r in per_unit.iterrows()]
+                  f"{name(r, view.lang, 'category_name') or r['category'] or ''}" for _, r in per_unit.iterrows()]
         cached_chart(view, "products_units_counts", title, per_unit,
                      partial(charts.bar_figure, per_unit, title, "count", "higher", view.as_of, view.lang, labels=labels))
     st.header(view.t("products_units"))

@@ -25,6 +25,7 @@ from etl.schema import (
     BUDGET_REQUIRED,
     OBSERVATION_COLUMNS,
     OBSERVATION_REQUIRED,
+    CATEGORY_COLUMNS,
     PROGRAMME_COLUMNS,
     SOURCE_COLUMNS,
     TASK_COLUMNS,
@@ -124,6 +125,8 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     agencies = d(data_dir / "dims" / "agencies.csv", data_dir, AGENCY_COLUMNS)
     aliases = d(data_dir / "dims" / "agency_aliases.csv", data_dir, ALIAS_COLUMNS)
     programmes = d(data_dir / "dims" / "programmes.csv", data_dir, PROGRAMME_COLUMNS)
+    cat_path = data_dir / "dims" / "categories.csv"
+    categories = d(cat_path, data_dir, CATEGORY_COLUMNS) if cat_path.exists() else None
     indicators = d(kpi_dir / "indicators.csv", kpi_dir, INDICATOR_COLUMNS)
     targets = d(kpi_dir / "targets.csv", kpi_dir, TARGET_COLUMNS)
     obs_files = inp.many(data_dir / "observations", OBSERVATION_REQUIRED,
@@ -153,6 +156,8 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     no_tasks = pa.schema([(c, pa.string()) for c in TASK_COLUMNS] + [("row", pa.int64()), ("file", pa.string())])
     reg("tasks", tasks.table if tasks is not None else no_tasks.empty_table())
     reg("shapes", shapes)
+    no_cats = pa.schema([(c, pa.string()) for c in CATEGORY_COLUMNS] + [("row", pa.int64()), ("file", pa.string())])
+    reg("categories", categories.table if categories is not None else no_cats.empty_table())
     raw_obs, raw_bud = _concat(obs_files, OBSERVATION_COLUMNS), _concat(bud_files, BUDGET_COLUMNS)
     reg("obs", raw_obs)
     reg("bud", raw_bud)
@@ -402,12 +407,19 @@ def validate(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[Issue]:
     issues += _target_provenance(con, data_dir)
     issues += checks.run_rules(con, checks.TASK_REGISTRY_RULES)
     issues += checks.run_rules(con, checks.SHAPE_RULES)
+    if cat_labels_present(con):
+        issues += checks.run_rules(con, checks.CATEGORY_RULES)
     if issues:
         return issues
     _derive(con)
     issues += checks.conflict_issues(con)
     issues += checks.task_identity_issues(con)
     return issues
+
+
+def cat_labels_present(con: duckdb.DuckDBPyConnection) -> bool:
+    """A dataset that ships data/dims/categories.csv must label every category it uses."""
+    return con.execute("SELECT count(*) FROM raw_categories").fetchone()[0] > 0
 
 
 def _target_provenance(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[Issue]:
@@ -506,6 +518,8 @@ WAREHOUSE_SQL = [
        FROM ref_agencies a LEFT JOIN ref_alias_display d ON d.agency_id = a.id
        GROUP BY ALL ORDER BY a.kind, a.id""",
     """CREATE TABLE agency_aliases AS SELECT alias, agency_id FROM ref_alias_display ORDER BY alias, agency_id""",
+    """CREATE TABLE categories AS SELECT nullif(trim(slug), '') AS slug, name_vi, name_en FROM raw_categories
+       ORDER BY slug""",
     """CREATE TABLE programmes AS SELECT id, name_vi, name_en, try_cast(year AS INTEGER) AS year, description
        FROM ref_programmes ORDER BY id""",
     """CREATE TABLE indicators AS SELECT id, theme, pillar, name_vi, name_en, unit, direction,
@@ -537,16 +551,17 @@ WAREHOUSE_SQL = [
        GROUP BY conflict_id ORDER BY conflict_id""",
     """CREATE VIEW observations AS
        SELECT f.fact_id, f.indicator_id, i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en,
-              i.theme, i.pillar,
+              i.theme, i.pillar, c.name_vi AS category_name_vi, c.name_en AS category_name_en,
               CASE WHEN f.entity_id IS NULL THEN 'national'
                    WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END AS scope,
               a.name_vi AS entity_name, f.entity_id, f.programme, f.category, f.value, f.base, f.unit,
               f.as_of, f.source_file, f.source_quote, f.is_illustrative, f.conflict_id, f.note,
               f.value_stated, f.unit_stated, i.direction
        FROM facts f JOIN indicators i ON i.id = f.indicator_id LEFT JOIN agencies a ON a.id = f.entity_id
+       LEFT JOIN categories c ON c.slug = f.category
        WHERE f.is_current
        UNION ALL
-       SELECT NULL, 'budget_' || b.stage, i.name_vi, i.name_en, 'budget', NULL,
+       SELECT NULL, 'budget_' || b.stage, i.name_vi, i.name_en, 'budget', NULL, NULL, NULL,
               CASE WHEN b.entity_id IS NULL THEN 'national'
                    WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END,
               b.entity, b.entity_id, NULL,
@@ -591,7 +606,7 @@ def _task_status_sql() -> str:
     """
 
 
-FACTS_SQL = WAREHOUSE_SQL[6]
+FACTS_SQL = next(sql for sql in WAREHOUSE_SQL if "CREATE TABLE facts" in sql)
 
 
 class _FactsWriter(threading.Thread):

@@ -243,3 +243,16 @@ SHAPE_RULES: list[Rule] = [
     ("SELECT 'data/geo/vn_provinces_34.geojson', NULL, 'code', code FROM raw_shapes "
      "GROUP BY code HAVING count(*) > 1", "mã tỉnh trùng trên bản đồ", "province code appears twice on the map"),
 ]
+
+
+# Every sub-group a figure uses has a label (data/dims/categories.csv), once.
+CATEGORY_RULES: list[Rule] = [
+    ("SELECT file, row, 'category', category FROM obs WHERE category IS NOT NULL "
+     "AND category NOT IN (SELECT trim(slug) FROM raw_categories WHERE slug IS NOT NULL)",
+     "nhóm chưa có tên trong data/dims/categories.csv", "category has no label in data/dims/categories.csv"),
+    ("SELECT file, row, 'slug', slug FROM raw_categories WHERE nullif(trim(name_vi), '') IS NULL "
+     "OR nullif(trim(name_en), '') IS NULL", "nhóm thiếu tên tiếng Việt hoặc tiếng Anh",
+     "category label lacks its Vietnamese or English name"),
+    ("SELECT file, min(row), 'slug', slug FROM raw_categories GROUP BY file, slug HAVING count(*) > 1",
+     "nhóm được khai báo hai lần", "category is declared twice"),
+]

@@ -18,6 +18,7 @@ BUDGET_REQUIRED = ("fiscal_year", "level", "spending_kind", "domain", "stage", "
 AGENCY_COLUMNS = ("id", "kind", "name_vi", "name_en", "short_vi", "region", "code", "parent_id")
 ALIAS_COLUMNS = ("alias", "agency_id")
 PROGRAMME_COLUMNS = ("id", "name_vi", "name_en", "year", "description")
+CATEGORY_COLUMNS = ("slug", "name_vi", "name_en")  # labels of the `category` sub-groups
 SOURCE_COLUMNS = ("id", "source_file", "issuer_vi", "issuer_en", "title_vi", "title_en", "report_date", "note")
 
 VOCAB: dict[str, tuple[str, ...]] = {

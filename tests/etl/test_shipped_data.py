@@ -86,3 +86,10 @@ def test_every_figure_carries_its_source_and_quote(con):
 def test_budget_has_every_stage_the_reports_give(con):
     stages = {r[0] for r in con.execute("SELECT DISTINCT stage FROM budget").fetchall()}
     assert {"assigned", "allocated", "disbursed"} <= stages
+
+
+def test_every_category_has_a_label_in_both_languages(con):
+    unlabelled = con.execute(
+        "SELECT DISTINCT category FROM observations WHERE category IS NOT NULL AND theme <> 'budget' "
+        "AND (category_name_vi IS NULL OR category_name_en IS NULL)").fetchall()
+    assert not unlabelled

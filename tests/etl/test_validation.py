@@ -164,3 +164,14 @@ def test_error_report_is_bilingual_and_named(dataset):
     assert "data/observations/r1.csv, dòng/row 2, cột/column 'value'" in text
     assert "không phải là số" in text and "not a number" in text
     assert exc.value.to_csv().splitlines()[0] == "file,row,column,value,reason_vi,reason_en"
+
+
+def test_a_category_without_a_label_is_an_error_once_labels_ship(dataset):
+    (dataset.data / "dims" / "categories.csv").write_text("slug,name_vi,name_en\nha_tang,Hạ tầng,Infrastructure\n",
+                                                          encoding="utf-8")
+    dataset.set(OBS, 5, "category", "the_che")
+    with pytest.raises(ValidationFailed) as err:
+        build(dataset.data, dataset.db, dataset.kpis)
+    assert any(i.column == "category" and "no label" in i.reason_en for i in err.value.issues)
+    dataset.set(OBS, 5, "category", "ha_tang")
+    build(dataset.data, dataset.db, dataset.kpis)
