@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import queries, shell
+from dashboard import admin, queries, shell
 from dashboard.i18n import t
 
 ICON = Path(__file__).parent / "dashboard" / "icon.png"  # a local file: an emoji or Material icon is fetched online
@@ -39,4 +39,7 @@ PAGES = {
         st.Page("pages/sources.py", title=t("page_sources", lang), icon=":material/menu_book:", url_path="nguon"),
     ],
 }
+if admin.auth_mode():  # no admin page at all unless sign-in is configured
+    PAGES[t("nav_about", lang)].append(
+        st.Page("pages/admin.py", title=t("page_admin", lang), icon=":material/upload_file:", url_path="cap-nhat"))
 st.navigation(PAGES).run()

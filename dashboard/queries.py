@@ -322,3 +322,18 @@ def _province_shapes(s: Stamp) -> dict:
 def province_shapes() -> dict:
     """The 34 provincial units as a GeoJSON FeatureCollection (offline; built into the warehouse by the ETL)."""
     return _province_shapes(stamp())
+
+
+@st.cache_data(**_CACHE)
+def _submission_history(s: Stamp) -> pd.DataFrame:
+    sql = """
+        SELECT l.loaded_at, s.issuer_vi AS loaded_by, s.title_vi AS original_name, l.sha256, l.rows, l.bytes
+        FROM load_log l JOIN sources s ON 'data/' || s.source_file = l.file
+        WHERE l.kind = 'submissions' ORDER BY l.loaded_at DESC
+    """
+    return _df(s, sql)
+
+
+def submission_history() -> pd.DataFrame:
+    """Every agency submission in the warehouse: when, by whom, which file (sha256), how many rows."""
+    return _submission_history(stamp())
