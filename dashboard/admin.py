@@ -86,7 +86,7 @@ def check_upload(name: str, data: bytes) -> Checked:
 
 def issues_frame(issues: list[Issue], view: View) -> pd.DataFrame:
     return pd.DataFrame([{
-        view.t("file"): i.file, "sheet": getattr(i, "sheet", None) or "", view.t("row"): i.row,
+        view.t("file"): i.file, view.t("sheet"): getattr(i, "sheet", None) or "", view.t("row"): i.row,
         view.t("column"): i.column, view.t("value"): i.value,
         view.t("reason"): i.reason_vi if view.lang == "vi" else i.reason_en,
     } for i in issues[:submissions.MAX_LISTED]])
@@ -138,9 +138,14 @@ def history(view: View) -> None:
     if hist.empty:
         st.caption(view.t("no_submissions"))
         return
-    st.dataframe(hist.rename(columns={"loaded_at": view.t("loaded_at"), "loaded_by": view.t("loaded_by"),
-                                      "original_name": view.t("file"), "rows": view.t("row_count")}),
-                 hide_index=True, width="stretch")
+    shown = pd.DataFrame({
+        view.t("loaded_at"): [f"{theme.format_date(t_, view.lang)} {t_:%H:%M}" for t_ in hist["loaded_at"]],
+        view.t("loaded_by"): hist["loaded_by"],
+        view.t("file"): hist["original_name"],
+        "sha256": hist["sha256"],
+        view.t("row_count"): hist["rows"],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def admin_page(view: View) -> None:

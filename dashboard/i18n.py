@@ -269,6 +269,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "loaded_by": ("Người nạp", "Loaded by"),
     "file": ("Tệp", "File"),
     "row": ("Dòng", "Row"),
+    "sheet": ("Trang tính", "Sheet"),
     "column": ("Cột", "Column"),
     "reason": ("Lý do", "Reason"),
     "row_count": ("Số dòng", "Rows"),
