@@ -46,7 +46,22 @@ def _scaled_copy(src: Path, dst: Path, scale: int) -> int:
                             row["category"] = f"{row['category']}~{i}"
                         w.writerow(row)
             total += len(rows) * scale
+    _label_copies(dst / "dims" / "categories.csv", scale)
     return total
+
+
+def _label_copies(path: Path, scale: int) -> None:
+    """Every tagged category of the copies gets its label, as the build requires of any category."""
+    if not path.exists() or scale < 2:
+        return
+    with path.open(encoding="utf-8", newline="") as fh:
+        labels = list(csv.DictReader(fh))
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["slug", "name_vi", "name_en"], lineterminator="\n")
+        for i in range(1, scale):
+            w.writerow({"slug": f"~{i}", "name_vi": f"bản sao {i}", "name_en": f"copy {i}"})
+            for r in labels:
+                w.writerow({"slug": f"{r['slug']}~{i}", "name_vi": r["name_vi"], "name_en": r["name_en"]})
 
 
 def _time_build(data: Path, db: Path, repeat: int) -> list[float]:
