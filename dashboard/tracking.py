@@ -271,6 +271,8 @@ def illustrative_tasks(view: View) -> None:
     if not view.illustrative:
         return
     tasks = queries.illustrative_tasks()
+    if not tasks.empty:  # the registry reproduces each programme at a report date: not before that date
+        tasks = tasks[pd.to_datetime(tasks["as_of"]).dt.date <= view.as_of]
     if tasks.empty:
         return
     st.header(view.t("overdue_list"))

@@ -86,3 +86,18 @@ def test_province_profile_from_the_url():
     at = open_page("pages/provinces.py", "vi", province="Thái Nguyên")
     assert "Thái Nguyên" in texts(at)
     assert any("131/167" in set(df.value.get(t("value", "vi"), [])) for df in at.dataframe)
+
+
+@pytest.mark.parametrize("page", ["pages/tasks.py", "pages/agencies.py", "pages/products.py", "pages/provinces.py",
+                                  "pages/sources.py"])
+def test_tracking_pages_at_an_earlier_report_date(page):
+    at = open_page(page, "en", as_of="31/12/2025")
+    assert at.title[0].value
+    assert "08 May 2026" not in texts(at), "nothing published after the view date may show"
+
+
+def test_illustrative_registry_follows_the_view_date():
+    later = open_page("pages/tasks.py", "vi").dataframe[0].value
+    earlier = open_page("pages/tasks.py", "vi", as_of="31/12/2025").dataframe[0].value
+    assert len(earlier) < len(later)
+    assert not earlier["ID"].str.contains("2026").any()
