@@ -145,10 +145,13 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
     """Horizontal bars, best at the top; ranks drawn so that a better (smaller) rank reads as longer."""
     data = data.copy()
     data["label"] = list(labels) if labels is not None else [_series_label(r, lang) for _, r in data.iterrows()]
+    data = data.drop_duplicates(["label", "value"])  # a figure restated in two sentences is drawn once
     twice = data["label"].duplicated(keep=False)
-    if twice.any():  # two reports disagree about one unit: keep both bars, say which report each is from
-        data.loc[twice, "label"] = [f"{lb} ({theme.format_date(d, lang)})" for lb, d in
-                                    zip(data.loc[twice, "label"], data.loc[twice, "report_date"], strict=True)]
+    if twice.any():  # two statements disagree about one unit: keep both bars, each labelled with its report
+        data.loc[twice, "label"] = [
+            f"{lb} ({theme.format_date(d, lang)}: {theme.format_number(v, lang)})"
+            for lb, d, v in zip(data.loc[twice, "label"], data.loc[twice, "report_date"], data.loc[twice, "value"],
+                                strict=True)]
     best_first = data.sort_values("value", ascending=(direction == "lower"))
     ordered = best_first.iloc[::-1]  # Plotly draws the first category at the bottom
     texts = [theme.format_value(v, unit, lang, b if pd.notna(b) else None)

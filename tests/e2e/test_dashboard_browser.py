@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.conftest import screenshot, wait_for_app
 
 PAGES = {
-    "tong-quan": 0,
+    "": 0,  # the overview is the default page, served at the root
     "nang-luc": 1,
     "dong-gop": 1,
     "nguon-luc": 1,
@@ -29,10 +29,11 @@ def test_page_draws_without_exception(page, app_url, path):
     wait_for_app(page, PAGES[path])
     page.wait_for_timeout(500)
     assert page.locator("[data-testid=stException]").count() == 0
+    assert page.get_by_text("Page not found").count() == 0, "every page has the URL the README gives"
     outside = [u for u in requests if not u.startswith((app_url, "data:", "blob:"))]
     assert not outside, f"nothing may be fetched from the internet: {outside[:5]}"
     assert page.locator("h1").first.inner_text().strip()
-    screenshot(page, path)
+    screenshot(page, path or "tong-quan")
 
 
 def test_english_link_reproduces_the_view(page, app_url):
