@@ -14,32 +14,29 @@ view = shell.sidebar()
 st.session_state["_view"] = view
 lang = view.lang
 
+
+def page(slug: str, title_key: str, icon: str, **kw: object) -> st.Page:
+    # The file name is the URL: Streamlit resolves a first deep link by file name before st.navigation runs.
+    return st.Page(f"pages/{slug}.py", title=t(title_key, lang), icon=f":material/{icon}:", url_path=slug, **kw)
+
+
 PAGES = {
-    t("nav_overview", lang): [
-        st.Page("pages/overview.py", title=t("page_overview", lang), icon=":material/home:", url_path="tong-quan", default=True),
-    ],
+    t("nav_overview", lang): [page("tong-quan", "page_overview", "home", default=True)],
     t("nav_themes", lang): [
-        st.Page("pages/capacity.py", title=t("theme_capacity", lang), icon=":material/science:", url_path="nang-luc"),
-        st.Page("pages/contribution.py", title=t("theme_contribution", lang), icon=":material/trending_up:", url_path="dong-gop"),
-        st.Page("pages/resources.py", title=t("theme_resources", lang), icon=":material/payments:", url_path="nguon-luc"),
-        st.Page("pages/digital_infra.py", title=t("theme_digital_infra", lang), icon=":material/cell_tower:", url_path="ha-tang-so"),
-        st.Page("pages/digital_transformation.py", title=t("theme_digital_transformation", lang), icon=":material/devices:",
-                url_path="chuyen-doi-so"),
+        page("nang-luc", "theme_capacity", "science"),
+        page("dong-gop", "theme_contribution", "trending_up"),
+        page("nguon-luc", "theme_resources", "payments"),
+        page("ha-tang-so", "theme_digital_infra", "cell_tower"),
+        page("chuyen-doi-so", "theme_digital_transformation", "devices"),
     ],
     t("nav_tracking", lang): [
-        st.Page("pages/tasks.py", title=t("page_tasks", lang), icon=":material/task_alt:", url_path="nhiem-vu"),
-        st.Page("pages/agencies.py", title=t("page_agencies", lang), icon=":material/account_balance:",
-                url_path="bo-nganh-dia-phuong"),
-        st.Page("pages/provinces.py", title=t("page_provinces", lang), icon=":material/map:",
-                url_path="dia-phuong"),
-        st.Page("pages/products.py", title=t("page_products", lang), icon=":material/inventory_2:",
-                url_path="san-pham"),
+        page("nhiem-vu", "page_tasks", "task_alt"),
+        page("bo-nganh-dia-phuong", "page_agencies", "account_balance"),
+        page("dia-phuong", "page_provinces", "map"),
+        page("san-pham", "page_products", "inventory_2"),
     ],
-    t("nav_about", lang): [
-        st.Page("pages/sources.py", title=t("page_sources", lang), icon=":material/menu_book:", url_path="nguon"),
-    ],
+    t("nav_about", lang): [page("nguon", "page_sources", "menu_book")],
 }
 if admin.auth_mode():  # no admin page at all unless sign-in is configured
-    PAGES[t("nav_about", lang)].append(
-        st.Page("pages/admin.py", title=t("page_admin", lang), icon=":material/upload_file:", url_path="cap-nhat"))
+    PAGES[t("nav_about", lang)].append(page("cap-nhat", "page_admin", "upload_file"))
 st.navigation(PAGES).run()

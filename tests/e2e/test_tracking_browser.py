@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import quote
 
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import screenshot, serve_app, wait_for_app
 
 
 def test_agency_profile_reached_by_url(page, app_url):
@@ -42,3 +43,11 @@ def test_tasks_page_marks_illustrative_data(page, app_url):
     page.get_by_text("Số liệu minh họa").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid=stException]").count() == 0
     screenshot(page, "nhiem-vu")
+
+
+def test_a_deep_link_right_after_a_restart_opens_its_page(page, shipped_db):
+    with serve_app({**os.environ, "NQ57_DB": str(shipped_db)}) as url:
+        page.goto(f"{url}/nhiem-vu?lang=English")
+        wait_for_app(page)
+        page.get_by_role("heading", name="Tasks").first.wait_for(timeout=30_000)
+        assert page.get_by_text("Page not found").count() == 0

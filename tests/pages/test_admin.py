@@ -21,7 +21,7 @@ def test_no_admin_page_without_sign_in_configured(monkeypatch):
     assert admin.auth_mode() is None
     at = open_page(None, "vi")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/admin.py")  # not registered in the navigation at all
+        at.switch_page("pages/cap-nhat.py")  # not registered in the navigation at all
 
 
 def test_password_is_compared_exactly(monkeypatch):
@@ -33,7 +33,7 @@ def test_password_is_compared_exactly(monkeypatch):
 
 def test_sign_in_then_templates_and_upload(monkeypatch):
     monkeypatch.setenv(admin.PASSWORD_ENV, "s3cret")
-    at = open_page("pages/admin.py", "vi")
+    at = open_page("pages/cap-nhat.py", "vi")
     assert at.title[0].value == t("page_admin", "vi")
     assert t("templates", "vi") not in texts(at)
     at.text_input[0].input("Bộ KH&CN")

@@ -8,11 +8,11 @@ from dashboard.i18n import t
 from tests.pages.conftest import open_page, texts
 
 THEME_PAGES = {
-    "capacity": "pages/capacity.py",
-    "contribution": "pages/contribution.py",
-    "resources": "pages/resources.py",
-    "digital_infra": "pages/digital_infra.py",
-    "digital_transformation": "pages/digital_transformation.py",
+    "capacity": "pages/nang-luc.py",
+    "contribution": "pages/dong-gop.py",
+    "resources": "pages/nguon-luc.py",
+    "digital_infra": "pages/ha-tang-so.py",
+    "digital_transformation": "pages/chuyen-doi-so.py",
 }
 
 
@@ -79,6 +79,6 @@ def test_missing_figures_read_no_data_never_zero():
 
 
 def test_sources_page_lists_reports_and_conflicts():
-    at = open_page("pages/sources.py", "vi")
+    at = open_page("pages/nguon.py", "vi")
     assert at.title[0].value == t("page_sources", "vi")
     assert len(at.dataframe) >= 2

@@ -10,7 +10,7 @@ from tests.pages.conftest import open_page, texts
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_tasks_page_shows_breakdown_lists_and_the_illustrative_registry(lang):
-    at = open_page("pages/tasks.py", lang)
+    at = open_page("pages/nhiem-vu.py", lang)
     headers = [h.value for h in at.header]
     for key in ("task_breakdown", "task_movement", "task_overdue_by_agency", "task_overdue_by_group", "overdue_list"):
         assert t(key, lang) in headers
@@ -23,13 +23,13 @@ def test_tasks_page_shows_breakdown_lists_and_the_illustrative_registry(lang):
 
 
 def test_switching_illustrative_data_off_hides_the_registry():
-    at = open_page("pages/tasks.py", "vi", illustrative="false")
+    at = open_page("pages/nhiem-vu.py", "vi", illustrative="false")
     assert t("overdue_list", "vi") not in [h.value for h in at.header]
     assert t("illustrative_badge", "vi") not in texts(at)
 
 
 def test_overdue_list_filters_by_agency():
-    at = open_page("pages/tasks.py", "vi")
+    at = open_page("pages/nhiem-vu.py", "vi")
     at.selectbox(key="ill_programme").select("bcd57cp_tracked_2026").run()
     at.selectbox(key="ill_agency").select("m_noi_vu").run()
     table = at.dataframe[0].value
@@ -39,7 +39,7 @@ def test_overdue_list_filters_by_agency():
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_agency_profile_from_the_url_by_alias(lang):
-    at = open_page("pages/agencies.py", lang, agency="Bộ Y tế")
+    at = open_page("pages/bo-nganh-dia-phuong.py", lang, agency="Bộ Y tế")
     body = texts(at)
     assert t("profile", lang) in body
     profile = at.dataframe[0].value
@@ -50,14 +50,14 @@ def test_agency_profile_from_the_url_by_alias(lang):
 
 
 def test_agency_profile_from_the_url_by_id():
-    at = open_page("pages/agencies.py", "vi", agency="p_thai_nguyen")
+    at = open_page("pages/bo-nganh-dia-phuong.py", "vi", agency="p_thai_nguyen")
     profile = at.dataframe[0].value
     assert "131/167" in set(profile[t("value", "vi")])
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_products_page(lang):
-    at = open_page("pages/products.py", lang)
+    at = open_page("pages/san-pham.py", lang)
     assert at.title[0].value == t("page_products", lang)
     assert len(at.get("plotly_chart")) >= 4
     body = texts(at)
@@ -67,7 +67,7 @@ def test_products_page(lang):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_provinces_page_map_and_bar(lang):
-    at = open_page("pages/provinces.py", lang)
+    at = open_page("pages/dia-phuong.py", lang)
     charts = at.get("plotly_chart")
     assert len(charts) >= 2
     assert '"choroplethmap"' in charts[0].proto.spec and '"white-bg"' in charts[0].proto.spec
@@ -75,7 +75,7 @@ def test_provinces_page_map_and_bar(lang):
 
 
 def test_provinces_page_second_measure_and_region():
-    at = open_page("pages/provinces.py", "vi", measure="products_reported||cncl|2026-05-08", region="mekong_delta")
+    at = open_page("pages/dia-phuong.py", "vi", measure="products_reported||cncl|2026-05-08", region="mekong_delta")
     assert len(at.selectbox(key="_url_measure").options) >= 5
     spec = at.get("plotly_chart")[0].proto.spec
     assert "Số sản phẩm được báo cáo" in spec
@@ -83,13 +83,13 @@ def test_provinces_page_second_measure_and_region():
 
 
 def test_province_profile_from_the_url():
-    at = open_page("pages/provinces.py", "vi", province="Thái Nguyên")
+    at = open_page("pages/dia-phuong.py", "vi", province="Thái Nguyên")
     assert "Thái Nguyên" in texts(at)
     assert any("131/167" in set(df.value.get(t("value", "vi"), [])) for df in at.dataframe)
 
 
-@pytest.mark.parametrize("page", ["pages/tasks.py", "pages/agencies.py", "pages/products.py", "pages/provinces.py",
-                                  "pages/sources.py"])
+@pytest.mark.parametrize("page", ["pages/nhiem-vu.py", "pages/bo-nganh-dia-phuong.py", "pages/san-pham.py", "pages/dia-phuong.py",
+                                  "pages/nguon.py"])
 def test_tracking_pages_at_an_earlier_report_date(page):
     at = open_page(page, "en", as_of="31/12/2025")
     assert at.title[0].value
@@ -97,7 +97,7 @@ def test_tracking_pages_at_an_earlier_report_date(page):
 
 
 def test_illustrative_registry_follows_the_view_date():
-    later = open_page("pages/tasks.py", "vi").dataframe[0].value
-    earlier = open_page("pages/tasks.py", "vi", as_of="31/12/2025").dataframe[0].value
+    later = open_page("pages/nhiem-vu.py", "vi").dataframe[0].value
+    earlier = open_page("pages/nhiem-vu.py", "vi", as_of="31/12/2025").dataframe[0].value
     assert len(earlier) < len(later)
     assert not earlier["ID"].str.contains("2026").any()
