@@ -258,7 +258,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "An .xlsx or .csv (UTF-8) file following a template; at most 20 MB. It is checked first and loaded only "
         "when you confirm.",
     ),
-    "rejected": ("Tệp chưa thể nạp: {n} lỗi. Không có gì được ghi.", "The file cannot be loaded: {n} errors. Nothing was written."),
+    "rejected": ("Tệp chưa thể nạp: {n} lỗi. Không có gì được ghi.",
+                 "The file cannot be loaded: {n} errors. Nothing was written."),
     "download_report": ("Tải báo cáo lỗi (CSV)", "Download the error report (CSV)"),
     "ready": ("Tệp hợp lệ: {n} dòng ({kind}).", "The file is valid: {n} rows ({kind})."),
     "confirm_load": ("Xác nhận nạp", "Confirm and load"),

@@ -23,9 +23,9 @@ from etl.schema import (
     ALIAS_COLUMNS,
     BUDGET_COLUMNS,
     BUDGET_REQUIRED,
+    CATEGORY_COLUMNS,
     OBSERVATION_COLUMNS,
     OBSERVATION_REQUIRED,
-    CATEGORY_COLUMNS,
     PROGRAMME_COLUMNS,
     SOURCE_COLUMNS,
     TASK_COLUMNS,
@@ -256,7 +256,7 @@ class _Distinct:
             index = combo.indices
             k = combo.dictionary.to_numpy()
             dicts = {}
-            for c, e in reversed(list(zip(cols, encs))):
+            for c, e in reversed(list(zip(cols, encs, strict=True))):
                 n = len(e.dictionary)
                 dicts[c] = e.dictionary.take(pa.array(k % n))
                 k = k // n
@@ -271,7 +271,7 @@ class _Distinct:
             return None
         res = res.drop_columns(["i"])
         out = []
-        for name, c in zip(res.column_names, res.columns):
+        for name, c in zip(res.column_names, res.columns, strict=True):
             c = c.combine_chunks()
             if len(cols) == 1 and name in dicts and _same(c, dicts[name]):
                 out.append(self._flat[name])  # the expression leaves every value as it is
