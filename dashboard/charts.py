@@ -73,8 +73,8 @@ def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: 
     if footer:
         wrapped = _wrap(footer)
         fig.add_annotation(text=wrapped, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
-                           y=0, yanchor="top", yshift=-40, align="left", font=dict(size=10, color=theme.MUTED))
-        fig.update_layout(margin=dict(b=70 + 14 * (wrapped.count("<br>") + 1)))
+                           y=0, yanchor="top", yshift=-58, align="left", font=dict(size=10, color=theme.MUTED))
+        fig.update_layout(margin=dict(b=88 + 14 * (wrapped.count("<br>") + 1)))
     return fig
 
 
@@ -157,8 +157,15 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
     texts = [theme.format_value(v, unit, lang, b if pd.notna(b) else None)
              for v, b in zip(ordered["value"], ordered.get("base", pd.Series([None] * len(ordered))), strict=False)]
     colours = [theme.TARGET_COLOUR if pd.notna(c) else theme.PRIMARY for c in ordered["conflict_id"]]
+    x, base = ordered["value"], None
+    if unit == "rank":
+        # Bars grow from the worst position (the field's size, or past the worst rank shown) towards rank 1,
+        # on a reversed axis: the better the rank, the longer the bar.
+        field = ordered["base"].max() if "base" in ordered and ordered["base"].notna().any() else None
+        worst = float(field if field is not None and pd.notna(field) else ordered["value"].max()) + 1
+        x, base = ordered["value"] - worst, worst
     fig = go.Figure(go.Bar(
-        x=ordered["value"], y=ordered["label"], orientation="h", text=texts, textposition="auto",
+        x=x, base=base, y=ordered["label"], orientation="h", text=texts, textposition="auto",
         marker_color=colours, customdata=hover_data(ordered, lang), hovertemplate=HOVER,
     ))
     if direction == "lower" and unit == "rank":
