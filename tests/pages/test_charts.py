@@ -1,0 +1,48 @@
+"""Chart helpers: ranks read the right way, downloads carry sources, PNG names, missing parts not drawn as 0."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashboard import charts
+
+DAY = dt.date(2026, 5, 3)
+
+
+def _rows(values, bases=None, labels=("Bắc Ninh", "Thái Nguyên")):
+    return pd.DataFrame({
+        "value": values, "base": bases or [None] * len(values), "unit": "rank", "as_of": pd.Timestamp(DAY),
+        "entity_name": list(labels), "entity_name_en": list(labels), "category": None, "conflict_id": None,
+        "source_file": "000.txt", "source_title_vi": "Báo cáo", "source_title_en": "Report",
+        "source_issuer_vi": "Bộ KH&CN", "source_issuer_en": "MOST", "report_date": pd.Timestamp(DAY),
+        "source_quote": "xếp thứ 06/34",
+    })
+
+
+def test_a_better_rank_draws_a_longer_bar_on_a_reversed_axis():
+    fig = charts.bar_figure(_rows([6.0, 13.0], [34.0, 34.0]), "PII", "rank", "lower", DAY, "vi")
+    bar = fig.data[0]
+    length = {label: abs(x) for label, x in zip(bar.y, bar.x, strict=True)}
+    assert length["Bắc Ninh"] > length["Thái Nguyên"]
+    assert fig.layout.xaxis.autorange == "reversed"
+
+
+def test_png_button_names_the_file_after_chart_and_date_at_twice_the_size():
+    cfg = charts.plotly_config("Tỷ lệ phủ sóng 5G", DAY)
+    assert cfg["toImageButtonOptions"] == {"format": "png", "filename": "ty-le-phu-song-5g_2026-05-03", "scale": 2}
+
+
+def test_title_date_and_source_are_written_into_the_figure():
+    fig = charts.bar_figure(_rows([6.0, 13.0], [34.0, 34.0]), "PII", "rank", "lower", DAY, "vi")
+    assert "PII" in fig.layout.title.text and "03/05/2026" in fig.layout.title.subtitle.text
+    assert any("Nguồn" in a.text and "Bộ KH&CN" in a.text for a in fig.layout.annotations)
+
+
+def test_a_status_the_report_does_not_give_is_drawn_zero_wide_without_a_label():
+    frame = pd.DataFrame({"label": ["P"], "total": [10.0], "a": [4.0], "b": [None]})
+    fig = charts.stacked_bar_figure(frame, "label", [("a", "A"), ("b", "B")], "t", DAY, "vi", _rows([1.0], None, ["x"]),
+                                    share_of="total")
+    assert list(fig.data[1].x) == [0.0] and list(fig.data[1].text) == [""]
+    assert fig.data[0].text[0] == "4 (40%)"
