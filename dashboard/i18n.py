@@ -71,6 +71,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "status_insufficient": ("Chưa đủ dữ liệu đánh giá", "Not enough data to judge"),
     "status_no_target": ("Chưa có mục tiêu", "No target"),
     "status_no_data": ("Chưa có số liệu", "No data"),
+    "status_rule_title": ("Cách đánh giá tình trạng", "How status is judged"),
+    "build_log": ("Nhật ký xây dựng kho dữ liệu", "Warehouse build log"),
     "status_rule": (
         "Cách đánh giá: so sánh giá trị mới nhất với đường thẳng từ quan sát đầu tiên đến mục tiêu "
         "(31/12 của năm mục tiêu). Đạt tiến độ ≥ 100% là đúng hướng, 80–100% là có nguy cơ, dưới 80% là chậm.",

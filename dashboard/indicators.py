@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -65,6 +64,3 @@ def summarise(indicator: pd.Series, obs: pd.DataFrame, targets: pd.DataFrame) ->
     previous = comparable_previous(series, indicator.get("period", "point"))
     return Summary(indicator["id"], indicator["unit"], indicator["direction"], latest, previous, a)
 
-
-def as_date(value: object) -> dt.date:
-    return pd.Timestamp(value).date()

@@ -7,8 +7,8 @@ ETL swaps in a new warehouse file; results are cached by their parameters and th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -228,15 +228,6 @@ def load_log() -> pd.DataFrame:
     return _load_log(stamp())
 
 
-def built_at() -> dt.datetime | None:
-    log = load_log()
-    return None if log.empty else log["loaded_at"].max().to_pydatetime()
-
-
-def source_path(source_file: str) -> Path:
-    return paths.data_dir() / "sources" / source_file
-
-
 def ensure_warehouse() -> None:
     """Build the warehouse from the shipped data on first start (a fresh checkout has none)."""
     if not warehouse_exists():
@@ -305,8 +296,6 @@ def illustrative_tasks() -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _province_shapes(s: Stamp) -> dict:
-    import json
-
     rows = _df(s, "SELECT code, agency_id, name_vi, name_en, geometry FROM province_shapes ORDER BY code")
 
     def coarse(c):  # 3 decimals (~100 m) is finer than a screen pixel at country zoom; halves what is sent

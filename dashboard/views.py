@@ -304,13 +304,12 @@ def overview(view: View) -> None:
 
 def sources_page(view: View) -> None:
     """Where every figure comes from, which figures disagree, and when the warehouse was built."""
-    src = queries.sources()
-    st.dataframe(src, hide_index=True)
-    conf = queries.conflicts()
+    st.subheader(view.t("footer_sources"))
+    st.dataframe(queries.sources(), hide_index=True)
     st.subheader(view.t("conflict"))
     st.caption(view.t("conflict_help"))
-    st.dataframe(conf, hide_index=True)
-    st.subheader(view.t("status_no_target").split()[0] if False else view.t("progress"))
+    st.dataframe(queries.conflicts(), hide_index=True)
+    st.subheader(view.t("status_rule_title"))
     st.markdown(view.t("status_rule"))
-    log = queries.load_log()
-    st.dataframe(log, hide_index=True)
+    st.subheader(view.t("build_log"))
+    st.dataframe(queries.load_log(), hide_index=True)
