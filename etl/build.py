@@ -7,15 +7,16 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from etl import checks, paths, submissions, units
+from etl import checks, figures, paths, submissions, units
+from etl.coded import CodedRows
 from etl.issues import Issue, ValidationFailed
 from etl.read import CsvFile, read_csv
 from etl.schema import (
@@ -64,26 +65,42 @@ class _Inputs:
         self.issues: list[Issue] = []
         self.data_dir = data_dir
         self.kpi_dir = kpi_dir
-        self.obs_table: pa.Table | None = None  # `obs` as Arrow, when staged that way
+        self.obs_files: list[CsvFile] = []
+        self.obs: CodedRows | None = None  # the observation rows, staged (etl.figures)
+        self.task_rows: pa.Table | None = None  # the curated task-status rows (figures.task_rows)
+        self.bud: CodedRows | None = None  # the budget rows, staged
+        self.cats: CodedRows | None = None  # the sub-group labels, staged
+        self.raw: dict[str, pa.Table] = {}  # inputs other connections register too (raw_<name>)
         self.subs: submissions.Staged | None = None  # agency submissions (data/submissions/)
-        self.sources_raw: pa.Table | None = None
 
-    def one(self, path: Path, base: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvFile | None:
+    def one(self, path: Path, base: Path, required: tuple[str, ...], optional: tuple[str, ...] = (),
+            dictionary: bool = False) -> CsvFile | None:
         if not path.exists():
             self.issues.append(Issue(str(path.relative_to(base.parent)), None, None, None,
                                      "thiếu tệp bắt buộc", "required file is missing"))
             return None
-        f, issues = read_csv(path, str(path.relative_to(base.parent)), required, optional)
+        f, issues = read_csv(path, str(path.relative_to(base.parent)), required, optional, dictionary=dictionary)
         self.issues += issues
         if f is not None:
             self.files.append(f)
         return f
 
     def many(self, folder: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> list[CsvFile]:
+        """Every CSV file of a folder, dictionary-encoded for the coded staging, read two at a time."""
+        paths = sorted(folder.glob("*.csv")) if folder.exists() else []
+        base = self.data_dir.parent
+
+        def read(path: Path) -> tuple[CsvFile | None, list[Issue]]:
+            # one parsing thread per file: whole files side by side keep both cores busier than split blocks
+            return read_csv(path, str(path.relative_to(base)), required, optional, dictionary=True, threads=False)
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(read, paths))
         out = []
-        for path in sorted(folder.glob("*.csv")) if folder.exists() else []:
-            f = self.one(path, self.data_dir, required, optional)
+        for f, issues in results:
+            self.issues += issues
             if f is not None:
+                self.files.append(f)
                 out.append(f)
         return out
 
@@ -108,15 +125,6 @@ def _read_shapes(path: Path, inp: _Inputs) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SHAPE_SCHEMA)
 
 
-def _concat(files: list[CsvFile], columns: tuple[str, ...]) -> pa.Table:
-    """One table of all files of a kind, with `seq`: the position in file order, the id of each fact."""
-    schema = pa.schema([(c, pa.string()) for c in columns] + [("row", pa.int64()), ("file", pa.string())])
-    if not files:
-        return schema.empty_table().append_column("seq", pa.array([], pa.int64()))
-    table = pa.concat_tables([f.table.select(list(columns) + ["row", "file"]).cast(schema) for f in files])
-    return table.append_column("seq", pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
-
-
 def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tuple[_Inputs, list[Issue]]:
     """Read all inputs into typed staging tables of an open connection; return what reading found wrong."""
     inp = _Inputs(data_dir, kpi_dir)
@@ -126,7 +134,7 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     aliases = d(data_dir / "dims" / "agency_aliases.csv", data_dir, ALIAS_COLUMNS)
     programmes = d(data_dir / "dims" / "programmes.csv", data_dir, PROGRAMME_COLUMNS)
     cat_path = data_dir / "dims" / "categories.csv"
-    categories = d(cat_path, data_dir, CATEGORY_COLUMNS) if cat_path.exists() else None
+    categories = inp.one(cat_path, data_dir, CATEGORY_COLUMNS, dictionary=True) if cat_path.exists() else None
     indicators = d(kpi_dir / "indicators.csv", kpi_dir, INDICATOR_COLUMNS)
     targets = d(kpi_dir / "targets.csv", kpi_dir, TARGET_COLUMNS)
     obs_files = inp.many(data_dir / "observations", OBSERVATION_REQUIRED,
@@ -145,10 +153,11 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     if inp.subs.issues:
         inp.issues += inp.subs.issues
         return inp, inp.issues
-    inp.sources_raw = sources.table
 
     def reg(name: str, table: pa.Table) -> None:
-        con.register(f"raw_{name}", table)
+        # one chunk per column: DuckDB then scans whole batches instead of the CSV reader's small blocks
+        inp.raw[name] = table.combine_chunks()
+        con.register(f"raw_{name}", inp.raw[name])
 
     for name, f in (("sources", sources), ("agencies", agencies), ("aliases", aliases),
                     ("programmes", programmes), ("indicators", indicators), ("targets", targets)):
@@ -156,186 +165,40 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     no_tasks = pa.schema([(c, pa.string()) for c in TASK_COLUMNS] + [("row", pa.int64()), ("file", pa.string())])
     reg("tasks", tasks.table if tasks is not None else no_tasks.empty_table())
     reg("shapes", shapes)
-    no_cats = pa.schema([(c, pa.string()) for c in CATEGORY_COLUMNS] + [("row", pa.int64()), ("file", pa.string())])
-    reg("categories", categories.table if categories is not None else no_cats.empty_table())
-    raw_obs, raw_bud = _concat(obs_files, OBSERVATION_COLUMNS), _concat(bud_files, BUDGET_COLUMNS)
-    reg("obs", raw_obs)
-    reg("bud", raw_bud)
-
-    con.execute(f"CREATE TEMP TABLE ref_sources AS SELECT {_text('id')} AS id, "
+    # ref_* are plain tables of the in-memory database (not TEMP): the writer connections read them too
+    con.execute(f"CREATE TABLE ref_sources AS SELECT {_text('id')} AS id, "
                 f"{_text('source_file')} AS source_file, {_text('issuer_vi')} AS issuer_vi, "
                 f"{_text('issuer_en')} AS issuer_en, {_text('title_vi')} AS title_vi, "
                 f"{_text('title_en')} AS title_en, try_cast(report_date AS DATE) AS report_date, "
                 f"{_text('note')} AS note, file, row FROM raw_sources")
     if inp.subs.sources:
         con.executemany("INSERT INTO ref_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inp.subs.sources)
-    con.execute("CREATE TEMP TABLE ref_agencies AS SELECT "
+    con.execute("CREATE TABLE ref_agencies AS SELECT "
                 + ", ".join(f"{_text(c)} AS {c}" for c in AGENCY_COLUMNS) + ", file, row FROM raw_agencies")
-    con.execute(f"CREATE TEMP TABLE ref_alias_display AS SELECT DISTINCT {_text('alias')} AS alias, "
+    con.execute(f"CREATE TABLE ref_alias_display AS SELECT DISTINCT {_text('alias')} AS alias, "
                 f"{_text('agency_id')} AS agency_id FROM raw_aliases "
                 f"UNION SELECT name_vi, id FROM ref_agencies UNION SELECT short_vi, id FROM ref_agencies "
                 f"WHERE short_vi IS NOT NULL")
-    con.execute(f"CREATE TEMP TABLE ref_alias AS SELECT DISTINCT {_key('alias')} AS key, agency_id "
+    con.execute(f"CREATE TABLE ref_alias AS SELECT DISTINCT {_key('alias')} AS key, agency_id "
                 "FROM ref_alias_display")
-    con.execute("CREATE TEMP TABLE ref_programmes AS SELECT "
+    con.execute("CREATE TABLE ref_programmes AS SELECT "
                 + ", ".join(f"{_text(c)} AS {c}" for c in PROGRAMME_COLUMNS) + " FROM raw_programmes")
-    con.execute("CREATE TEMP TABLE ref_indicators AS SELECT "
+    con.execute("CREATE TABLE ref_indicators AS SELECT "
                 + ", ".join(f"{_text(c)} AS {c}" for c in INDICATOR_COLUMNS) + ", file, row FROM raw_indicators")
-    con.execute("CREATE TEMP TABLE ref_units (stated VARCHAR, canonical VARCHAR, factor DOUBLE)")
+    con.execute("CREATE TABLE ref_units (stated VARCHAR, canonical VARCHAR, factor DOUBLE)")
     con.executemany("INSERT INTO ref_units VALUES (?, ?, ?)", units.conversion_rows())
-    con.execute("CREATE TEMP TABLE ref_targets AS SELECT "
+    con.execute("CREATE TABLE ref_targets AS SELECT "
                 + ", ".join(f"{_text(c)} AS {c}" for c in TARGET_COLUMNS)
                 + ", try_cast(value AS DOUBLE) AS num, try_cast(year AS INTEGER) AS year_num, "
                   "NULL::DOUBLE AS base_num, NULL::VARCHAR AS entity, file, row, row AS seq FROM raw_targets")
 
-    inp.obs_table = _stage_facts(con, raw_obs, raw_bud)
+    inp.obs_files = obs_files  # staged by stage_observations, while the other tables are written
+    inp.bud = figures.stage(con, bud_files, BUDGET_COLUMNS)
+    # the sub-group labels (data/dims/categories.csv), trimmed once per distinct cell like the figures
+    inp.cats = figures.stage(con, [categories] if categories is not None else [], CATEGORY_COLUMNS)
+    inp.raw["categories"] = inp.cats.table(list(CATEGORY_COLUMNS))
+    con.register("ref_categories", inp.raw["categories"])
     return inp, []
-
-
-# Aliases are unique per key (a dimension rule); the join keeps every row (LEFT) and adds none.
-_ENTITY_JOIN = ("LEFT JOIN (SELECT key, min(agency_id) AS entity_id FROM ref_alias GROUP BY key) e "
-                f"ON e.key = {_key('r.entity')}")
-
-
-def _stage_facts_sql(con: duckdb.DuckDBPyConnection) -> None:
-    """The staging of `obs` and `bud` as one SQL pass per row: the reference form of _stage_facts."""
-    # One pass: typed cells, the resolved entity, and the value in the registry's unit (NULL until valid).
-    con.execute(
-        "CREATE TEMP TABLE obs AS SELECT r.file, r.row, "
-        + ", ".join(f"{_text('r.' + c)} AS {c}" for c in OBSERVATION_COLUMNS)
-        + ", try_cast(r.value AS DOUBLE) AS num, try_cast(nullif(trim(r.base), '') AS DOUBLE) AS base_num, "
-          f"try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date, e.entity_id, r.seq, "
-          "i.unit AS canonical_unit, u.factor "
-          f"FROM raw_obs r {_ENTITY_JOIN} "
-          "LEFT JOIN ref_indicators i ON i.id = trim(r.indicator_id) "
-          "LEFT JOIN ref_units u ON u.stated = trim(r.unit) AND u.canonical = i.unit"
-    )
-    con.execute(
-        "CREATE TEMP TABLE bud AS SELECT r.file, r.row, "
-        + ", ".join(f"{_text('r.' + c)} AS {c}" for c in BUDGET_COLUMNS)
-        + ", try_cast(r.amount AS DOUBLE) AS num, NULL::DOUBLE AS base_num, "
-          "try_cast(trim(r.fiscal_year) AS INTEGER) AS year_num, "
-          f"try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date, e.entity_id, r.seq "
-          f"FROM raw_bud r {_ENTITY_JOIN}"
-    )
-
-
-class _Distinct:
-    """A raw table's columns with each distinct cell (or tuple of cells) computed once.
-
-    Curated files repeat the same names, units, quotes and dates on many rows, so every per-cell
-    expression of the staging SQL runs in DuckDB over the distinct values only, and the results are
-    spread back to the rows by index. The expressions are the very ones _stage_facts_sql applies per row.
-    """
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, raw: pa.Table):
-        self.con, self.raw = con, raw
-        self._enc: dict[str, pa.DictionaryArray] = {}
-        self._flat: dict[str, pa.Array] = {}
-
-    def encoded(self, col: str) -> pa.DictionaryArray:
-        if col not in self._enc:
-            self._flat[col] = self.raw[col].combine_chunks()
-            self._enc[col] = pc.dictionary_encode(self._flat[col])
-        return self._enc[col]
-
-    def map(self, cols: tuple[str, ...], select: str, joins: str = "") -> pa.Table | None:
-        """`select` over the distinct tuples of `cols` (as r.<col>), one result row per input row.
-
-        None when the joins do not yield exactly one row per distinct tuple (the row-wise SQL would then
-        repeat rows, which the caller leaves to that SQL)."""
-        encs = [self.encoded(c) for c in cols]
-        if len(cols) == 1:
-            index = encs[0].indices
-            dicts = {cols[0]: encs[0].dictionary}
-        else:
-            key = pc.cast(encs[0].indices, pa.int64())
-            for e in encs[1:]:
-                key = pc.add(pc.multiply(key, len(e.dictionary)), pc.cast(e.indices, pa.int64()))
-            combo = pc.dictionary_encode(key)
-            index = combo.indices
-            k = combo.dictionary.to_numpy()
-            dicts = {}
-            for c, e in reversed(list(zip(cols, encs, strict=True))):
-                n = len(e.dictionary)
-                dicts[c] = e.dictionary.take(pa.array(k % n))
-                k = k // n
-        n_distinct = len(next(iter(dicts.values())))
-        distinct = pa.table({"i": pa.array(np.arange(n_distinct, dtype=np.int64)), **dicts})
-        self.con.register("_distinct", distinct)
-        try:
-            res = self.con.sql(f"SELECT r.i, {select} FROM _distinct r {joins} ORDER BY r.i").to_arrow_table()
-        finally:
-            self.con.unregister("_distinct")
-        if res.num_rows != n_distinct:
-            return None
-        res = res.drop_columns(["i"])
-        out = []
-        for name, c in zip(res.column_names, res.columns, strict=True):
-            c = c.combine_chunks()
-            if len(cols) == 1 and name in dicts and _same(c, dicts[name]):
-                out.append(self._flat[name])  # the expression leaves every value as it is
-            else:
-                out.append(c.take(index))
-        return pa.table(out, names=res.column_names)
-
-
-def _same(a: pa.Array, b: pa.Array) -> bool:
-    return a.null_count == 0 and b.null_count == 0 and a.type == b.type and a.equals(b)
-
-
-def _stage_table(con: duckdb.DuckDBPyConnection, raw: pa.Table, columns: tuple[str, ...],
-                 extra: list[tuple[tuple[str, ...], str, str]]) -> pa.Table | None:
-    """file, row, each column as _text, then each (cols, select, joins) of `extra`, then seq."""
-    d = _Distinct(con, raw)
-    parts: list[tuple[str, pa.ChunkedArray | pa.Array]] = [("file", raw["file"]), ("row", raw["row"])]
-    for c in columns:
-        t = d.map((c,), f"{_text('r.' + c)} AS {c}")
-        parts.append((c, t[c]))
-    seq_at = None
-    for cols, select, joins in extra:
-        if select == "seq":
-            seq_at = len(parts)
-            parts.append(("seq", raw["seq"]))
-            continue
-        t = d.map(cols, select, joins)
-        if t is None:
-            return None
-        parts += [(n, t[n]) for n in t.column_names]
-    assert seq_at is not None
-    # One chunk per column: DuckDB then scans whole batches instead of the CSV reader's small blocks.
-    return pa.table([p for _, p in parts], names=[n for n, _ in parts]).combine_chunks()
-
-
-def _stage_facts(con: duckdb.DuckDBPyConnection, raw_obs: pa.Table, raw_bud: pa.Table) -> pa.Table | None:
-    """`obs` and `bud`: typed cells, resolved entity, and for observations the registry unit and factor.
-
-    Same rows and values as _stage_facts_sql, computed once per distinct cell; held as Arrow tables
-    (DuckDB scans them in place), so the rows are materialised only once, in the warehouse."""
-    entity = (("entity",), "e.entity_id", _ENTITY_JOIN)
-    obs = _stage_table(con, raw_obs, OBSERVATION_COLUMNS, [
-        (("value",), "try_cast(r.value AS DOUBLE) AS num", ""),
-        (("base",), "try_cast(nullif(trim(r.base), '') AS DOUBLE) AS base_num", ""),
-        (("as_of",), "try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date", ""),
-        entity,
-        ((), "seq", ""),
-        (("indicator_id", "unit"), "i.unit AS canonical_unit, u.factor",
-         "LEFT JOIN ref_indicators i ON i.id = trim(r.indicator_id) "
-         "LEFT JOIN ref_units u ON u.stated = trim(r.unit) AND u.canonical = i.unit"),
-    ])
-    bud = _stage_table(con, raw_bud, BUDGET_COLUMNS, [
-        (("amount",), "try_cast(r.amount AS DOUBLE) AS num, NULL::DOUBLE AS base_num", ""),
-        (("fiscal_year",), "try_cast(trim(r.fiscal_year) AS INTEGER) AS year_num", ""),
-        (("as_of",), "try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date", ""),
-        entity,
-        ((), "seq", ""),
-    ])
-    if obs is None or bud is None:
-        _stage_facts_sql(con)
-        return None
-    con.register("obs", obs)
-    con.register("bud", bud)
-    return obs
 
 
 def dimension_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
@@ -394,32 +257,27 @@ def dimension_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
     return out
 
 
-def validate(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[Issue]:
+def validate(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs) -> list[Issue]:
     """All rules over the staged tables."""
+    labelled = cat_labels_present(con)
     issues = dimension_issues(con)
-    issues += checks.run_rules(con, checks.OBSERVATION_RULES)
-    issues += checks.run_rules(con, checks.BUDGET_RULES)
-    issues += checks.vocabulary_issues(con, VOCAB)
-    for t in ("obs", "bud"):
-        issues += checks.run_rules(con, [(sql.format(t=t), vi, en) for sql, vi, en in checks.SOURCE_RULES[:2]])
-        issues += checks.entity_suggestions(con, t)
-        issues += checks.provenance_issues(con, data_dir / "sources", t, "num")
+    issues += figures.observation_issues(inputs.obs, data_dir / "sources", labelled)
+    issues += figures.budget_issues(inputs.bud, data_dir / "sources")
     issues += _target_provenance(con, data_dir)
     issues += checks.run_rules(con, checks.TASK_REGISTRY_RULES)
     issues += checks.run_rules(con, checks.SHAPE_RULES)
-    if cat_labels_present(con):
+    if labelled:
         issues += checks.run_rules(con, checks.CATEGORY_RULES)
     if issues:
         return issues
-    _derive(con)
-    issues += checks.conflict_issues(con)
+    issues += figures.conflict_issues(con, inputs.obs)
     issues += checks.task_identity_issues(con)
     return issues
 
 
 def cat_labels_present(con: duckdb.DuckDBPyConnection) -> bool:
     """A dataset that ships data/dims/categories.csv must label every category it uses."""
-    return con.execute("SELECT count(*) FROM raw_categories").fetchone()[0] > 0
+    return con.execute("SELECT count(*) FROM ref_categories").fetchone()[0] > 0
 
 
 def _target_provenance(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[Issue]:
@@ -429,125 +287,184 @@ def _target_provenance(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[I
     return checks.provenance_issues(con, data_dir / "sources", "tgt_seed", "num")
 
 
-OBS_OK_VIEW = """
-    CREATE TEMP VIEW obs_ok AS
-    SELECT seq, file, row, indicator_id, entity_id, entity AS entity_as_written,
-           coalesce(programme, '') AS programme, coalesce(category, '') AS category,
-           num * factor AS value, base_num * factor AS base, canonical_unit AS unit,
-           num AS value_stated, unit AS unit_stated, value AS value_text,
-           as_of_date, source_file, source_quote, conflict_id, note
-    FROM obs
-"""
-
-
-_VERSION_KEY = {
-    "obs_ver": "indicator_id, entity_id, programme, category, as_of_date",
-    "bud_ver": "year_num, level, spending_kind, domain, stage, entity_id, as_of_date",
-}
 _REPORT_DATES = ("(SELECT trim(source_file) AS source_file, min(try_cast(trim(report_date) AS DATE)) AS report_date "
-                 "FROM src_raw GROUP BY 1)")
+                 "FROM raw_sources GROUP BY 1)")
 
 
-def _versions_sql(view: str, curated: str, has_submissions: bool) -> str:
-    """Every version of a figure: curated rows (loaded_at = their source's report date) and submitted rows.
+def _versions_sql(rows: str, key: str, fact_id: str) -> str:
+    """Every version of a figure, from `rows` (curated and submitted, with is_submission and loaded_at).
 
     A submitted row supersedes the curated rows and every earlier submission with the same key; curated rows
     never supersede each other (two reports that disagree are a conflict, checked elsewhere)."""
-    base = (f"SELECT o.*, false AS is_submission, CAST(d.report_date AS TIMESTAMP) AS loaded_at FROM {curated} o "
-            f"LEFT JOIN {_REPORT_DATES} d ON d.source_file = o.source_file")
-    if not has_submissions:
-        return (f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT *, true AS is_current, NULL::BIGINT AS superseded_by "
-                f"FROM ({base})")
-    sub = "sub_obs" if view == "obs_ver" else "sub_bud"
-    part = f"PARTITION BY {_VERSION_KEY[view]}"
-    order = f"{part} ORDER BY is_submission DESC, loaded_at DESC, seq DESC"
+    part = f"PARTITION BY {key}"
+    order = f"{part} ORDER BY is_submission DESC, loaded_at DESC, {fact_id} DESC"
     current = "CASE WHEN is_submission THEN _rn = 1 ELSE _n_sub = 0 END"
     return f"""
-        CREATE OR REPLACE TEMP VIEW {view} AS
         SELECT * EXCLUDE (_n_sub, _rn, _top), {current} AS is_current,
                CASE WHEN {current} THEN NULL ELSE _top END AS superseded_by
         FROM (SELECT *, count(*) FILTER (WHERE is_submission) OVER ({part}) AS _n_sub,
-                     row_number() OVER ({order}) AS _rn, first_value(seq) OVER ({order}) AS _top
-              FROM ({base} UNION ALL BY NAME SELECT * FROM {sub}))
+                     row_number() OVER ({order}) AS _rn, first_value({fact_id}) OVER ({order}) AS _top
+              FROM ({rows}))
     """
 
 
-def _register_versions(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, budget: bool = False) -> None:
-    """obs_ver (and bud_ver) on a connection that already has obs_ok (and bud)."""
-    subs = inputs.subs
-    cur.register("src_raw", inputs.sources_raw)
-    cur.register("sub_obs", subs.obs)
-    cur.execute(_versions_sql("obs_ver", "obs_ok", subs.obs.num_rows > 0))
-    if budget:
-        cur.register("sub_bud", subs.bud)
-        cur.execute(_versions_sql("bud_ver", "bud", subs.bud.num_rows > 0))
+def _register_budget_versions(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
+    """bud (every staged budget row) and bud_ver (with the submitted rows and which version is current)."""
+    bud = inputs.bud
+    con.register("bud", bud.table(list(bud.cols)))
+    con.register("sub_bud", inputs.subs.bud)
+    rows = (f"SELECT o.*, false AS is_submission, CAST(d.report_date AS TIMESTAMP) AS loaded_at FROM bud o "
+            f"LEFT JOIN {_REPORT_DATES} d ON d.source_file = o.source_file")
+    if inputs.subs.bud.num_rows:
+        sql = _versions_sql(f"{rows} UNION ALL BY NAME SELECT * FROM sub_bud",
+                            "year_num, level, spending_kind, domain, stage, entity_id, as_of_date", "seq")
+    else:
+        sql = f"SELECT *, true AS is_current, NULL::BIGINT AS superseded_by FROM ({rows})"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW bud_ver AS {sql}")
 
 
-def _derive(con: duckdb.DuckDBPyConnection) -> None:
-    """Validated rows in canonical units, and the task pivot the identity rule reads."""
-    con.execute(OBS_OK_VIEW)
-    cols = ", ".join(
+_JOIN_PROVENANCE = " AND ".join(f"p.{c} IS NOT DISTINCT FROM s.{c}" for c in figures.PROVENANCE_COLUMNS)
+
+
+def _fact_rows(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> tuple[pa.Table, pa.Table]:
+    """The curated and the submitted fact rows, and the table `prov` (provenance) they point into."""
+    statements, ids = figures.statements(inputs.obs)
+    con.register("obs_statements", statements)
+    con.register("sub_obs", inputs.subs.obs)
+    cols = ", ".join(figures.PROVENANCE_COLUMNS)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE prov AS
+        SELECT row_number() OVER (ORDER BY first_seq) AS provenance_id, * EXCLUDE (first_seq)
+        FROM (SELECT {cols}, min(seq) AS first_seq
+              FROM (SELECT {cols}, seq FROM obs_statements
+                    UNION ALL SELECT file AS data_file, source_file, source_quote, unit_stated, entity_as_written,
+                                     conflict_id, note, seq FROM sub_obs)
+              GROUP BY ALL)
+    """)
+    statements = con.sql(
+        f"SELECT s.*, p.provenance_id, CAST(d.report_date AS TIMESTAMP) AS loaded_at FROM obs_statements s "
+        f"JOIN prov p ON {_JOIN_PROVENANCE} LEFT JOIN {_REPORT_DATES} d ON d.source_file = s.source_file ORDER BY s.i"
+    ).to_arrow_table()
+    curated = figures.curated_facts(inputs.obs, statements, ids)
+    submitted = con.sql(f"""
+        SELECT s.seq AS fact_id, s.indicator_id, s.entity_id, nullif(s.programme, '') AS programme,
+               nullif(s.category, '') AS category, s.value, s.base, s.value_stated, s.as_of_date AS as_of,
+               p.provenance_id, s.row AS data_row, true AS is_submission, s.loaded_at
+        FROM (SELECT *, file AS data_file FROM sub_obs) s JOIN prov p ON {_JOIN_PROVENANCE}
+        ORDER BY s.seq
+    """).to_arrow_table()
+    return curated, submitted
+
+
+def _fact_values_sql(has_submissions: bool) -> str:
+    if not has_submissions:
+        return "CREATE TABLE fact_values AS SELECT *, true AS is_current, NULL::BIGINT AS superseded_by FROM cur_facts"
+    key = "indicator_id, entity_id, coalesce(programme, ''), coalesce(category, ''), as_of"
+    rows = "SELECT * FROM cur_facts UNION ALL BY NAME SELECT * FROM sub_facts"
+    return f"CREATE TABLE fact_values AS {_versions_sql(rows, key, 'fact_id')} ORDER BY fact_id"
+
+
+def _register_task_versions(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
+    """task_versions: the task-status figures, curated and submitted, with which version is current.
+
+    The version key starts with the indicator, so the task figures alone decide which of them is current;
+    a curated row's loaded_at does not matter (any submission of its key supersedes it)."""
+    tasks = ", ".join(f"'{i}'" for i in TASK_STATUS_INDICATORS)
+    rows = (f"SELECT *, false AS is_submission, NULL::TIMESTAMP AS loaded_at FROM ({_CURATED_TASKS}) "
+            f"UNION ALL SELECT file, row, seq, indicator_id, entity_id, nullif(programme, ''), nullif(category, ''), "
+            f"as_of_date, source_file, conflict_id, value, base, true, loaded_at FROM sub_obs "
+            f"WHERE nullif(programme, '') IS NOT NULL AND indicator_id IN ({tasks})")
+    key = "indicator_id, entity_id, coalesce(programme, ''), coalesce(category, ''), as_of"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW task_versions AS {_versions_sql(rows, key, 'seq')}")
+
+
+def stage_observations(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
+    """The observation rows, staged (after stage(), which leaves them for last)."""
+    inputs.obs = figures.stage(con, inputs.obs_files, OBSERVATION_COLUMNS)
+
+
+_TASK_KEY = "programme, as_of, entity_id, category, source_file"
+_CURATED_TASKS = ("SELECT file, row, seq, indicator_id, entity_id, programme, category, as_of_date AS as_of, "
+                  "source_file, conflict_id, value, base FROM obs_tasks")
+
+
+def _task_pivot_sql(rows: str) -> str:
+    """One row per programme, date, unit, group and report, with each task-status figure in its column."""
+    cols = ",\n".join(
         f"max(value) FILTER (WHERE indicator_id = '{ind}') AS {ind.removeprefix('tasks_')}"
         for ind in TASK_STATUS_INDICATORS
     )
-    con.execute(
-        f"""
-        CREATE TEMP TABLE task_check AS
-        SELECT source_file, programme, entity_id, category, as_of_date, {cols},
-               coalesce(max(value) FILTER (WHERE indicator_id = 'tasks_done'),
-                        max(value) FILTER (WHERE indicator_id = 'tasks_done_on_time')
-                        + max(value) FILTER (WHERE indicator_id = 'tasks_done_late')) AS d,
-               coalesce(max(value) FILTER (WHERE indicator_id = 'tasks_in_progress'),
-                        max(value) FILTER (WHERE indicator_id = 'tasks_in_progress_on_time')) AS p,
+    return f"""
+        SELECT {_TASK_KEY}, {cols},
+               -- "131/167 nhiệm vụ hoàn thành" states the total as the base of the done count
+               max(base) FILTER (WHERE indicator_id = 'tasks_done') AS done_base,
+               coalesce(done, done_on_time + done_late) AS d, coalesce(in_progress, in_progress_on_time) AS p,
                arg_min(file, row) FILTER (WHERE indicator_id = 'tasks_total') AS total_file,
                min(row) FILTER (WHERE indicator_id = 'tasks_total') AS total_row,
                count(conflict_id) > 0 AS flagged
-        FROM obs_ok WHERE programme <> '' AND indicator_id IN (SELECT unnest(?))
-        GROUP BY ALL
-        """,
-        [list(TASK_STATUS_INDICATORS)],
-    )
+        FROM ({rows}) GROUP BY {_TASK_KEY}
+    """
 
 
-WAREHOUSE_SQL = [
-    """CREATE TABLE sources AS SELECT id, source_file, issuer_vi, issuer_en, title_vi, title_en, report_date, note
+def _pivot_tasks(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
+    """task_check: the task pivot of the curated rows. The identity rule reads it, and so does task_status
+    (which the facts writer makes, so the table lives in the catalog every connection sees)."""
+    inputs.task_rows = figures.task_rows(inputs.obs)
+    con.register("obs_tasks", inputs.task_rows)
+    con.execute(f"CREATE TABLE task_check AS {_task_pivot_sql(_CURATED_TASKS)}")
+
+
+# Tables made from the staged inputs alone: written by a second connection while the rules run.
+TABLES: dict[str, str] = {
+    "sources": """SELECT id, source_file, issuer_vi, issuer_en, title_vi, title_en, report_date, note
        FROM ref_sources ORDER BY id""",
-    """CREATE TABLE agencies AS
-       SELECT a.id, a.kind, a.name_vi, a.name_en, a.short_vi, a.region, a.code, a.parent_id,
+    "agencies": """SELECT a.id, a.kind, a.name_vi, a.name_en, a.short_vi, a.region, a.code, a.parent_id,
               list(DISTINCT d.alias ORDER BY d.alias) FILTER (WHERE d.alias IS NOT NULL) AS aliases
        FROM ref_agencies a LEFT JOIN ref_alias_display d ON d.agency_id = a.id
        GROUP BY ALL ORDER BY a.kind, a.id""",
-    """CREATE TABLE agency_aliases AS SELECT alias, agency_id FROM ref_alias_display ORDER BY alias, agency_id""",
-    """CREATE TABLE categories AS SELECT nullif(trim(slug), '') AS slug, name_vi, name_en FROM raw_categories
-       ORDER BY slug""",
-    """CREATE TABLE programmes AS SELECT id, name_vi, name_en, try_cast(year AS INTEGER) AS year, description
+    "agency_aliases": "SELECT alias, agency_id FROM ref_alias_display ORDER BY alias, agency_id",
+    "categories": "SELECT slug, name_vi, name_en FROM raw_categories",  # in file order
+    "programmes": """SELECT id, name_vi, name_en, try_cast(year AS INTEGER) AS year, description
        FROM ref_programmes ORDER BY id""",
-    """CREATE TABLE indicators AS SELECT id, theme, pillar, name_vi, name_en, unit, direction,
+    "indicators": """SELECT id, theme, pillar, name_vi, name_en, unit, direction,
        coalesce(period, 'point') AS period, description
        FROM ref_indicators ORDER BY id""",
-    """CREATE TABLE targets AS SELECT indicator_id, comparator, num AS value, unit, year_num AS year,
+    "targets": """SELECT indicator_id, comparator, num AS value, unit, year_num AS year,
        source_file, source_quote, note FROM ref_targets ORDER BY indicator_id, year, value""",
-    """CREATE TABLE facts AS
-       SELECT seq AS fact_id, indicator_id, entity_id, entity_as_written,
-              nullif(programme, '') AS programme, nullif(category, '') AS category, value, base, unit,
-              value_stated, unit_stated, as_of_date AS as_of, source_file, source_quote, conflict_id, note,
-              file AS data_file, row AS data_row, false AS is_illustrative, is_submission, loaded_at, is_current,
-              superseded_by
-       FROM obs_ver""",
-    """CREATE TABLE budget_history AS
-       SELECT b.year_num AS year, b.level, b.spending_kind, b.domain, b.stage, b.num * u.factor AS amount_bn_vnd,
+    "budget_history": """SELECT b.year_num AS year, b.level, b.spending_kind, b.domain, b.stage,
+              b.num * u.factor AS amount_bn_vnd,
               b.as_of_date AS as_of, a.name_vi AS entity, b.entity_id, b.num AS amount_stated,
               b.unit AS unit_stated, b.source_file, b.source_quote, b.conflict_id, b.note,
               b.file AS data_file, b.row AS data_row,
               false AS is_illustrative, b.is_submission, b.loaded_at, b.is_current
        FROM bud_ver b JOIN ref_units u ON u.stated = b.unit AND u.canonical = 'billion_vnd'
        LEFT JOIN ref_agencies a ON a.id = b.entity_id ORDER BY b.seq""",
-    """CREATE TABLE budget AS SELECT * EXCLUDE (is_current) FROM budget_history WHERE is_current""",
+    # Illustrative rows only: generated to reproduce the reported aggregates (see data/illustrative/README.md).
+    "tasks": """SELECT task_id, programme, CAST(nullif(as_of, '') AS DATE) AS as_of, title_vi, title_en,
+           string_split(lead_agency_ids, ';') AS lead_agency_ids_list, lead_agency_ids,
+           coalesce(co_agency_ids, '') AS co_agency_ids, task_group, CAST(nullif(deadline, '') AS DATE) AS deadline,
+           status,
+           CAST(nullif(completion_date, '') AS DATE) AS completion_date, deliverable_vi, true AS is_illustrative
+       FROM raw_tasks ORDER BY programme, task_id""",
+    "province_shapes": "SELECT * FROM raw_shapes ORDER BY code",
+}
+
+# Made last, on the building connection, from the written tables and what the rules derived.
+FINAL_SQL = [
+    # fact_values holds one row per figure; facts spells out its provenance.
+    """CREATE VIEW facts AS
+       SELECT f.fact_id, f.indicator_id, f.entity_id, p.entity_as_written, f.programme, f.category, f.value, f.base,
+              i.unit, f.value_stated, p.unit_stated, f.as_of, p.source_file, p.source_quote, p.conflict_id, p.note,
+              p.data_file, f.data_row, false AS is_illustrative, f.is_submission, f.loaded_at, f.is_current,
+              f.superseded_by
+       FROM fact_values f JOIN provenance p ON p.provenance_id = f.provenance_id
+       LEFT JOIN indicators i ON i.id = f.indicator_id""",
+    """CREATE VIEW budget AS SELECT * EXCLUDE (is_current) FROM budget_history WHERE is_current""",
     """CREATE TABLE conflicts AS
-       SELECT conflict_id, count(*) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
+       SELECT conflict_id, CAST(sum(n) AS BIGINT) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
               string_agg(DISTINCT note, ' | ' ORDER BY note) AS notes
-       FROM (SELECT conflict_id, source_file, note FROM obs_ok WHERE conflict_id IS NOT NULL
-             UNION ALL SELECT conflict_id, source_file, note FROM budget WHERE conflict_id IS NOT NULL)
+       FROM (SELECT conflict_id, source_file, note, n FROM obs_flagged
+             UNION ALL SELECT conflict_id, source_file, note, 1 FROM budget WHERE conflict_id IS NOT NULL)
        GROUP BY conflict_id ORDER BY conflict_id""",
     """CREATE VIEW observations AS
        SELECT f.fact_id, f.indicator_id, i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en,
@@ -585,51 +502,42 @@ WAREHOUSE_SQL = [
 ]
 
 
-def _task_status_sql() -> str:
-    cols = ",\n".join(
-        f"max(value) FILTER (WHERE indicator_id = '{ind}') AS {ind.removeprefix('tasks_')}"
-        for ind in TASK_STATUS_INDICATORS
-    )
+def _task_status_sql(has_submissions: bool) -> str:
+    if has_submissions:
+        rows = "SELECT * FROM task_versions WHERE is_current"
+        pivot = f"({_task_pivot_sql(rows)})"
+    else:
+        rows, pivot = _CURATED_TASKS, "memory.task_check"
+    status = ", ".join(f"t.{i.removeprefix('tasks_')}" for i in TASK_STATUS_INDICATORS)
+    same = " AND ".join(f"c.{k} IS NOT DISTINCT FROM t.{k}" for k in _TASK_KEY.split(", "))
     return f"""
         CREATE TABLE task_status AS
-        SELECT f.programme, f.as_of, a.name_vi AS entity, f.entity_id, f.category, f.source_file,
-               {cols},
-               -- "131/167 nhiệm vụ hoàn thành" states the total as the base of the done count
-               max(base) FILTER (WHERE indicator_id = 'tasks_done') AS done_base,
-               string_agg(DISTINCT f.conflict_id, ',') AS conflict_id
-        FROM (SELECT nullif(programme, '') AS programme, as_of_date AS as_of, entity_id,
-                     nullif(category, '') AS category, source_file, indicator_id, value, base, conflict_id
-              FROM obs_ver WHERE is_current) f  -- the rows of facts, read before they are compressed on disk
-        LEFT JOIN agencies a ON a.id = f.entity_id
-        WHERE f.programme IS NOT NULL AND f.indicator_id IN ({", ".join(f"'{i}'" for i in TASK_STATUS_INDICATORS)})
-        GROUP BY ALL ORDER BY f.programme, f.as_of, f.entity_id NULLS FIRST, f.category NULLS FIRST, f.source_file
+        SELECT t.programme, t.as_of, a.name_vi AS entity, t.entity_id, t.category, t.source_file, {status},
+               t.done_base, c.conflict_id
+        FROM {pivot} t LEFT JOIN memory.ref_agencies a ON a.id = t.entity_id
+        LEFT JOIN (SELECT {_TASK_KEY}, string_agg(DISTINCT conflict_id, ',') AS conflict_id
+                   FROM ({rows}) WHERE conflict_id IS NOT NULL GROUP BY ALL) c ON {same}
+        ORDER BY t.programme, t.as_of, t.entity_id NULLS FIRST, t.category NULLS FIRST, t.source_file
     """
 
 
-FACTS_SQL = next(sql for sql in WAREHOUSE_SQL if "CREATE TABLE facts" in sql)
+class _Writer(threading.Thread):
+    """Runs one writing job on a connection of its own while the rules run on the building connection.
 
+    DuckDB releases the GIL while it works, so writing and validating share the machine's cores. Whatever
+    is written lands in the temporary file only: if a rule fails, the file is dropped and the warehouse
+    is untouched."""
 
-class _FactsWriter(threading.Thread):
-    """Writes the facts table on a second connection while the rules run on the first.
-
-    The facts are the bulk of the warehouse; DuckDB releases the GIL while it writes them, so the write
-    and the validation share the machine's cores. The table lands in the temporary file only: if a rule
-    fails, the file is dropped and the warehouse is untouched, as before."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, obs: pa.Table, inputs: _Inputs):
-        super().__init__(name="facts-writer", daemon=True)
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str,
+                 job: Callable[[duckdb.DuckDBPyConnection], None]):
+        super().__init__(name=name, daemon=True)
         self.cur = con.cursor()
-        self.obs = obs
-        self.inputs = inputs
+        self.job = job
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.cur.register("obs", self.obs)
-            self.cur.execute(OBS_OK_VIEW)
-            _register_versions(self.cur, self.inputs)
-            self.cur.execute("USE w")
-            self.cur.execute(FACTS_SQL)
+            self.job(self.cur)
         except BaseException as exc:  # handed to the building thread by finish()
             self.error = exc
 
@@ -640,38 +548,46 @@ class _FactsWriter(threading.Thread):
             raise self.error
 
 
-# Illustrative rows only: generated to reproduce the reported aggregates (see data/illustrative/README.md).
-TASKS_SQL = """
-    CREATE TABLE tasks AS
-    SELECT task_id, programme, CAST(nullif(as_of, '') AS DATE) AS as_of, title_vi, title_en,
-           string_split(lead_agency_ids, ';') AS lead_agency_ids_list, lead_agency_ids,
-           coalesce(co_agency_ids, '') AS co_agency_ids, task_group, CAST(nullif(deadline, '') AS DATE) AS deadline,
-           status,
-           CAST(nullif(completion_date, '') AS DATE) AS completion_date, deliverable_vi, true AS is_illustrative
-    FROM raw_tasks ORDER BY programme, task_id
-"""
+def _write_facts(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, curated: pa.Table, submitted: pa.Table) -> None:
+    """fact_values, the bulk of the warehouse; the provenance its rows point into; task_status."""
+    cur.register("cur_facts", curated)
+    cur.register("sub_facts", submitted)
+    cur.register("obs_tasks", inputs.task_rows)
+    cur.register("sub_obs", inputs.subs.obs)
+    cur.execute("USE w")
+    cur.execute(_fact_values_sql(submitted.num_rows > 0))
+    # where each figure comes from (data file, report, quote, as written): stored once, shared by its rows
+    cur.execute("CREATE TABLE provenance AS SELECT * FROM memory.prov ORDER BY provenance_id")
+    has_submissions = submitted.num_rows > 0
+    if has_submissions:
+        _register_task_versions(cur, inputs)
+    cur.execute(_task_status_sql(has_submissions))
 
 
-def _write(con: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.datetime, facts_written: bool) -> None:
-    """Every table into the attached database `w` (facts unless the writer thread made it), then detach."""
-    _register_versions(con, inputs, budget=True)
-    con.execute("USE w")
-    for sql in WAREHOUSE_SQL:
-        if sql is FACTS_SQL and facts_written:
-            continue
-        con.execute(sql)
-    con.execute(_task_status_sql())
-    con.execute(TASKS_SQL)
-    con.execute("CREATE TABLE province_shapes AS SELECT * FROM raw_shapes ORDER BY code")
-    con.execute(
-        "CREATE TABLE load_log (file VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT, loaded_at TIMESTAMP, "
+def _write_tables(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.datetime) -> None:
+    """Every table of TABLES, and the load log."""
+    for name, table in inputs.raw.items():
+        cur.register(f"raw_{name}", table)
+    _register_budget_versions(cur, inputs)
+    for name, sql in TABLES.items():
+        cur.execute(f"CREATE TABLE w.{name} AS {sql}")
+    cur.execute(
+        "CREATE TABLE w.load_log (file VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT, loaded_at TIMESTAMP, "
         "kind VARCHAR)"
     )
-    con.executemany(
-        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?)",
+    cur.executemany(
+        "INSERT INTO w.load_log VALUES (?, ?, ?, ?, ?, ?)",
         [(f.name, f.sha256, f.size, f.table.num_rows, built_at, f.name.split("/")[-2] if "/" in f.name else "root")
          for f in sorted(inputs.files, key=lambda f: f.name)] + inputs.subs.log,
     )
+
+
+def _finish(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
+    """The views and the tables that need the written ones or the rules' findings; then detach `w`."""
+    con.register("obs_flagged", figures.flagged(inputs.obs))
+    con.execute("USE w")
+    for sql in FINAL_SQL:
+        con.execute(sql)
     con.execute("USE memory")
     con.execute("DETACH w")
 
@@ -700,28 +616,28 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
     try:
         inputs, issues = stage(con, data_dir, kpi_dir)
         if not issues:
-            writer = None
-            if inputs.obs_table is not None:
-                tmp, made = _attach_temp(con, db_path)
-                attached = True
-                writer = _FactsWriter(con, inputs.obs_table, inputs)
-                writer.start()
-            try:
-                issues = validate(con, data_dir)
-            finally:
-                if writer is not None:
-                    writer.finish()
-        if issues:
-            raise ValidationFailed(issues)
-        if tmp is None:
             tmp, made = _attach_temp(con, db_path)
             attached = True
-        _write(con, inputs, start, facts_written=inputs.obs_table is not None)
+            # the tables that need no observation are written while the observations are staged
+            writers = [_Writer(con, "tables-writer", lambda cur: _write_tables(cur, inputs, start))]
+            writers[0].start()
+            try:
+                stage_observations(con, inputs)
+                curated, submitted = _fact_rows(con, inputs)
+                _pivot_tasks(con, inputs)
+                writers.append(_Writer(con, "facts-writer", lambda cur: _write_facts(cur, inputs, curated, submitted)))
+                writers[1].start()
+                issues = validate(con, data_dir, inputs)
+            finally:
+                for w in writers:
+                    w.finish()
+        if issues:
+            raise ValidationFailed(issues)
+        _finish(con, inputs)
         attached = False
         os.replace(tmp, db_path)  # atomic on POSIX: readers see the old file or the new one
         replaced = True
-        n_obs = con.execute("SELECT count(*) FROM obs_ver").fetchone()[0]
-        n_bud = con.execute("SELECT count(*) FROM bud").fetchone()[0]
+        n_obs, n_bud = curated.num_rows + submitted.num_rows, inputs.bud.n + inputs.subs.bud.num_rows
     finally:
         if attached:
             con.execute("USE memory")

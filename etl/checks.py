@@ -30,10 +30,6 @@ OBSERVATION_RULES: list[Rule] = [
      "WHERE o.unit IN (SELECT stated FROM ref_units) "
      "AND NOT EXISTS (SELECT 1 FROM ref_units u WHERE u.stated = o.unit AND u.canonical = i.unit)",
      "đơn vị không khớp với danh mục chỉ tiêu", "unit does not match the registry's unit"),
-    ("SELECT file, row, 'as_of', as_of FROM obs WHERE as_of_date IS NULL",
-     "ngày không hợp lệ (cần yyyy-mm-dd)", "date does not parse (expected yyyy-mm-dd)"),
-    ("SELECT file, row, 'as_of', as_of FROM obs WHERE as_of_date > current_date",
-     "ngày ở tương lai", "date is in the future"),
     ("SELECT file, row, 'value', value FROM obs WHERE unit = 'percent' AND (num < 0 OR num > 100)",
      "tỷ lệ phần trăm phải trong khoảng 0-100", "a percentage must lie within 0-100"),
     ("SELECT file, row, 'value', value FROM obs WHERE unit NOT IN ('percent', 'percent_change') AND num < 0",
@@ -61,11 +57,19 @@ BUDGET_RULES: list[Rule] = [
      "amount must not be negative"),
     ("SELECT file, row, 'unit', unit FROM bud WHERE unit IS NULL OR unit NOT IN "
      "('billion_vnd', 'trillion_vnd', 'million_vnd')", "đơn vị tiền không hợp lệ", "unknown currency unit"),
-    ("SELECT file, row, 'as_of', as_of FROM bud WHERE as_of_date IS NULL",
+]
+
+# The as-of date of a figure (observations or budget); run over each distinct date once.
+DATE_RULES: list[Rule] = [
+    ("SELECT file, row, 'as_of', as_of FROM {t} WHERE as_of_date IS NULL",
      "ngày không hợp lệ (cần yyyy-mm-dd)", "date does not parse (expected yyyy-mm-dd)"),
-    ("SELECT file, row, 'as_of', as_of FROM bud WHERE as_of_date > current_date",
+    ("SELECT file, row, 'as_of', as_of FROM {t} WHERE as_of_date > current_date",
      "ngày ở tương lai", "date is in the future"),
 ]
+
+
+def date_rules(table: str) -> list[Rule]:
+    return [(sql.format(t=table), vi, en) for sql, vi, en in DATE_RULES]
 
 SOURCE_RULES: list[Rule] = [
     ("SELECT file, row, 'source_file', source_file FROM {t} WHERE source_file IS NULL "
@@ -151,31 +155,6 @@ def provenance_issues(con: duckdb.DuckDBPyConnection, sources_dir: Path, table: 
     return issues
 
 
-def conflict_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
-    """Rows that disagree on the same indicator, entity, programme, category and date must share a conflict id."""
-    rows = con.execute(
-        """
-        WITH bad AS (
-            SELECT indicator_id, entity_id, programme, category, as_of_date
-            FROM obs_ok GROUP BY ALL
-            HAVING min(value) <> max(value)
-               AND (count(conflict_id) < count(*) OR min(conflict_id) <> max(conflict_id))
-        )
-        SELECT o.file, o.row, o.value_text, o.conflict_id FROM obs_ok o SEMI JOIN bad b
-            ON o.indicator_id = b.indicator_id AND o.entity_id IS NOT DISTINCT FROM b.entity_id
-           AND o.programme = b.programme AND o.category = b.category AND o.as_of_date = b.as_of_date
-        ORDER BY o.file, o.row
-        """
-    ).fetchall()
-    return [
-        Issue(file, row, "conflict_id", value,
-              "số liệu mâu thuẫn với dòng khác cùng chỉ tiêu, đơn vị và ngày nhưng chưa gắn chung mã xung đột",
-              "figure disagrees with another row for the same indicator, entity and date "
-              "and does not share its conflict id")
-        for file, row, value, _ in rows
-    ]
-
-
 def task_identity_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
     """Status counts must add up to their totals unless the rows carry a conflict id."""
     rows = con.execute(
@@ -192,7 +171,7 @@ def task_identity_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
                   WHEN total IS NOT NULL AND d IS NOT NULL AND p IS NULL AND overdue IS NOT NULL
                        AND in_progress IS NULL AND recurring IS NULL AND total < d + overdue THEN 'parts'
                 END AS rule
-            FROM task_check
+            FROM memory.task_check
         ) WHERE rule IS NOT NULL AND NOT flagged
         ORDER BY file, row
         """
@@ -246,13 +225,14 @@ SHAPE_RULES: list[Rule] = [
 
 
 # Every sub-group a figure uses has a label (data/dims/categories.csv), once.
-CATEGORY_RULES: list[Rule] = [
+OBSERVATION_CATEGORY_RULES: list[Rule] = [
     ("SELECT file, row, 'category', category FROM obs WHERE category IS NOT NULL "
-     "AND category NOT IN (SELECT trim(slug) FROM raw_categories WHERE slug IS NOT NULL)",
+     "AND category NOT IN (SELECT slug FROM ref_categories WHERE slug IS NOT NULL)",
      "nhóm chưa có tên trong data/dims/categories.csv", "category has no label in data/dims/categories.csv"),
-    ("SELECT file, row, 'slug', slug FROM raw_categories WHERE nullif(trim(name_vi), '') IS NULL "
-     "OR nullif(trim(name_en), '') IS NULL", "nhóm thiếu tên tiếng Việt hoặc tiếng Anh",
-     "category label lacks its Vietnamese or English name"),
-    ("SELECT file, min(row), 'slug', slug FROM raw_categories GROUP BY file, slug HAVING count(*) > 1",
+]
+CATEGORY_RULES: list[Rule] = [
+    ("SELECT file, row, 'slug', slug FROM ref_categories WHERE name_vi IS NULL OR name_en IS NULL",
+     "nhóm thiếu tên tiếng Việt hoặc tiếng Anh", "category label lacks its Vietnamese or English name"),
+    ("SELECT file, min(row), 'slug', slug FROM ref_categories GROUP BY file, slug HAVING count(*) > 1",
      "nhóm được khai báo hai lần", "category is declared twice"),
 ]

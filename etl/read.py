@@ -35,8 +35,13 @@ def read_csv(
     name: str,
     required: tuple[str, ...],
     optional: tuple[str, ...] = (),
+    dictionary: bool = False,
+    threads: bool = True,
 ) -> tuple[CsvFile | None, list[Issue]]:
-    """Read one CSV file; on a problem return the issues and no table."""
+    """Read one CSV file; on a problem return the issues and no table.
+
+    With `dictionary`, every column comes dictionary-encoded (each chunk with its own dictionary), which
+    the coded staging (etl.coded) reads without ever spelling out repeated cells."""
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
         return None, [
@@ -75,13 +80,12 @@ def read_csv(
         seen.add(col)
     if issues:
         return None, issues
+    cell = pa.dictionary(pa.int32(), pa.string()) if dictionary else pa.string()
     try:
         table = pacsv.read_csv(
             io.BytesIO(raw),  # pyarrow checks UTF-8 while parsing; the slow line search runs only on failure
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in header}, strings_can_be_null=False
-            ),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=threads),
+            convert_options=pacsv.ConvertOptions(column_types={c: cell for c in header}, strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
@@ -90,10 +94,12 @@ def read_csv(
     # Combining diacritics (U+0300-U+036F) are the only way the reports' Vietnamese is not NFC; their
     # UTF-8 lead bytes are 0xCC/0xCD, so a file without them needs no normalising.
     if b"\xcc" in raw or b"\xcd" in raw:
-        table = pa.table([_nfc(col) for col in table.columns], names=table.column_names)
+        fix = _nfc_dictionary if dictionary else _nfc
+        table = pa.table([fix(col) for col in table.columns], names=table.column_names)
     for col in optional:
         if col not in header:
-            table = table.append_column(col, pa.array([""] * table.num_rows, pa.string()))
+            empty = pa.array([""] * table.num_rows, pa.string())
+            table = table.append_column(col, pc.dictionary_encode(empty) if dictionary else empty)
     table = table.select(list(required) + [c for c in optional])
     # Line numbers as an editor shows them (header is line 1); curated files hold no multi-line cells.
     table = table.append_column("row", pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64)))
@@ -108,6 +114,18 @@ def _not_utf8(name: str, raw: bytes) -> Issue:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
     return Issue(name, line, None, None, "tệp không mã hóa UTF-8", "file is not UTF-8 encoded")
+
+
+def _nfc_dictionary(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """NFC-normalise the dictionaries of a dictionary-encoded column (duplicates this makes are merged later)."""
+    chunks = []
+    for c in column.chunks:
+        values = c.dictionary.to_pylist()
+        if not all(unicodedata.is_normalized("NFC", v) for v in values):
+            fixed = pa.array([unicodedata.normalize("NFC", v) for v in values], pa.string())
+            c = pa.DictionaryArray.from_arrays(c.indices, fixed)
+        chunks.append(c)
+    return pa.chunked_array(chunks, column.type)
 
 
 def _nfc(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -1,0 +1,233 @@
+"""Curated rows held as codes: each column's distinct cells once, and one integer per row pointing at its cell.
+
+Curated files repeat the same names, units, quotes and dates on many rows. Every per-cell expression of the
+staging (trimming, casts, entity resolution, unit factors) and every rule about a single row runs once per
+distinct cell, or distinct tuple of cells (in Arrow, or in DuckDB over a small table of them); a finding is
+then spread back to every row that holds the same cells. Only the checks that compare rows with each other
+and the facts written to the warehouse touch every row, and those work on the integer codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from etl.issues import Issue
+
+# Unicode space separators (category Zs): what DuckDB's trim() removes, so Arrow and SQL trim alike.
+SPACES = " \u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u202f\u205f\u3000"
+
+
+@dataclass(frozen=True)
+class Coded:
+    """One column: `values` holds each distinct cell once, `codes` (one per row) index into it."""
+
+    values: pa.Array
+    codes: np.ndarray
+
+    def rows(self) -> pa.Array:
+        """The column spelt out, one value per row."""
+        return self.values.take(pa.array(self.codes))
+
+    def at(self, rows: np.ndarray) -> pa.Array:
+        return self.values.take(pa.array(self.codes[rows]))
+
+
+def recode(values: pa.Array, codes: np.ndarray) -> Coded:
+    """`values[codes]` as a Coded column whose values are distinct (a transform may have merged some)."""
+    enc = pc.dictionary_encode(values, null_encoding="encode")
+    remap = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    return Coded(enc.dictionary, remap[codes])
+
+
+def from_chunks(chunks: list[pa.DictionaryArray]) -> Coded:
+    """One Coded column from dictionary-encoded chunks, each with a dictionary of its own."""
+    if not chunks:
+        return Coded(pa.array([], pa.string()), np.empty(0, np.int32))
+    unified = pa.Table.from_arrays([pa.chunked_array(chunks)], ["c"]).unify_dictionaries()["c"]
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
+    values = unified.chunks[0].dictionary
+    if pc.count_distinct(values, mode="all").as_py() < len(values):  # NFC made two cells one (etl.read)
+        return recode(values, codes)
+    return Coded(values, codes.astype(np.int32, copy=False))
+
+
+def combine(columns: list[Coded]) -> np.ndarray:
+    """A tuple id per row (0, 1, 2... in order of first appearance) over several columns."""
+    n = len(columns[0].codes)
+    room = max(4 * n, 1 << 16)  # the largest key space numbered through a lookup table
+    key = columns[0].codes.astype(np.int64)
+    size = max(len(columns[0].values), 1)
+    for c in columns[1:]:
+        width = max(len(c.values), 1)
+        if size * width > room:
+            key, size = _dense(key, size)
+        key = key * width + c.codes
+        size *= width
+    return _dense(key, size)[0]
+
+
+def shared_rows(columns: list[Coded]) -> np.ndarray:
+    """The rows whose tuple over `columns` appears on some other row too, in row order."""
+    n = len(columns[0].codes)
+    # Hash each tuple into ~4n buckets: a row alone in its bucket is unique for sure; the few others are
+    # compared exactly. Cheaper than numbering every tuple when nearly all of them are unique.
+    h = np.zeros(n, np.uint64)
+    for c in columns:
+        h = (h ^ c.codes.astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
+    buckets = (h >> np.uint64(16)) % np.uint64(4 * n + 1)
+    maybe = np.flatnonzero(np.bincount(buckets.astype(np.int64))[buckets.astype(np.int64)] > 1)
+    if maybe.size == 0:
+        return maybe
+    ids = combine([Coded(c.values, c.codes[maybe]) for c in columns])
+    return maybe[np.bincount(ids)[ids] > 1]
+
+
+def _dense(key: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """Renumber keys (all below `size`) 0, 1, 2... in order of first appearance; also the count."""
+    n = len(key)
+    if size > max(4 * n, 1 << 16):  # too sparse for a table: sort instead
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        rank = np.empty(len(first), np.int64)
+        rank[np.argsort(first)] = np.arange(len(first))
+        return rank[inverse.reshape(-1)], len(first)
+    first = np.full(size, n, np.int64)
+    first[key[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: each key's first row
+    used = np.flatnonzero(first < n)
+    order = used[np.argsort(first[used], kind="stable")]
+    number = np.empty(size, np.int64)
+    number[order] = np.arange(len(order))
+    return number[key], len(order)
+
+
+def first_rows(ids: np.ndarray) -> np.ndarray:
+    """The row where each tuple id (0 to k-1, every one present) first appears."""
+    if ids.size == 0:
+        return np.empty(0, np.int64)
+    first = np.empty(int(ids.max()) + 1, np.int64)
+    first[ids[::-1]] = np.arange(ids.size - 1, -1, -1)  # the last write wins: each id's first row
+    return first
+
+
+@dataclass
+class CodedRows:
+    """The rows of one kind of curated file (observations, budget) as Coded columns.
+
+    `raw` holds the cells as read; `cols` the staged columns, each computed from some raw columns (its
+    `sources`) once per distinct tuple of them."""
+
+    con: duckdb.DuckDBPyConnection
+    raw: dict[str, Coded]
+    file: Coded
+    row: np.ndarray
+    seq: np.ndarray
+    cols: dict[str, Coded] = field(default_factory=dict)
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _tuples: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.row)
+
+    def tuples(self, key: tuple[str, ...]) -> np.ndarray:
+        """Tuple id per row over raw columns (`file` is the data file)."""
+        if key not in self._tuples:
+            cols = [self.file if c == "file" else self.raw[c] for c in key]
+            if len(cols) == 1 and np.bincount(cols[0].codes, minlength=len(cols[0].values)).all():
+                self._tuples[key] = cols[0].codes  # every distinct cell is used: its code is the tuple id
+            else:
+                self._tuples[key] = combine(cols)
+        return self._tuples[key]
+
+    def derive(self, sources: tuple[str, ...], select: str, joins: str = "") -> None:
+        """Staged columns: `select` (over r.<raw column>) run once per distinct tuple of `sources`."""
+        if len(sources) == 1:
+            src = self.raw[sources[0]]
+            ids, table = src.codes, pa.table({sources[0]: src.values})
+        else:
+            ids = self.tuples(sources)
+            first = first_rows(ids)
+            table = pa.table({c: self.raw[c].at(first) for c in sources})
+        k = table.num_rows
+        table = table.append_column("i", pa.array(np.arange(k, dtype=np.int64)))
+        self.con.register("_distinct", table)
+        try:
+            res = self.con.sql(f"SELECT {select} FROM _distinct r {joins} ORDER BY r.i").to_arrow_table()
+        finally:
+            self.con.unregister("_distinct")
+        if res.num_rows != k:  # a join that repeats rows is a bug of the caller's SQL, not of the data
+            raise RuntimeError(f"staging of {sources} returned {res.num_rows} rows for {k} distinct cells")
+        for name, col in zip(res.column_names, res.columns, strict=True):
+            self._store(name, sources, col.combine_chunks(), ids)
+
+    def text(self, column: str) -> None:
+        """The staged text of a raw column: space separators trimmed, an empty cell NULL.
+
+        The same as SQL's nullif(trim(c), ''), computed in Arrow over the distinct cells."""
+        src = self.raw[column]
+        trimmed = pc.utf8_trim(src.values, characters=SPACES)
+        self._store(column, (column,), pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed),
+                    src.codes)
+
+    def _store(self, name: str, sources: tuple[str, ...], values: pa.Array, ids: np.ndarray) -> None:
+        src = self.raw[sources[0]] if len(sources) == 1 else None
+        if src is not None and values.null_count == 0 and values.equals(src.values):
+            self.cols[name] = src  # every cell stays as it was (most text columns)
+        else:
+            self.cols[name] = recode(values, ids)
+        self.sources[name] = sources
+
+    def distinct(self, key: tuple[str, ...]) -> tuple[pa.Table, np.ndarray]:
+        """One row per distinct tuple of raw `key` columns: its first row's file, row and seq, and every
+        staged column computed from key columns alone; and the tuple id of each row."""
+        ids = self.tuples(key)
+        first = first_rows(ids)
+        parts = {"file": self.file.at(first), "row": pa.array(self.row[first]), "seq": pa.array(self.seq[first])}
+        for name, src in self.sources.items():
+            if set(src) <= set(key):
+                parts[name] = self.cols[name].at(first)
+        return pa.table(parts), ids
+
+    def check(self, name: str, key: tuple[str, ...], run: Callable[[duckdb.DuckDBPyConnection], list[Issue]],
+              per_row: bool = True) -> list[Issue]:
+        """Run `run` with `name` bound to the distinct tuples of `key`; with per_row, each finding is repeated
+        for every row holding the same tuple (a rule about one row holds for all its twins)."""
+        table, ids = self.distinct(key)
+        self.con.register(name, table)
+        try:
+            found = run(self.con)
+        finally:
+            self.con.unregister(name)
+        return self.spread(found, table, ids) if per_row else found
+
+    def spread(self, found: list[Issue], table: pa.Table, ids: np.ndarray) -> list[Issue]:
+        """Each finding about a distinct tuple, for every row of that tuple, in row order."""
+        if not found:
+            return []
+        where = {(f, r): i for i, (f, r) in enumerate(zip(table["file"].to_pylist(), table["row"].to_pylist(),
+                                                           strict=True))}
+        by_tuple: dict[int, list[Issue]] = {}
+        for issue in found:
+            by_tuple.setdefault(where[(issue.file, issue.row)], []).append(issue)
+        rows = np.flatnonzero(np.isin(ids, np.fromiter(by_tuple, np.int64)))
+        files = self.file.values.to_pylist()
+        out: list[Issue] = []
+        for r in rows.tolist():
+            for i in by_tuple[int(ids[r])]:
+                out.append(Issue(files[self.file.codes[r]], int(self.row[r]), i.column, i.value, i.reason_vi,
+                                 i.reason_en))
+        return out
+
+    def table(self, names: list[str], rows: np.ndarray | None = None) -> pa.Table:
+        """Staged columns spelt out per row (all rows, or those given), with file, row and seq."""
+        pick = (lambda c: c.rows()) if rows is None else (lambda c: c.at(rows))
+        parts = {"file": pick(self.file),
+                 "row": pa.array(self.row if rows is None else self.row[rows]),
+                 "seq": pa.array(self.seq if rows is None else self.seq[rows])}
+        parts.update({n: pick(self.cols[n]) for n in names})
+        return pa.table(parts)

@@ -1,0 +1,215 @@
+"""The curated figures (observation and budget rows) staged as codes, checked, and shaped into fact rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from etl import checks
+from etl.coded import Coded, CodedRows, combine, from_chunks, shared_rows
+from etl.issues import Issue
+from etl.read import CsvFile
+from etl.schema import BUDGET_COLUMNS, OBSERVATION_COLUMNS, TASK_STATUS_INDICATORS, VOCAB
+
+# Aliases are unique per key (a dimension rule); the join keeps every row (LEFT) and adds none.
+ENTITY_JOIN = ("LEFT JOIN (SELECT key, min(agency_id) AS entity_id FROM ref_alias GROUP BY key) e "
+               "ON e.key = lower(trim(r.entity))")
+
+# Staged columns computed from a raw column besides its text (CodedRows.text: trimmed, empty as NULL).
+_TYPED: dict[str, tuple[str, str]] = {
+    "value": ("try_cast(r.value AS DOUBLE) AS num", ""),
+    "amount": ("try_cast(r.amount AS DOUBLE) AS num, NULL::DOUBLE AS base_num", ""),
+    "base": ("try_cast(nullif(trim(r.base), '') AS DOUBLE) AS base_num", ""),
+    "as_of": ("try_strptime(trim(r.as_of), '%Y-%m-%d')::DATE AS as_of_date", ""),
+    "fiscal_year": ("try_cast(trim(r.fiscal_year) AS INTEGER) AS year_num", ""),
+    "entity": ("e.entity_id", ENTITY_JOIN),
+}
+# The registry's unit of the indicator and the factor from the stated unit into it (ids are unique by a
+# dimension rule; the grouping only keeps a duplicated id from repeating rows before that rule reports it).
+_UNIT_SQL = ("i.unit AS canonical_unit, u.factor",
+             "LEFT JOIN (SELECT id, min(unit) AS unit FROM ref_indicators GROUP BY id) i ON i.id = trim(r.indicator_id) "
+             "LEFT JOIN ref_units u ON u.stated = trim(r.unit) AND u.canonical = i.unit")
+
+# Cells that vary from row to row of one statement (a figure repeated per date or sub-group); the rules
+# about a single row read the other columns, so they run once per distinct tuple of those.
+_PER_ROW = ("as_of", "category")
+
+
+def stage(con: duckdb.DuckDBPyConnection, files: list[CsvFile], columns: tuple[str, ...]) -> CodedRows:
+    """The rows of `files` (dictionary-encoded, as etl.read gives them) with every staged column."""
+    raw = {c: from_chunks([ch for f in files for ch in f.table[c].chunks]) for c in columns}
+    sizes = [f.table.num_rows for f in files]
+    n = sum(sizes)
+    rows = CodedRows(
+        con, raw,
+        file=Coded(pa.array([f.name for f in files], pa.string()),
+                   np.repeat(np.arange(len(files), dtype=np.int32), sizes)),
+        # line numbers as an editor shows them (header is line 1); curated files hold no multi-line cells
+        row=np.concatenate([np.arange(2, k + 2, dtype=np.int64) for k in sizes]) if files else np.empty(0, np.int64),
+        seq=np.arange(1, n + 1, dtype=np.int64),  # the position in file order: the id of each fact
+    )
+    for c in columns:
+        rows.text(c)
+        if c in _TYPED:
+            rows.derive((c,), *_TYPED[c])
+    if "indicator_id" in columns:
+        rows.derive(("indicator_id", "unit"), *_UNIT_SQL)
+    return rows
+
+
+def statement_key(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns that make a statement: all but the per-row ones, and the data file it is written in."""
+    return ("file", *(c for c in columns if c not in _PER_ROW))
+
+
+def _source_rules(table: str) -> list[checks.Rule]:
+    return [(sql.format(t=table), vi, en) for sql, vi, en in checks.SOURCE_RULES[:2]]
+
+
+def observation_issues(obs: CodedRows, sources_dir: Path, labelled: bool) -> list[Issue]:
+    """Every rule about a single observation row."""
+    key = statement_key(OBSERVATION_COLUMNS)
+
+    def per_statement(con: duckdb.DuckDBPyConnection) -> list[Issue]:
+        return (checks.run_rules(con, checks.OBSERVATION_RULES) + checks.run_rules(con, _source_rules("obs"))
+                + checks.entity_suggestions(con, "obs"))
+
+    issues = obs.check("obs", key, per_statement)
+    issues += obs.check("obs", ("as_of",), lambda con: checks.run_rules(con, checks.date_rules("obs")))
+    if labelled:
+        issues += obs.check("obs", ("category",), lambda con: checks.run_rules(con, checks.OBSERVATION_CATEGORY_RULES))
+    # one finding per distinct quote and figure, at its first row, as the rule itself groups them
+    issues += obs.check("obs", key, lambda con: checks.provenance_issues(con, sources_dir, "obs", "num"),
+                        per_row=False)
+    return issues
+
+
+def budget_issues(bud: CodedRows, sources_dir: Path) -> list[Issue]:
+    """Every rule about a single budget row."""
+    key = statement_key(BUDGET_COLUMNS)
+
+    def per_statement(con: duckdb.DuckDBPyConnection) -> list[Issue]:
+        return (checks.run_rules(con, checks.BUDGET_RULES) + checks.vocabulary_issues(con, VOCAB)
+                + checks.run_rules(con, _source_rules("bud")) + checks.entity_suggestions(con, "bud"))
+
+    issues = bud.check("bud", key, per_statement)
+    issues += bud.check("bud", ("as_of",), lambda con: checks.run_rules(con, checks.date_rules("bud")))
+    issues += bud.check("bud", key, lambda con: checks.provenance_issues(con, sources_dir, "bud", "num"),
+                        per_row=False)
+    return issues
+
+
+def _numbers(c: Coded) -> np.ndarray:
+    return c.values.to_numpy(zero_copy_only=False)[c.codes]
+
+
+def values(obs: CodedRows) -> tuple[np.ndarray, np.ndarray]:
+    """Value and base of every row in the registry's unit (NaN where there is no base)."""
+    factor = _numbers(obs.cols["factor"])
+    return _numbers(obs.cols["num"]) * factor, _numbers(obs.cols["base_num"]) * factor
+
+
+def _nullable_codes(c: Coded) -> pa.Array:
+    return pa.array(c.codes, mask=c.values.is_null().to_numpy(zero_copy_only=False)[c.codes])
+
+
+def conflict_issues(con: duckdb.DuckDBPyConnection, obs: CodedRows) -> list[Issue]:
+    """Rows that disagree on the same indicator, entity, programme, category and date must share a conflict id."""
+    key = [obs.cols[c] for c in ("indicator_id", "entity_id", "programme", "category", "as_of_date")]
+    shared = shared_rows(key)  # only rows that share their key with another row can disagree
+    group = combine([Coded(c.values, c.codes[shared]) for c in key]) if shared.size else shared
+    value, _ = values(obs)
+    conflict = _nullable_codes(obs.cols["conflict_id"]).take(pa.array(shared))
+    con.register("_groups", pa.table({"k": group, "v": value[shared], "c": conflict}))
+    try:
+        bad = con.execute(
+            "SELECT k FROM _groups GROUP BY k HAVING min(v) <> max(v) "
+            "AND (count(c) < count(*) OR min(c) <> max(c))"
+        ).fetchnumpy()["k"]
+    finally:
+        con.unregister("_groups")
+    if len(bad) == 0:
+        return []
+    rows = shared[np.isin(group, np.asarray(bad))]
+    files = obs.file.values.to_pylist()
+    text = obs.cols["value"]
+    found = sorted((files[obs.file.codes[r]], int(obs.row[r]), text.values[text.codes[r]].as_py()) for r in rows)
+    return [
+        Issue(file, row, "conflict_id", value,
+              "số liệu mâu thuẫn với dòng khác cùng chỉ tiêu, đơn vị và ngày nhưng chưa gắn chung mã xung đột",
+              "figure disagrees with another row for the same indicator, entity and date "
+              "and does not share its conflict id")
+        for file, row, value in found
+    ]
+
+
+def _where(c: Coded, test: pa.Array) -> np.ndarray:
+    """Per row: whether its cell passes `test`, a boolean array over the distinct cells."""
+    return test.to_numpy(zero_copy_only=False)[c.codes]
+
+
+def task_rows(obs: CodedRows) -> pa.Table:
+    """The task-status rows (those with a programme), as the identity rule and the task_status table read them."""
+    ind = obs.cols["indicator_id"]
+    mask = _where(ind, pc.is_in(ind.values, pa.array(TASK_STATUS_INDICATORS)).fill_null(False))
+    mask &= _where(obs.cols["programme"], pc.is_valid(obs.cols["programme"].values))
+    rows = np.flatnonzero(mask)
+    table = obs.table(["indicator_id", "entity_id", "programme", "category", "as_of_date", "source_file",
+                       "conflict_id"], rows)
+    value, base = values(obs)
+    return table.append_column("value", pa.array(value[rows])).append_column("base", pa.array(base[rows]))
+
+
+def flagged(obs: CodedRows) -> pa.Table:
+    """The observation statements that carry a conflict id, with how many rows each has."""
+    table, ids = obs.distinct(statement_key(OBSERVATION_COLUMNS))
+    table = table.append_column("n", pa.array(np.bincount(ids, minlength=table.num_rows)))
+    return table.filter(pc.is_valid(table["conflict_id"])).select(["conflict_id", "source_file", "note", "n"])
+
+
+# What a statement says about where it comes from: one row of the `provenance` table per distinct tuple.
+PROVENANCE_COLUMNS = ("data_file", "source_file", "source_quote", "unit_stated", "entity_as_written",
+                      "conflict_id", "note")
+
+
+def statements(obs: CodedRows) -> tuple[pa.Table, np.ndarray]:
+    """One row per distinct observation statement with its provenance columns and figures; the id per row."""
+    table, ids = obs.distinct(statement_key(OBSERVATION_COLUMNS))
+    factor = table["factor"].to_numpy(zero_copy_only=False)
+    num = table["num"].to_numpy(zero_copy_only=False)
+    base = table["base_num"].to_numpy(zero_copy_only=False)
+    table = pa.table({
+        "i": pa.array(np.arange(table.num_rows, dtype=np.int64)), "seq": table["seq"],
+        "data_file": table["file"], "source_file": table["source_file"], "source_quote": table["source_quote"],
+        "unit_stated": table["unit"], "entity_as_written": table["entity"], "conflict_id": table["conflict_id"],
+        "note": table["note"], "indicator_id": table["indicator_id"], "entity_id": table["entity_id"],
+        "programme": table["programme"], "value": pa.array(num * factor),
+        "base": pa.array(base * factor, mask=np.isnan(base)), "value_stated": table["num"],
+    })
+    return table, ids
+
+
+def curated_facts(obs: CodedRows, statement: pa.Table, ids: np.ndarray) -> pa.Table:
+    """Fact rows of the curated files: a statement's columns spread to its rows, plus the per-row cells.
+
+    `statement` is `statements()` with `provenance_id` and `loaded_at` added, one row per statement id."""
+    take = pa.array(ids)
+    return pa.table({
+        "fact_id": pa.array(obs.seq),
+        "indicator_id": statement["indicator_id"].take(take),
+        "entity_id": statement["entity_id"].take(take),
+        "programme": statement["programme"].take(take),
+        "category": obs.cols["category"].rows(),
+        "value": statement["value"].take(take),
+        "base": statement["base"].take(take),
+        "value_stated": statement["value_stated"].take(take),
+        "as_of": obs.cols["as_of_date"].rows(),
+        "provenance_id": statement["provenance_id"].take(take),
+        "data_row": pa.array(obs.row),
+        "is_submission": pa.repeat(pa.scalar(False), obs.n) if obs.n else pa.array([], pa.bool_()),
+        "loaded_at": statement["loaded_at"].take(take),
+    })
