@@ -68,6 +68,7 @@ class _Inputs:
         self.obs_files: list[CsvFile] = []
         self.obs: CodedRows | None = None  # the observation rows, staged (etl.figures)
         self.task_rows: pa.Table | None = None  # the curated task-status rows (figures.task_rows)
+        self.pivot: _Writer | None = None  # the thread making task_check (_pivot_tasks)
         self.bud: CodedRows | None = None  # the budget rows, staged
         self.cats: CodedRows | None = None  # the sub-group labels, staged
         self.raw: dict[str, pa.Table] = {}  # inputs other connections register too (raw_<name>)
@@ -85,23 +86,29 @@ class _Inputs:
             self.files.append(f)
         return f
 
-    def many(self, folder: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> list[CsvFile]:
-        """Every CSV file of a folder, dictionary-encoded for the coded staging, read two at a time."""
-        paths = sorted(folder.glob("*.csv")) if folder.exists() else []
+    def figure_files(self, folders: list[tuple[Path, tuple[str, ...], tuple[str, ...]]]) -> list[list[CsvFile]]:
+        """Every CSV file of each (folder, required, optional), dictionary-encoded for the coded staging.
+
+        Files are parsed two at a time, one thread each (whole files side by side keep both cores busier
+        than split blocks), largest first so that no big file is left to parse alone at the end."""
+        jobs = [(k, path, required, optional) for k, (folder, required, optional) in enumerate(folders)
+                for path in (sorted(folder.glob("*.csv")) if folder.exists() else [])]
         base = self.data_dir.parent
 
-        def read(path: Path) -> tuple[CsvFile | None, list[Issue]]:
-            # one parsing thread per file: whole files side by side keep both cores busier than split blocks
+        def read(job: tuple) -> tuple[CsvFile | None, list[Issue]]:
+            _, path, required, optional = job
             return read_csv(path, str(path.relative_to(base)), required, optional, dictionary=True, threads=False)
 
         with ThreadPoolExecutor(max_workers=2) as pool:
-            results = list(pool.map(read, paths))
-        out = []
-        for f, issues in results:
+            pending = {i: pool.submit(read, jobs[i])
+                       for i in sorted(range(len(jobs)), key=lambda i: -jobs[i][1].stat().st_size)}
+            results = [pending[i].result() for i in range(len(jobs))]
+        out: list[list[CsvFile]] = [[] for _ in folders]
+        for (k, *_), (f, issues) in zip(jobs, results, strict=True):
             self.issues += issues
             if f is not None:
                 self.files.append(f)
-                out.append(f)
+                out[k].append(f)
         return out
 
 
@@ -137,10 +144,11 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     categories = inp.one(cat_path, data_dir, CATEGORY_COLUMNS, dictionary=True) if cat_path.exists() else None
     indicators = d(kpi_dir / "indicators.csv", kpi_dir, INDICATOR_COLUMNS)
     targets = d(kpi_dir / "targets.csv", kpi_dir, TARGET_COLUMNS)
-    obs_files = inp.many(data_dir / "observations", OBSERVATION_REQUIRED,
-                         tuple(c for c in OBSERVATION_COLUMNS if c not in OBSERVATION_REQUIRED))
-    bud_files = inp.many(data_dir / "budget", BUDGET_REQUIRED,
-                         tuple(c for c in BUDGET_COLUMNS if c not in BUDGET_REQUIRED))
+    obs_files, bud_files = inp.figure_files([
+        (data_dir / "observations", OBSERVATION_REQUIRED,
+         tuple(c for c in OBSERVATION_COLUMNS if c not in OBSERVATION_REQUIRED)),
+        (data_dir / "budget", BUDGET_REQUIRED, tuple(c for c in BUDGET_COLUMNS if c not in BUDGET_REQUIRED)),
+    ])
     task_path = data_dir / "illustrative" / "tasks.csv"
     tasks = d(task_path, data_dir, TASK_COLUMNS) if task_path.exists() else None
     shapes = _read_shapes(data_dir / "geo" / "vn_provinces_34.geojson", inp)
@@ -271,6 +279,7 @@ def validate(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs) ->
     if issues:
         return issues
     issues += figures.conflict_issues(con, inputs.obs)
+    inputs.pivot.finish()
     issues += checks.task_identity_issues(con)
     return issues
 
@@ -406,12 +415,13 @@ def _task_pivot_sql(rows: str) -> str:
     """
 
 
-def _pivot_tasks(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
-    """task_check: the task pivot of the curated rows. The identity rule reads it, and so does task_status
-    (which the facts writer makes, so the table lives in the catalog every connection sees)."""
-    inputs.task_rows = figures.task_rows(inputs.obs)
-    con.register("obs_tasks", inputs.task_rows)
-    con.execute(f"CREATE TABLE task_check AS {_task_pivot_sql(_CURATED_TASKS)}")
+def _pivot_tasks(cur: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
+    """task_check: the task pivot of the curated rows, which the identity rule and task_status read.
+
+    Made on a connection of its own while the facts are shaped; it lives in the in-memory database, which
+    every connection of the build sees."""
+    cur.register("obs_tasks", inputs.task_rows)
+    cur.execute(f"CREATE TABLE task_check AS {_task_pivot_sql(_CURATED_TASKS)}")
 
 
 # Tables made from the staged inputs alone: written by a second connection while the rules run.
@@ -534,6 +544,7 @@ class _Writer(threading.Thread):
         self.cur = con.cursor()
         self.job = job
         self.error: BaseException | None = None
+        self.closed = False
 
     def run(self) -> None:
         try:
@@ -541,10 +552,13 @@ class _Writer(threading.Thread):
         except BaseException as exc:  # handed to the building thread by finish()
             self.error = exc
 
-    def finish(self) -> None:
+    def finish(self, raise_error: bool = True) -> None:
+        """Wait for the job; raise what it raised. Safe to call more than once."""
         self.join()
-        self.cur.close()
-        if self.error is not None:
+        if not self.closed:
+            self.cur.close()
+            self.closed = True
+        if self.error is not None and raise_error:
             raise self.error
 
 
@@ -561,6 +575,7 @@ def _write_facts(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, curated: pa.Ta
     has_submissions = submitted.num_rows > 0
     if has_submissions:
         _register_task_versions(cur, inputs)
+    inputs.pivot.join()
     cur.execute(_task_status_sql(has_submissions))
 
 
@@ -623,14 +638,19 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
             writers[0].start()
             try:
                 stage_observations(con, inputs)
+                inputs.task_rows = figures.task_rows(inputs.obs)
+                inputs.pivot = _Writer(con, "task-pivot", lambda cur: _pivot_tasks(cur, inputs))
+                writers.append(inputs.pivot)
+                inputs.pivot.start()
                 curated, submitted = _fact_rows(con, inputs)
-                _pivot_tasks(con, inputs)
                 writers.append(_Writer(con, "facts-writer", lambda cur: _write_facts(cur, inputs, curated, submitted)))
-                writers[1].start()
+                writers[-1].start()
                 issues = validate(con, data_dir, inputs)
             finally:
-                for w in writers:
-                    w.finish()
+                for w in writers:  # every thread is done before the connection may close
+                    w.join()
+            for w in writers:  # rows the rules refused may well break a writer: the rules' report comes first
+                w.finish(raise_error=not issues)
         if issues:
             raise ValidationFailed(issues)
         _finish(con, inputs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import mmap
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,24 +43,35 @@ def read_csv(
 
     With `dictionary`, every column comes dictionary-encoded (each chunk with its own dictionary), which
     the coded staging (etl.coded) reads without ever spelling out repeated cells."""
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
         return None, [
-            Issue(name, None, None, str(len(raw)),
+            Issue(name, None, None, str(size),
                   f"tệp lớn hơn giới hạn {MAX_FILE_BYTES // 1024 // 1024} MB",
                   f"file exceeds the {MAX_FILE_BYTES // 1024 // 1024} MB limit")
         ]
-    digest = hashlib.sha256(raw).hexdigest()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    if not raw or raw.isspace():
+    if size == 0:
         return None, [Issue(name, None, None, None, "tệp rỗng", "file is empty")]
-    end = raw.find(b"\n")
-    first_line = raw if end < 0 else raw[:end]
+    # Mapped rather than read: hashing and parsing look at the page cache, and no copy of the file is made.
+    # The mapping is not closed by hand: pyarrow's reader threads may hold it a moment longer, and it goes
+    # away with its last reference.
+    with path.open("rb") as fh:
+        raw = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    return _read_mapped(raw, path, name, required, optional, dictionary, threads)
+
+
+def _read_mapped(raw: mmap.mmap, path: Path, name: str, required: tuple[str, ...], optional: tuple[str, ...],
+                 dictionary: bool, threads: bool) -> tuple[CsvFile | None, list[Issue]]:
+    digest = hashlib.sha256(raw).hexdigest()
+    start = 3 if raw[:3] == b"\xef\xbb\xbf" else 0
+    if _blank(raw, start):
+        return None, [Issue(name, None, None, None, "tệp rỗng", "file is empty")]
+    end = raw.find(b"\n", start)
+    first_line = raw[start:] if end < 0 else raw[start:end]
     try:
         first_line.decode("utf-8")
     except UnicodeDecodeError:
-        return None, [_not_utf8(name, raw)]
+        return None, [_not_utf8(name, raw[start:])]
     text = first_line.decode("utf-8")
     header = [h.strip() for h in next(csv.reader(io.StringIO(text)))]
     issues = [
@@ -82,18 +94,14 @@ def read_csv(
         return None, issues
     cell = pa.dictionary(pa.int32(), pa.string()) if dictionary else pa.string()
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(raw),  # pyarrow checks UTF-8 while parsing; the slow line search runs only on failure
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=threads),
-            convert_options=pacsv.ConvertOptions(column_types={c: cell for c in header}, strings_can_be_null=False),
-        )
+        table = _parse(raw, start, header, cell, threads)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
-            return None, [_not_utf8(name, raw)]
+            return None, [_not_utf8(name, raw[start:])]
         return None, [Issue(name, None, None, None, f"không đọc được CSV: {exc}", f"unreadable CSV: {exc}")]
     # Combining diacritics (U+0300-U+036F) are the only way the reports' Vietnamese is not NFC; their
     # UTF-8 lead bytes are 0xCC/0xCD, so a file without them needs no normalising.
-    if b"\xcc" in raw or b"\xcd" in raw:
+    if raw.find(b"\xcc", start) >= 0 or raw.find(b"\xcd", start) >= 0:
         fix = _nfc_dictionary if dictionary else _nfc
         table = pa.table([fix(col) for col in table.columns], names=table.column_names)
     for col in optional:
@@ -105,6 +113,21 @@ def read_csv(
     table = table.append_column("row", pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64)))
     table = table.append_column("file", pa.repeat(pa.scalar(name, pa.string()), table.num_rows))
     return CsvFile(path, name, table, digest, len(raw)), []
+
+
+def _parse(raw: mmap.mmap, start: int, header: list[str], cell: pa.DataType, threads: bool) -> pa.Table:
+    body = pa.py_buffer(raw)[start:]
+    return pacsv.read_csv(
+        pa.BufferReader(body),  # pyarrow checks UTF-8 while parsing; the slow line search runs only on failure
+        read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=threads),
+        convert_options=pacsv.ConvertOptions(column_types={c: cell for c in header}, strings_can_be_null=False),
+    )
+
+
+def _blank(raw: mmap.mmap, start: int) -> bool:
+    """Whether the file holds nothing but white space (looked at a megabyte at a time)."""
+    step = 1 << 20
+    return all(not raw[i:i + step].strip() for i in range(start, len(raw), step))
 
 
 def _not_utf8(name: str, raw: bytes) -> Issue:
