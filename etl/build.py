@@ -211,7 +211,7 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
 
 def dimension_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
     """The dimension tables and the registry must be well-formed before any figure is judged by them."""
-    rules: list[checks.Rule] = [
+    rules: list[tuple] = [  # (sql, reason vi, reason en[, parameters])
         ("SELECT file, row, 'id', id FROM ref_agencies QUALIFY count(*) OVER (PARTITION BY id) > 1",
          "mã cơ quan bị trùng", "agency id is duplicated"),
         ("SELECT file, row, 'kind', kind FROM ref_agencies WHERE kind NOT IN ('province', 'ministry', 'other') "
@@ -257,12 +257,9 @@ def dimension_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
          "WHERE t.unit <> i.unit", "đơn vị của mục tiêu khác đơn vị chỉ tiêu",
          "target unit differs from the indicator's unit"),
     ]
-    out = checks.run_rules(con, rules[:2])
-    out += checks.run_rules(con, [rules[2]], [list(VOCAB["region"])])
-    out += checks.run_rules(con, rules[3:8])
-    out += checks.run_rules(con, [rules[8]], [sorted(units.CANONICAL_UNITS)])
-    out += checks.run_rules(con, rules[9:])
-    return out
+    rules[2] = (*rules[2], [list(VOCAB["region"])])
+    rules[8] = (*rules[8], [sorted(units.CANONICAL_UNITS)])
+    return checks.run_rules(con, rules)
 
 
 def validate(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs) -> list[Issue]:
@@ -272,10 +269,8 @@ def validate(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs) ->
     issues += figures.observation_issues(inputs.obs, data_dir / "sources", labelled)
     issues += figures.budget_issues(inputs.bud, data_dir / "sources")
     issues += _target_provenance(con, data_dir)
-    issues += checks.run_rules(con, checks.TASK_REGISTRY_RULES)
-    issues += checks.run_rules(con, checks.SHAPE_RULES)
-    if labelled:
-        issues += checks.run_rules(con, checks.CATEGORY_RULES)
+    issues += checks.run_rules(con, checks.TASK_REGISTRY_RULES + checks.SHAPE_RULES
+                               + (checks.CATEGORY_RULES if labelled else []))
     if issues:
         return issues
     issues += figures.conflict_issues(con, inputs.obs)

@@ -87,22 +87,29 @@ VOCAB_RULE = (
 )
 
 
-def run_rules(con: duckdb.DuckDBPyConnection, rules: Iterable[Rule], params: list | None = None) -> list[Issue]:
-    issues: list[Issue] = []
-    for sql, vi, en in rules:
-        for file, row, col, value in con.execute(sql, params or []).fetchall():
-            issues.append(Issue(file, row, col, value, vi, en))
-    return issues
+def run_rules(con: duckdb.DuckDBPyConnection, rules: Iterable[Rule | tuple[str, str, str, list]],
+              params: list | None = None) -> list[Issue]:
+    """Every rule in one query, each a branch of a UNION ALL: one round trip however many rules there are.
+
+    A rule may carry its own parameters as a fourth element; `params` serve the rules that do not."""
+    rules = list(rules)
+    if not rules:
+        return []
+    branches, args = [], []
+    for i, rule in enumerate(rules):
+        # each branch casts its four columns alike: file, line, column name, offending value as text
+        branches.append(f"SELECT {i} AS _rule, #1::VARCHAR, #2::BIGINT, #3::VARCHAR, #4::VARCHAR FROM ({rule[0]})")
+        if "?" in rule[0]:
+            args += rule[3] if len(rule) > 3 else (params or [])
+    found = con.execute(" UNION ALL ".join(branches) + " ORDER BY _rule", args).fetchall()
+    return [Issue(file, row, col, value, rules[i][1], rules[i][2]) for i, file, row, col, value in found]
 
 
-def vocabulary_issues(con: duckdb.DuckDBPyConnection, vocab: dict[str, tuple[str, ...]]) -> list[Issue]:
-    issues: list[Issue] = []
+def vocabulary_rules(vocab: dict[str, tuple[str, ...]]) -> list[tuple[str, str, str, list]]:
+    """Each budget column with a vocabulary, as a rule carrying its allowed values."""
     sql, vi, en = VOCAB_RULE
-    for col in ("level", "spending_kind", "domain", "stage"):
-        allowed = ", ".join(vocab[col])
-        issues += run_rules(con, [(sql.format(col=col), vi.format(allowed=allowed), en.format(allowed=allowed))],
-                            [list(vocab[col])])
-    return issues
+    return [(sql.format(col=col), vi.format(allowed=", ".join(vocab[col])), en.format(allowed=", ".join(vocab[col])),
+             [list(vocab[col])]) for col in ("level", "spending_kind", "domain", "stage")]
 
 
 def entity_suggestions(con: duckdb.DuckDBPyConnection, table: str) -> list[Issue]:

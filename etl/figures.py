@@ -75,7 +75,7 @@ def observation_issues(obs: CodedRows, sources_dir: Path, labelled: bool) -> lis
     key = statement_key(OBSERVATION_COLUMNS)
 
     def per_statement(con: duckdb.DuckDBPyConnection) -> list[Issue]:
-        return (checks.run_rules(con, checks.OBSERVATION_RULES) + checks.run_rules(con, _source_rules("obs"))
+        return (checks.run_rules(con, checks.OBSERVATION_RULES + _source_rules("obs"))
                 + checks.entity_suggestions(con, "obs"))
 
     issues = obs.check("obs", key, per_statement)
@@ -93,8 +93,8 @@ def budget_issues(bud: CodedRows, sources_dir: Path) -> list[Issue]:
     key = statement_key(BUDGET_COLUMNS)
 
     def per_statement(con: duckdb.DuckDBPyConnection) -> list[Issue]:
-        return (checks.run_rules(con, checks.BUDGET_RULES) + checks.vocabulary_issues(con, VOCAB)
-                + checks.run_rules(con, _source_rules("bud")) + checks.entity_suggestions(con, "bud"))
+        return (checks.run_rules(con, checks.BUDGET_RULES + checks.vocabulary_rules(VOCAB) + _source_rules("bud"))
+                + checks.entity_suggestions(con, "bud"))
 
     issues = bud.check("bud", key, per_statement)
     issues += bud.check("bud", ("as_of",), lambda con: checks.run_rules(con, checks.date_rules("bud")))
