@@ -59,6 +59,14 @@ def from_chunks(chunks: list[pa.DictionaryArray]) -> Coded:
 
 def combine(columns: list[Coded]) -> np.ndarray:
     """A tuple id per row (0, 1, 2... in order of first appearance) over several columns."""
+    if len(columns) > 2:
+        # Number the tuples by a 64-bit hash of their codes, then check that each number holds one tuple
+        # only; a collision (vanishingly rare) falls back to the exact numbering below.
+        enc = pc.dictionary_encode(pa.array(_hash(columns)))
+        ids = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        first = first_rows(ids)
+        if all(np.array_equal(c.codes[first][ids], c.codes) for c in columns):
+            return ids
     n = len(columns[0].codes)
     room = max(4 * n, 1 << 16)  # the largest key space numbered through a lookup table
     key = columns[0].codes.astype(np.int64)
@@ -72,15 +80,21 @@ def combine(columns: list[Coded]) -> np.ndarray:
     return _dense(key, size)[0]
 
 
+def _hash(columns: list[Coded]) -> np.ndarray:
+    """A 64-bit hash of each row's codes."""
+    h = np.zeros(len(columns[0].codes), np.uint64)
+    for c in columns:
+        h = (h ^ c.codes.astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
+        h ^= h >> np.uint64(29)
+    return h
+
+
 def shared_rows(columns: list[Coded]) -> np.ndarray:
     """The rows whose tuple over `columns` appears on some other row too, in row order."""
     n = len(columns[0].codes)
     # Hash each tuple into ~4n buckets: a row alone in its bucket is unique for sure; the few others are
     # compared exactly. Cheaper than numbering every tuple when nearly all of them are unique.
-    h = np.zeros(n, np.uint64)
-    for c in columns:
-        h = (h ^ c.codes.astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
-    buckets = (h >> np.uint64(16)) % np.uint64(4 * n + 1)
+    buckets = (_hash(columns) >> np.uint64(16)) % np.uint64(4 * n + 1)
     maybe = np.flatnonzero(np.bincount(buckets.astype(np.int64))[buckets.astype(np.int64)] > 1)
     if maybe.size == 0:
         return maybe

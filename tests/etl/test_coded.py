@@ -111,3 +111,12 @@ def test_derive_computes_once_per_distinct_cell_and_spreads_the_result():
     assert rows.cols["num"].rows().to_pylist() == [1.0, None, 1.0, 2.5]
     with pytest.raises(RuntimeError):  # a join that repeats rows is refused, not silently spread
         rows.derive(("value",), "1 AS one", "JOIN (SELECT 1 UNION ALL SELECT 2) t ON true")
+
+
+def test_combine_is_exact_even_when_every_hash_collides(monkeypatch):
+    import etl.coded
+
+    monkeypatch.setattr(etl.coded, "_hash", lambda columns: np.zeros(len(columns[0].codes), np.uint64))
+    rng = np.random.default_rng(3)
+    columns = [rng.integers(0, 30, 5000).tolist() for _ in range(3)]
+    assert combine([_coded(c) for c in columns]).tolist() == _naive_ids(columns)
