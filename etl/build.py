@@ -333,6 +333,7 @@ _JOIN_PROVENANCE = " AND ".join(f"p.{c} IS NOT DISTINCT FROM s.{c}" for c in fig
 def _fact_rows(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> tuple[pa.Table, pa.Table]:
     """The curated and the submitted fact rows, and the table `prov` (provenance) they point into."""
     statements, ids = figures.statements(inputs.obs)
+    con.register("raw_sources", inputs.raw["sources"])
     con.register("obs_statements", statements)
     con.register("sub_obs", inputs.subs.obs)
     cols = ", ".join(figures.PROVENANCE_COLUMNS)
@@ -557,8 +558,9 @@ class _Writer(threading.Thread):
             raise self.error
 
 
-def _write_facts(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, curated: pa.Table, submitted: pa.Table) -> None:
+def _write_facts(cur: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
     """fact_values, the bulk of the warehouse; the provenance its rows point into; task_status."""
+    curated, submitted = _fact_rows(cur, inputs)
     cur.register("cur_facts", curated)
     cur.register("sub_facts", submitted)
     cur.register("obs_tasks", inputs.task_rows)
@@ -637,8 +639,8 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
                 inputs.pivot = _Writer(con, "task-pivot", lambda cur: _pivot_tasks(cur, inputs))
                 writers.append(inputs.pivot)
                 inputs.pivot.start()
-                curated, submitted = _fact_rows(con, inputs)
-                writers.append(_Writer(con, "facts-writer", lambda cur: _write_facts(cur, inputs, curated, submitted)))
+                inputs.obs.tuples(figures.statement_key(OBSERVATION_COLUMNS))  # numbered once, for rules and facts
+                writers.append(_Writer(con, "facts-writer", lambda cur: _write_facts(cur, inputs)))
                 writers[-1].start()
                 issues = validate(con, data_dir, inputs)
             finally:
@@ -652,7 +654,7 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
         attached = False
         os.replace(tmp, db_path)  # atomic on POSIX: readers see the old file or the new one
         replaced = True
-        n_obs, n_bud = curated.num_rows + submitted.num_rows, inputs.bud.n + inputs.subs.bud.num_rows
+        n_obs, n_bud = inputs.obs.n + inputs.subs.obs.num_rows, inputs.bud.n + inputs.subs.bud.num_rows
     finally:
         if attached:
             con.execute("USE memory")
