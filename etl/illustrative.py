@@ -253,10 +253,8 @@ def _breakdown_tasks(rng: random.Random, data: Data, prog: Programme) -> list[di
     tasks = []
     for i, status in enumerate(statuses):
         group = rng.choices(groups, weights)[0]
-        if i < len(first_leads):
-            leads = [first_leads[i]]
-        else:
-            leads = [rng.choice(local if rng.random() < GROUPS[group][2] else central)]
+        leads = ([first_leads[i]] if i < len(first_leads)
+                 else [rng.choice(local if rng.random() < GROUPS[group][2] else central)])
         if rng.random() < 0.06:
             leads.append(rng.choice([a for a in pool if a not in leads]))
         n_co = rng.choices((0, 1, 2), (40, 35, 25))[0]
