@@ -445,6 +445,7 @@ TABLES: dict[str, str] = {
               false AS is_illustrative, b.is_submission, b.loaded_at, b.is_current
        FROM bud_ver b JOIN ref_units u ON u.stated = b.unit AND u.canonical = 'billion_vnd'
        LEFT JOIN ref_agencies a ON a.id = b.entity_id ORDER BY b.seq""",
+    "budget": "SELECT * EXCLUDE (is_current) FROM w.budget_history WHERE is_current",
     # Illustrative rows only: generated to reproduce the reported aggregates (see data/illustrative/README.md).
     "tasks": """SELECT task_id, programme, CAST(nullif(as_of, '') AS DATE) AS as_of, title_vi, title_en,
            string_split(lead_agency_ids, ';') AS lead_agency_ids_list, lead_agency_ids,
@@ -465,7 +466,6 @@ FINAL_SQL = [
               f.superseded_by
        FROM fact_values f JOIN provenance p ON p.provenance_id = f.provenance_id
        LEFT JOIN indicators i ON i.id = f.indicator_id""",
-    """CREATE VIEW budget AS SELECT * EXCLUDE (is_current) FROM budget_history WHERE is_current""",
     """CREATE TABLE conflicts AS
        SELECT conflict_id, CAST(sum(n) AS BIGINT) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
               string_agg(DISTINCT note, ' | ' ORDER BY note) AS notes
