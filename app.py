@@ -39,4 +39,5 @@ PAGES = {
 }
 if admin.auth_mode():  # no admin page at all unless sign-in is configured
     PAGES[t("nav_about", lang)].append(page("cap-nhat", "page_admin", "upload_file"))
-st.navigation(PAGES).run()
+with shell.routing():  # pages check they run inside the navigation (shell.current_view)
+    st.navigation(PAGES).run()

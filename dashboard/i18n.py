@@ -276,6 +276,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "column": ("Cột", "Column"),
     "reason": ("Lý do", "Reason"),
     "row_count": ("Số dòng", "Rows"),
+    "issuer": ("Cơ quan ban hành", "Issued by"),
+    "report_title": ("Báo cáo", "Report"),
+    "note": ("Ghi chú", "Note"),
+    "conflict_id": ("Mã", "Id"),
+    "reports": ("Báo cáo nguồn", "Reports"),
+    "file_size": ("Dung lượng (byte)", "Size (bytes)"),
+    "file_kind": ("Loại", "Kind"),
     # products
     "products_intro": (
         "Phân tích 348 sản phẩm các đơn vị báo cáo (Bộ Công an, 08/05/2026): nhóm công nghệ chiến lược, "

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
-from collections.abc import Callable
+import runpy
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
@@ -14,6 +18,8 @@ import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import LANG_NAMES, LANGS, name, t
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
 
 T = TypeVar("T")
 
@@ -51,10 +57,30 @@ def sidebar() -> View:
     return View(lang=lang, as_of=as_of, illustrative=illustrative)
 
 
+_ROUTING = threading.local()
+
+
+@contextlib.contextmanager
+def routing() -> Iterator[None]:
+    """Marks the page scripts app.py's navigation runs (in this thread, for this script run)."""
+    _ROUTING.active = True
+    try:
+        yield
+    finally:
+        _ROUTING.active = False
+
+
 def current_view() -> View:
-    """The view the sidebar set on this run (pages call this; app.py renders the sidebar first)."""
-    view = st.session_state.get("_view")
-    return view if view is not None else sidebar()
+    """The view the sidebar set on this run (pages call this; app.py renders the sidebar first).
+
+    Right after a start, Streamlit serves the first deep link (/nguon) by running pages/nguon.py alone,
+    before app.py has ever declared the navigation, and the sidebar would then list bare file names.
+    A page run outside the navigation in a session app.py has not drawn yet hands over to app.py, whose
+    navigation runs this page again, and stops."""
+    if not getattr(_ROUTING, "active", False) and "_view" not in st.session_state:
+        runpy.run_path(str(APP), run_name="__main__")
+        st.stop()
+    return st.session_state["_view"]
 
 
 def page_header(title: str, intro: str | None = None) -> None:

@@ -304,12 +304,34 @@ def overview(view: View) -> None:
 
 def sources_page(view: View) -> None:
     """Where every figure comes from, which figures disagree, and when the warehouse was built."""
+    lang, num = view.lang, partial(theme.format_number, lang=view.lang)
+    src = queries.sources()
     st.subheader(view.t("footer_sources"))
-    st.dataframe(queries.sources(), hide_index=True)
+    st.dataframe(pd.DataFrame({
+        view.t("issuer"): src[f"issuer_{lang}"],
+        view.t("report_title"): src[f"title_{lang}"],
+        view.t("report_date"): [theme.format_date(d, lang) if pd.notna(d) else "" for d in src["report_date"]],
+        view.t("file"): src["source_file"],
+        view.t("note"): src["note"].fillna(""),
+    }), hide_index=True, width="stretch")
+    con = queries.conflicts()
     st.subheader(view.t("conflict"))
     st.caption(view.t("conflict_help"))
-    st.dataframe(queries.conflicts(), hide_index=True)
+    st.dataframe(pd.DataFrame({
+        view.t("conflict_id"): con["conflict_id"],
+        view.t("row_count"): [num(n) for n in con["rows"]],
+        view.t("reports"): [", ".join(s) for s in con["sources"]],
+        view.t("note"): con["notes"].fillna(""),
+    }), hide_index=True, width="stretch")
     st.subheader(view.t("status_rule_title"))
     st.markdown(view.t("status_rule"))
+    log = queries.load_log()
     st.subheader(view.t("build_log"))
-    st.dataframe(queries.load_log(), hide_index=True)
+    st.dataframe(pd.DataFrame({
+        view.t("file"): log["file"],
+        view.t("row_count"): [num(n) for n in log["rows"]],
+        view.t("file_size"): [num(n) for n in log["bytes"]],
+        view.t("loaded_at"): [f"{theme.format_date(t_, lang)} {t_:%H:%M}" for t_ in log["loaded_at"]],
+        view.t("file_kind"): log["kind"],
+        "sha256": log["sha256"],
+    }), hide_index=True, width="stretch")

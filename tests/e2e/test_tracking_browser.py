@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
+from dashboard.i18n import t
 from tests.e2e.conftest import screenshot, serve_app, wait_for_app
 
 
@@ -51,3 +52,8 @@ def test_a_deep_link_right_after_a_restart_opens_its_page(page, shipped_db):
         wait_for_app(page)
         page.get_by_role("heading", name="Tasks").first.wait_for(timeout=30_000)
         assert page.get_by_text("Page not found").count() == 0
+        # the app's own navigation, not Streamlit's list of the files in pages/
+        nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+        assert t("page_sources", "en") in nav and t("page_overview", "en") in nav
+        assert "nhiem-vu" not in nav and "cap-nhat" not in nav
+        assert page.locator("h1").count() == 1  # the page is drawn once
