@@ -139,7 +139,7 @@ def history(view: View) -> None:
         st.caption(view.t("no_submissions"))
         return
     shown = pd.DataFrame({
-        view.t("loaded_at"): [f"{theme.format_date(t_, view.lang)} {t_:%H:%M}" for t_ in hist["loaded_at"]],
+        view.t("loaded_at"): [theme.format_datetime(t_, view.lang) for t_ in hist["loaded_at"]],
         view.t("loaded_by"): hist["loaded_by"],
         view.t("file"): hist["original_name"],
         "sha256": hist["sha256"],

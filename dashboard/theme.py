@@ -94,6 +94,11 @@ def format_date(value: dt.date | None, lang: str) -> str:
     return value.strftime("%d/%m/%Y") if lang == "vi" else value.strftime("%d %b %Y")
 
 
+def format_datetime(value: dt.datetime, lang: str) -> str:
+    """A date as format_date writes it, with the time of day (hh:mm)."""
+    return f"{format_date(value, lang)} {value:%H:%M}"
+
+
 def format_change(delta: float | None, unit: str, lang: str) -> str | None:
     if delta is None:
         return None

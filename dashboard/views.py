@@ -331,7 +331,7 @@ def sources_page(view: View) -> None:
         view.t("file"): log["file"],
         view.t("row_count"): [num(n) for n in log["rows"]],
         view.t("file_size"): [num(n) for n in log["bytes"]],
-        view.t("loaded_at"): [f"{theme.format_date(t_, lang)} {t_:%H:%M}" for t_ in log["loaded_at"]],
+        view.t("loaded_at"): [theme.format_datetime(t_, lang) for t_ in log["loaded_at"]],
         view.t("file_kind"): log["kind"],
         "sha256": log["sha256"],
     }), hide_index=True, width="stretch")

@@ -66,20 +66,16 @@ def statement_key(columns: tuple[str, ...]) -> tuple[str, ...]:
     return ("file", *(c for c in columns if c not in _PER_ROW))
 
 
-def _source_rules(table: str) -> list[checks.Rule]:
-    return [(sql.format(t=table), vi, en) for sql, vi, en in checks.SOURCE_RULES[:2]]
-
-
 def observation_issues(obs: CodedRows, sources_dir: Path, labelled: bool) -> list[Issue]:
     """Every rule about a single observation row."""
     key = statement_key(OBSERVATION_COLUMNS)
 
     def per_statement(con: duckdb.DuckDBPyConnection) -> list[Issue]:
-        return (checks.run_rules(con, checks.OBSERVATION_RULES + _source_rules("obs"))
+        return (checks.run_rules(con, checks.OBSERVATION_RULES + checks.on_table(checks.SOURCE_RULES, "obs"))
                 + checks.entity_suggestions(con, "obs"))
 
     issues = obs.check("obs", key, per_statement)
-    issues += obs.check("obs", ("as_of",), lambda con: checks.run_rules(con, checks.date_rules("obs")))
+    issues += obs.check("obs", ("as_of",), lambda con: checks.run_rules(con, checks.on_table(checks.DATE_RULES, "obs")))
     if labelled:
         issues += obs.check("obs", ("category",), lambda con: checks.run_rules(con, checks.OBSERVATION_CATEGORY_RULES))
     # one finding per distinct quote and figure, at its first row, as the rule itself groups them
@@ -93,11 +89,11 @@ def budget_issues(bud: CodedRows, sources_dir: Path) -> list[Issue]:
     key = statement_key(BUDGET_COLUMNS)
 
     def per_statement(con: duckdb.DuckDBPyConnection) -> list[Issue]:
-        return (checks.run_rules(con, checks.BUDGET_RULES + checks.vocabulary_rules(VOCAB) + _source_rules("bud"))
-                + checks.entity_suggestions(con, "bud"))
+        rules = checks.BUDGET_RULES + checks.vocabulary_rules(VOCAB) + checks.on_table(checks.SOURCE_RULES, "bud")
+        return checks.run_rules(con, rules) + checks.entity_suggestions(con, "bud")
 
     issues = bud.check("bud", key, per_statement)
-    issues += bud.check("bud", ("as_of",), lambda con: checks.run_rules(con, checks.date_rules("bud")))
+    issues += bud.check("bud", ("as_of",), lambda con: checks.run_rules(con, checks.on_table(checks.DATE_RULES, "bud")))
     issues += bud.check("bud", key, lambda con: checks.provenance_issues(con, sources_dir, "bud", "num"),
                         per_row=False)
     return issues
