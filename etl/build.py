@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from etl import checks, figures, paths, submissions, units
@@ -86,13 +87,13 @@ class _Inputs:
             self.files.append(f)
         return f
 
-    def figure_files(self, folders: list[tuple[Path, tuple[str, ...], tuple[str, ...]]]) -> list[list[CsvFile]]:
-        """Every CSV file of each (folder, required, optional), dictionary-encoded for the coded staging.
+    def figure_files(self, groups: list[tuple[list[Path], tuple[str, ...], tuple[str, ...]]]) -> list[list[CsvFile]]:
+        """Every file of each (files, required, optional), dictionary-encoded for the coded staging.
 
         Files are parsed two at a time, one thread each (whole files side by side keep both cores busier
         than split blocks), largest first so that no big file is left to parse alone at the end."""
-        jobs = [(k, path, required, optional) for k, (folder, required, optional) in enumerate(folders)
-                for path in (sorted(folder.glob("*.csv")) if folder.exists() else [])]
+        jobs = [(k, path, required, optional) for k, (paths, required, optional) in enumerate(groups)
+                for path in paths]
         base = self.data_dir.parent
 
         def read(job: tuple) -> tuple[CsvFile | None, list[Issue]]:
@@ -103,7 +104,7 @@ class _Inputs:
             pending = {i: pool.submit(read, jobs[i])
                        for i in sorted(range(len(jobs)), key=lambda i: -jobs[i][1].stat().st_size)}
             results = [pending[i].result() for i in range(len(jobs))]
-        out: list[list[CsvFile]] = [[] for _ in folders]
+        out: list[list[CsvFile]] = [[] for _ in groups]
         for (k, *_), (f, issues) in zip(jobs, results, strict=True):
             self.issues += issues
             if f is not None:
@@ -140,14 +141,19 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     agencies = d(data_dir / "dims" / "agencies.csv", data_dir, AGENCY_COLUMNS)
     aliases = d(data_dir / "dims" / "agency_aliases.csv", data_dir, ALIAS_COLUMNS)
     programmes = d(data_dir / "dims" / "programmes.csv", data_dir, PROGRAMME_COLUMNS)
-    cat_path = data_dir / "dims" / "categories.csv"
-    categories = inp.one(cat_path, data_dir, CATEGORY_COLUMNS, dictionary=True) if cat_path.exists() else None
     indicators = d(kpi_dir / "indicators.csv", kpi_dir, INDICATOR_COLUMNS)
     targets = d(kpi_dir / "targets.csv", kpi_dir, TARGET_COLUMNS)
-    obs_files, bud_files = inp.figure_files([
-        (data_dir / "observations", OBSERVATION_REQUIRED,
+    def csv_files(folder: Path) -> list[Path]:
+        return sorted(folder.glob("*.csv")) if folder.exists() else []
+
+    # the sub-group labels are optional, and as large as a figure file in the benchmark: parsed alongside
+    cat_path = data_dir / "dims" / "categories.csv"
+    obs_files, bud_files, cat_files = inp.figure_files([
+        (csv_files(data_dir / "observations"), OBSERVATION_REQUIRED,
          tuple(c for c in OBSERVATION_COLUMNS if c not in OBSERVATION_REQUIRED)),
-        (data_dir / "budget", BUDGET_REQUIRED, tuple(c for c in BUDGET_COLUMNS if c not in BUDGET_REQUIRED)),
+        (csv_files(data_dir / "budget"), BUDGET_REQUIRED,
+         tuple(c for c in BUDGET_COLUMNS if c not in BUDGET_REQUIRED)),
+        ([cat_path] if cat_path.exists() else [], CATEGORY_COLUMNS, ()),
     ])
     task_path = data_dir / "illustrative" / "tasks.csv"
     tasks = d(task_path, data_dir, TASK_COLUMNS) if task_path.exists() else None
@@ -203,7 +209,7 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     inp.obs_files = obs_files  # staged by stage_observations, while the other tables are written
     inp.bud = figures.stage(con, bud_files, BUDGET_COLUMNS)
     # the sub-group labels (data/dims/categories.csv), trimmed once per distinct cell like the figures
-    inp.cats = figures.stage(con, [categories] if categories is not None else [], CATEGORY_COLUMNS)
+    inp.cats = figures.stage(con, cat_files, CATEGORY_COLUMNS)
     inp.raw["categories"] = inp.cats.table(list(CATEGORY_COLUMNS))
     con.register("ref_categories", inp.raw["categories"])
     return inp, []
@@ -330,8 +336,9 @@ def _register_budget_versions(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -
 _JOIN_PROVENANCE = " AND ".join(f"p.{c} IS NOT DISTINCT FROM s.{c}" for c in figures.PROVENANCE_COLUMNS)
 
 
-def _fact_rows(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> tuple[pa.Table, pa.Table]:
-    """The curated and the submitted fact rows, and the table `prov` (provenance) they point into."""
+def _fact_rows(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """The statements (curated and submitted), the curated and the submitted fact_values rows, the categories
+    they point into; and the table `prov` (provenance) the statements point into."""
     statements, ids = figures.statements(inputs.obs)
     con.register("raw_sources", inputs.raw["sources"])
     con.register("obs_statements", statements)
@@ -346,27 +353,43 @@ def _fact_rows(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> tuple[pa.Tabl
                                      conflict_id, note, seq FROM sub_obs)
               GROUP BY ALL)
     """)
-    statements = con.sql(
-        f"SELECT s.*, p.provenance_id, CAST(d.report_date AS TIMESTAMP) AS loaded_at FROM obs_statements s "
-        f"JOIN prov p ON {_JOIN_PROVENANCE} LEFT JOIN {_REPORT_DATES} d ON d.source_file = s.source_file ORDER BY s.i"
-    ).to_arrow_table()
-    curated = figures.curated_facts(inputs.obs, statements, ids)
-    submitted = con.sql(f"""
-        SELECT s.seq AS fact_id, s.indicator_id, s.entity_id, nullif(s.programme, '') AS programme,
-               nullif(s.category, '') AS category, s.value, s.base, s.value_stated, s.as_of_date AS as_of,
-               p.provenance_id, s.row AS data_row, true AS is_submission, s.loaded_at
+    # a submitted row is a statement of its own, numbered after the curated ones (sub_obs is in seq order)
+    stated = con.sql(f"""
+        SELECT s.i + 1 AS statement_id, s.indicator_id, s.entity_id, s.programme, s.value, s.base, s.value_stated,
+               p.provenance_id, false AS is_submission, CAST(d.report_date AS TIMESTAMP) AS loaded_at
+        FROM obs_statements s JOIN prov p ON {_JOIN_PROVENANCE} LEFT JOIN {_REPORT_DATES} d
+          ON d.source_file = s.source_file
+        UNION ALL
+        SELECT $n + row_number() OVER (ORDER BY s.seq), s.indicator_id, s.entity_id, nullif(s.programme, ''),
+               s.value, s.base, s.value_stated, p.provenance_id, true, s.loaded_at
         FROM (SELECT *, file AS data_file FROM sub_obs) s JOIN prov p ON {_JOIN_PROVENANCE}
-        ORDER BY s.seq
-    """).to_arrow_table()
-    return curated, submitted
+        ORDER BY statement_id
+    """, params={"n": statements.num_rows}).to_arrow_table()
+    slugs, (cur_cats, sub_cats) = figures.category_codes(
+        inputs.raw["categories"]["slug"].combine_chunks(),
+        [inputs.obs.cols["category"].values, inputs.subs.obs["category"].combine_chunks()])
+    curated = figures.curated_facts(inputs.obs, ids, cur_cats)
+    sub = inputs.subs.obs
+    submitted = pa.table({
+        "fact_id": sub["seq"],
+        "statement_id": pa.array(np.arange(statements.num_rows + 1, statements.num_rows + sub.num_rows + 1)),
+        "category_id": sub_cats,
+        "as_of": sub["as_of_date"],
+        "data_row": sub["row"],
+    })
+    return stated, curated, submitted, figures.category_table(slugs, inputs.raw["categories"])
+
+
+_FACT_VALUES = "fact_id, statement_id, category_id, as_of, data_row, is_current, superseded_by"
 
 
 def _fact_values_sql(has_submissions: bool) -> str:
     if not has_submissions:
         return "CREATE TABLE fact_values AS SELECT *, true AS is_current, NULL::BIGINT AS superseded_by FROM cur_facts"
-    key = "indicator_id, entity_id, coalesce(programme, ''), coalesce(category, ''), as_of"
-    rows = "SELECT * FROM cur_facts UNION ALL BY NAME SELECT * FROM sub_facts"
-    return f"CREATE TABLE fact_values AS {_versions_sql(rows, key, 'fact_id')} ORDER BY fact_id"
+    key = "indicator_id, entity_id, coalesce(programme, ''), coalesce(category_id, 0), as_of"
+    rows = ("SELECT f.*, s.indicator_id, s.entity_id, s.programme, s.is_submission, s.loaded_at "
+            "FROM (SELECT * FROM cur_facts UNION ALL SELECT * FROM sub_facts) f JOIN stated s USING (statement_id)")
+    return f"CREATE TABLE fact_values AS SELECT {_FACT_VALUES} FROM ({_versions_sql(rows, key, 'fact_id')}) ORDER BY fact_id"
 
 
 def _register_task_versions(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
@@ -406,19 +429,35 @@ def _task_pivot_sql(rows: str) -> str:
                coalesce(done, done_on_time + done_late) AS d, coalesce(in_progress, in_progress_on_time) AS p,
                arg_min(file, row) FILTER (WHERE indicator_id = 'tasks_total') AS total_file,
                min(row) FILTER (WHERE indicator_id = 'tasks_total') AS total_row,
-               count(conflict_id) > 0 AS flagged
+               count(conflict_id) > 0 AS flagged,
+               string_agg(DISTINCT conflict_id, ',' ORDER BY conflict_id) AS conflict_id
         FROM ({rows}) GROUP BY {_TASK_KEY}
     """
 
 
 def _pivot_tasks(cur: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
-    """task_check: the task pivot of the curated rows, which the identity rule and task_status read.
+    """task_check, the task pivot of the curated rows that the identity rule reads; then task_status.
 
-    Made on a connection of its own while the facts are shaped; it lives in the in-memory database, which
-    every connection of the build sees."""
+    Made on a connection of its own while the facts are shaped; task_check lives in the in-memory database,
+    which every connection of the build sees."""
     cur.register("obs_tasks", inputs.task_rows)
+    cur.register("sub_obs", inputs.subs.obs)
     cur.execute(f"CREATE TABLE task_check AS {_task_pivot_sql(_CURATED_TASKS)}")
+    has_submissions = inputs.subs.obs.num_rows > 0
+    if has_submissions:
+        _register_task_versions(cur, inputs)
+    cur.execute("USE w")
+    cur.execute(_task_status_sql(has_submissions))
 
+
+_BUDGET_ROWS = """SELECT b.year_num AS year, b.level, b.spending_kind, b.domain, b.stage,
+              b.num * u.factor AS amount_bn_vnd,
+              b.as_of_date AS as_of, a.name_vi AS entity, b.entity_id, b.num AS amount_stated,
+              b.unit AS unit_stated, b.source_file, b.source_quote, b.conflict_id, b.note,
+              b.file AS data_file, b.row AS data_row,
+              false AS is_illustrative, b.is_submission, b.loaded_at
+       FROM bud_ver b JOIN ref_units u ON u.stated = b.unit AND u.canonical = 'billion_vnd'
+       LEFT JOIN ref_agencies a ON a.id = b.entity_id"""
 
 # Tables made from the staged inputs alone: written by a second connection while the rules run.
 TABLES: dict[str, str] = {
@@ -429,7 +468,6 @@ TABLES: dict[str, str] = {
        FROM ref_agencies a LEFT JOIN ref_alias_display d ON d.agency_id = a.id
        GROUP BY ALL ORDER BY a.kind, a.id""",
     "agency_aliases": "SELECT alias, agency_id FROM ref_alias_display ORDER BY alias, agency_id",
-    "categories": "SELECT slug, name_vi, name_en FROM raw_categories",  # in file order
     "programmes": """SELECT id, name_vi, name_en, try_cast(year AS INTEGER) AS year, description
        FROM ref_programmes ORDER BY id""",
     "indicators": """SELECT id, theme, pillar, name_vi, name_en, unit, direction,
@@ -437,15 +475,9 @@ TABLES: dict[str, str] = {
        FROM ref_indicators ORDER BY id""",
     "targets": """SELECT indicator_id, comparator, num AS value, unit, year_num AS year,
        source_file, source_quote, note FROM ref_targets ORDER BY indicator_id, year, value""",
-    "budget_history": """SELECT b.year_num AS year, b.level, b.spending_kind, b.domain, b.stage,
-              b.num * u.factor AS amount_bn_vnd,
-              b.as_of_date AS as_of, a.name_vi AS entity, b.entity_id, b.num AS amount_stated,
-              b.unit AS unit_stated, b.source_file, b.source_quote, b.conflict_id, b.note,
-              b.file AS data_file, b.row AS data_row,
-              false AS is_illustrative, b.is_submission, b.loaded_at, b.is_current
-       FROM bud_ver b JOIN ref_units u ON u.stated = b.unit AND u.canonical = 'billion_vnd'
-       LEFT JOIN ref_agencies a ON a.id = b.entity_id ORDER BY b.seq""",
-    "budget": "SELECT * EXCLUDE (is_current) FROM w.budget_history WHERE is_current",
+    # the current version of each budget row; the superseded ones are kept apart (_write_tables) and
+    # budget_history (a view) shows both
+    "budget": f"{_BUDGET_ROWS} WHERE b.is_current ORDER BY b.seq",
     # Illustrative rows only: generated to reproduce the reported aggregates (see data/illustrative/README.md).
     "tasks": """SELECT task_id, programme, CAST(nullif(as_of, '') AS DATE) AS as_of, title_vi, title_en,
            string_split(lead_agency_ids, ';') AS lead_agency_ids_list, lead_agency_ids,
@@ -458,14 +490,17 @@ TABLES: dict[str, str] = {
 
 # Made last, on the building connection, from the written tables and what the rules derived.
 FINAL_SQL = [
-    # fact_values holds one row per figure; facts spells out its provenance.
+    # fact_values holds one row per figure, pointing at the statement it repeats (indicator, entity, value,
+    # provenance) and its sub-group; facts spells them out.
     """CREATE VIEW facts AS
-       SELECT f.fact_id, f.indicator_id, f.entity_id, p.entity_as_written, f.programme, f.category, f.value, f.base,
-              i.unit, f.value_stated, p.unit_stated, f.as_of, p.source_file, p.source_quote, p.conflict_id, p.note,
-              p.data_file, f.data_row, false AS is_illustrative, f.is_submission, f.loaded_at, f.is_current,
+       SELECT f.fact_id, s.indicator_id, s.entity_id, p.entity_as_written, s.programme, c.slug AS category, s.value,
+              s.base, i.unit, s.value_stated, p.unit_stated, f.as_of, p.source_file, p.source_quote, p.conflict_id,
+              p.note, p.data_file, f.data_row, false AS is_illustrative, s.is_submission, s.loaded_at, f.is_current,
               f.superseded_by
-       FROM fact_values f JOIN provenance p ON p.provenance_id = f.provenance_id
-       LEFT JOIN indicators i ON i.id = f.indicator_id""",
+       FROM fact_values f JOIN statements s ON s.statement_id = f.statement_id
+       JOIN provenance p ON p.provenance_id = s.provenance_id
+       LEFT JOIN categories c ON c.category_id = f.category_id
+       LEFT JOIN indicators i ON i.id = s.indicator_id""",
     """CREATE TABLE conflicts AS
        SELECT conflict_id, CAST(sum(n) AS BIGINT) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
               string_agg(DISTINCT note, ' | ' ORDER BY note) AS notes
@@ -493,6 +528,8 @@ FINAL_SQL = [
               b.amount_stated, b.unit_stated, i.direction
        FROM budget b LEFT JOIN indicators i ON i.id = 'budget_' || b.stage
        LEFT JOIN agencies a ON a.id = b.entity_id""",
+    """CREATE VIEW budget_history AS
+       SELECT *, true AS is_current FROM budget UNION ALL SELECT *, false FROM budget_superseded""",
     # Every version of every figure with its load time: a submission's loaded_at from the manifest, a curated
     # row's the report date of its source (so the warehouse stays a pure function of data/).
     """CREATE VIEW observation_history AS
@@ -509,20 +546,14 @@ FINAL_SQL = [
 
 
 def _task_status_sql(has_submissions: bool) -> str:
-    if has_submissions:
-        rows = "SELECT * FROM task_versions WHERE is_current"
-        pivot = f"({_task_pivot_sql(rows)})"
-    else:
-        rows, pivot = _CURATED_TASKS, "memory.task_check"
+    pivot = f"({_task_pivot_sql('SELECT * FROM task_versions WHERE is_current')})" if has_submissions \
+        else "memory.task_check"
     status = ", ".join(f"t.{i.removeprefix('tasks_')}" for i in TASK_STATUS_INDICATORS)
-    same = " AND ".join(f"c.{k} IS NOT DISTINCT FROM t.{k}" for k in _TASK_KEY.split(", "))
     return f"""
         CREATE TABLE task_status AS
         SELECT t.programme, t.as_of, a.name_vi AS entity, t.entity_id, t.category, t.source_file, {status},
-               t.done_base, c.conflict_id
+               t.done_base, t.conflict_id
         FROM {pivot} t LEFT JOIN memory.ref_agencies a ON a.id = t.entity_id
-        LEFT JOIN (SELECT {_TASK_KEY}, string_agg(DISTINCT conflict_id, ',') AS conflict_id
-                   FROM ({rows}) WHERE conflict_id IS NOT NULL GROUP BY ALL) c ON {same}
         ORDER BY t.programme, t.as_of, t.entity_id NULLS FIRST, t.category NULLS FIRST, t.source_file
     """
 
@@ -559,21 +590,18 @@ class _Writer(threading.Thread):
 
 
 def _write_facts(cur: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
-    """fact_values, the bulk of the warehouse; the provenance its rows point into; task_status."""
-    curated, submitted = _fact_rows(cur, inputs)
+    """fact_values, the bulk of the warehouse; the statements, provenance and categories its rows point into."""
+    stated, curated, submitted, categories = _fact_rows(cur, inputs)
+    cur.register("stated", stated)
     cur.register("cur_facts", curated)
     cur.register("sub_facts", submitted)
-    cur.register("obs_tasks", inputs.task_rows)
-    cur.register("sub_obs", inputs.subs.obs)
+    cur.register("cat_table", categories)
     cur.execute("USE w")
     cur.execute(_fact_values_sql(submitted.num_rows > 0))
+    cur.execute("CREATE TABLE statements AS SELECT * FROM stated")
     # where each figure comes from (data file, report, quote, as written): stored once, shared by its rows
     cur.execute("CREATE TABLE provenance AS SELECT * FROM memory.prov ORDER BY provenance_id")
-    has_submissions = submitted.num_rows > 0
-    if has_submissions:
-        _register_task_versions(cur, inputs)
-    inputs.pivot.join()
-    cur.execute(_task_status_sql(has_submissions))
+    cur.execute("CREATE TABLE categories AS SELECT * FROM cat_table ORDER BY category_id")
 
 
 def _write_tables(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.datetime) -> None:
@@ -583,6 +611,9 @@ def _write_tables(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.
     _register_budget_versions(cur, inputs)
     for name, sql in TABLES.items():
         cur.execute(f"CREATE TABLE w.{name} AS {sql}")
+    superseded = f"{_BUDGET_ROWS} WHERE NOT b.is_current ORDER BY b.seq" if inputs.subs.bud.num_rows else \
+        "SELECT * FROM w.budget LIMIT 0"  # without submissions every row is current
+    cur.execute(f"CREATE TABLE w.budget_superseded AS {superseded}")
     cur.execute(
         "CREATE TABLE w.load_log (file VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT, loaded_at TIMESTAMP, "
         "kind VARCHAR)"

@@ -41,6 +41,8 @@ class Coded:
 def recode(values: pa.Array, codes: np.ndarray) -> Coded:
     """`values[codes]` as a Coded column whose values are distinct (a transform may have merged some)."""
     enc = pc.dictionary_encode(values, null_encoding="encode")
+    if len(enc.dictionary) == len(values):  # nothing merged: the codes stay as they are
+        return Coded(values, codes)
     remap = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
     return Coded(enc.dictionary, remap[codes])
 
@@ -49,12 +51,17 @@ def from_chunks(chunks: list[pa.DictionaryArray]) -> Coded:
     """One Coded column from dictionary-encoded chunks, each with a dictionary of its own."""
     if not chunks:
         return Coded(pa.array([], pa.string()), np.empty(0, np.int32))
-    unified = pa.Table.from_arrays([pa.chunked_array(chunks)], ["c"]).unify_dictionaries()["c"]
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
-    values = unified.chunks[0].dictionary
-    if pc.count_distinct(values, mode="all").as_py() < len(values):  # NFC made two cells one (etl.read)
-        return recode(values, codes)
-    return Coded(values, codes.astype(np.int32, copy=False))
+    # Number the cells of all dictionaries together (equal cells of two dictionaries become one), then
+    # turn each chunk's indices into those numbers.
+    enc = pc.dictionary_encode(pa.concat_arrays([c.dictionary for c in chunks]))
+    number = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    codes = np.empty(sum(len(c) for c in chunks), np.int32)
+    at = start = 0
+    for c in chunks:
+        n, k = len(c), len(c.dictionary)
+        np.take(number[start:start + k], c.indices.to_numpy(zero_copy_only=False), out=codes[at:at + n])
+        at, start = at + n, start + k
+    return Coded(enc.dictionary, codes)
 
 
 def combine(columns: list[Coded]) -> np.ndarray:

@@ -189,23 +189,45 @@ def statements(obs: CodedRows) -> tuple[pa.Table, np.ndarray]:
     return table, ids
 
 
-def curated_facts(obs: CodedRows, statement: pa.Table, ids: np.ndarray) -> pa.Table:
-    """Fact rows of the curated files: a statement's columns spread to its rows, plus the per-row cells.
+def category_codes(labelled: pa.Array, used: list[pa.Array]) -> tuple[pa.Array, list[pa.Array]]:
+    """Every category slug once, as the rows of the `categories` table: the labelled ones in file order, then
+    any other slug a figure uses (a dataset without labels), in order of first use; and, for each array of
+    `used`, the category_id (1-based position) of each cell, NULL for an empty one."""
+    slugs = labelled.cast(pa.string())
+    ids = []
+    for cells in used:
+        if len(cells) == 0:  # no submission: no lookup table to build
+            ids.append(pa.array([], pa.int32()))
+            continue
+        found = pc.index_in(cells, slugs, skip_nulls=True)
+        unlabelled = pc.and_(pc.is_null(found), pc.not_equal(cells, "")).fill_null(False)  # "" is no slug
+        if pc.any(unlabelled).as_py():
+            slugs = pa.concat_arrays([slugs, pc.unique(cells.filter(unlabelled))])
+            found = pc.index_in(cells, slugs, skip_nulls=True)
+        ids.append(pc.add(found, 1))  # the ids found earlier stay: slugs are only ever appended
+    return slugs, ids
 
-    `statement` is `statements()` with `provenance_id` and `loaded_at` added, one row per statement id."""
-    take = pa.array(ids)
+
+def category_table(slugs: pa.Array, labels: pa.Table) -> pa.Table:
+    """The `categories` table: id, slug and the labels of data/dims/categories.csv (NULL for a slug without)."""
+    missing = pa.nulls(len(slugs) - labels.num_rows, pa.string())
+    return pa.table({
+        "category_id": pa.array(np.arange(1, len(slugs) + 1, dtype=np.int64)),
+        "slug": slugs,
+        "name_vi": pa.concat_arrays([labels["name_vi"].combine_chunks().cast(pa.string()), missing]),
+        "name_en": pa.concat_arrays([labels["name_en"].combine_chunks().cast(pa.string()), missing]),
+    })
+
+
+def curated_facts(obs: CodedRows, ids: np.ndarray, category_ids: pa.Array) -> pa.Table:
+    """The fact_values rows of the curated files: the statement each row states (1-based, as `statements()`
+    numbers them), and what varies from row to row: sub-group (`category_ids` per distinct cell), date,
+    line number."""
+    cat = obs.cols["category"]
     return pa.table({
         "fact_id": pa.array(obs.seq),
-        "indicator_id": statement["indicator_id"].take(take),
-        "entity_id": statement["entity_id"].take(take),
-        "programme": statement["programme"].take(take),
-        "category": obs.cols["category"].rows(),
-        "value": statement["value"].take(take),
-        "base": statement["base"].take(take),
-        "value_stated": statement["value_stated"].take(take),
+        "statement_id": pa.array(ids + 1),
+        "category_id": category_ids.take(pa.array(cat.codes)),
         "as_of": obs.cols["as_of_date"].rows(),
-        "provenance_id": statement["provenance_id"].take(take),
         "data_row": pa.array(obs.row),
-        "is_submission": pa.repeat(pa.scalar(False), obs.n) if obs.n else pa.array([], pa.bool_()),
-        "loaded_at": statement["loaded_at"].take(take),
     })

@@ -99,11 +99,14 @@ def _read_mapped(raw: mmap.mmap, path: Path, name: str, required: tuple[str, ...
         if "UTF8" in str(exc):
             return None, [_not_utf8(name, raw[start:])]
         return None, [Issue(name, None, None, None, f"không đọc được CSV: {exc}", f"unreadable CSV: {exc}")]
-    # Combining diacritics (U+0300-U+036F) are the only way the reports' Vietnamese is not NFC; their
-    # UTF-8 lead bytes are 0xCC/0xCD, so a file without them needs no normalising.
-    if raw.find(b"\xcc", start) >= 0 or raw.find(b"\xcd", start) >= 0:
-        fix = _nfc_dictionary if dictionary else _nfc
-        table = pa.table([fix(col) for col in table.columns], names=table.column_names)
+    if dictionary:
+        # one dictionary per column for the whole file (the reader gives each block its own), made here in the
+        # reading thread; etl.coded then only merges one dictionary per file
+        table = pa.table([_nfc_dictionary(col.combine_chunks()) for col in table.columns], names=table.column_names)
+    elif raw.find(b"\xcc", start) >= 0 or raw.find(b"\xcd", start) >= 0:
+        # Combining diacritics (U+0300-U+036F) are the only way the reports' Vietnamese is not NFC; their
+        # UTF-8 lead bytes are 0xCC/0xCD, so a file without them needs no normalising.
+        table = pa.table([_nfc(col) for col in table.columns], names=table.column_names)
     for col in optional:
         if col not in header:
             empty = pa.array([""] * table.num_rows, pa.string())
@@ -139,16 +142,17 @@ def _not_utf8(name: str, raw: bytes) -> Issue:
     return Issue(name, line, None, None, "tệp không mã hóa UTF-8", "file is not UTF-8 encoded")
 
 
-def _nfc_dictionary(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """NFC-normalise the dictionaries of a dictionary-encoded column (duplicates this makes are merged later)."""
-    chunks = []
-    for c in column.chunks:
-        values = c.dictionary.to_pylist()
-        if not all(unicodedata.is_normalized("NFC", v) for v in values):
-            fixed = pa.array([unicodedata.normalize("NFC", v) for v in values], pa.string())
-            c = pa.DictionaryArray.from_arrays(c.indices, fixed)
-        chunks.append(c)
-    return pa.chunked_array(chunks, column.type)
+def _nfc_dictionary(column: pa.DictionaryArray) -> pa.DictionaryArray:
+    """NFC-normalise the dictionary of a dictionary-encoded column; cells that become equal share one entry."""
+    values = column.dictionary
+    combining = pc.match_substring_regex(values, "[\u0300-\u036f]")
+    if not pc.any(combining).as_py():
+        return column
+    fixed = pa.array([unicodedata.normalize("NFC", v) for v in values.to_pylist()], pa.string())
+    enc = pc.dictionary_encode(fixed)  # two spellings of one text become one cell
+    remap = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    return pa.DictionaryArray.from_arrays(pa.array(remap[column.indices.to_numpy(zero_copy_only=False)]),
+                                          enc.dictionary)
 
 
 def _nfc(column: pa.ChunkedArray) -> pa.ChunkedArray:

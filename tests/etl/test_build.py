@@ -125,3 +125,12 @@ def test_cli_exit_codes_and_report(dataset, tmp_path):
     assert bad.returncode == 1
     assert "not a number" in bad.stderr and "không phải là số" in bad.stderr
     assert "data/observations/r1.csv,2,value,x," in report.read_text(encoding="utf-8")
+
+
+def test_every_table_and_view_of_the_warehouse_is_documented(dataset):
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+    con.close()
+    readme = (Path(__file__).resolve().parents[2] / "data" / "README.md").read_text(encoding="utf-8")
+    assert [n for n in names if f"`{n}`" not in readme] == []

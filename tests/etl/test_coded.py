@@ -60,7 +60,7 @@ def test_chunks_with_their_own_dictionaries_become_one_column():
 
 
 def test_cells_made_equal_by_normalising_share_one_code():
-    # etl.read NFC-normalises each chunk's dictionary, which can leave two equal entries
+    # a dictionary may hold one text twice (two spellings NFC made alike): both rows get one code
     chunk = pa.DictionaryArray.from_arrays(pa.array([0, 1, 2], pa.int32()), pa.array(["Hà", "Hà", "x"]))
     c = from_chunks([chunk])
     assert c.rows().to_pylist() == ["Hà", "Hà", "x"]

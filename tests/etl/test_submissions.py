@@ -376,3 +376,21 @@ def test_cli_exit_codes(ds, tmp_path):
     assert t.returncode == 0 and (tmp_path / "b.xlsx").exists()
     assert _cli(ds, "template", "nonsense", "--out", str(tmp_path / "n.xlsx")).returncode == 2
     assert _cli(ds, "template", "budget", "--out", str(tmp_path / "b.pdf")).returncode == 2
+
+
+def test_a_budget_correction_supersedes_and_the_history_keeps_both(ds, tmp_path):
+    before = _q(ds.db, "SELECT amount_bn_vnd FROM budget WHERE stage = 'approved' AND year = 2026")
+    assert before == [(65020.0,)]
+    fix = tmp_path / "budget_correction.csv"
+    fix.write_text("fiscal_year,level,spending_kind,domain,stage,entity,amount,unit,as_of,source,note\n"
+                   "2026,total,total,st,approved,,65100,billion_vnd,03/05/2026,Công văn số 7/BC-BKHCN,\n",
+                   encoding="utf-8")
+    assert _load(ds, fix).status == "loaded"
+    now = _q(ds.db, "SELECT amount_bn_vnd, is_submission FROM budget WHERE stage = 'approved' AND year = 2026")
+    assert now == [(65100.0, True)]
+    hist = _q(ds.db, "SELECT amount_bn_vnd, is_submission, is_current FROM budget_history "
+                     "WHERE stage = 'approved' AND year = 2026 ORDER BY is_submission")
+    assert hist == [(65020.0, False, False), (65100.0, True, True)]
+    # the observations contract shows the current version only
+    obs = _q(ds.db, "SELECT value FROM observations WHERE indicator_id = 'budget_approved'")
+    assert obs == [(65100.0,)]
