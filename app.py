@@ -41,3 +41,4 @@ if admin.auth_mode():  # no admin page at all unless sign-in is configured
     PAGES[t("nav_about", lang)].append(page("cap-nhat", "page_admin", "upload_file"))
 with shell.routing():  # pages check they run inside the navigation (shell.current_view)
     st.navigation(PAGES).run()
+shell.freeze_startup_objects()

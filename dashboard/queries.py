@@ -294,7 +294,10 @@ def illustrative_tasks() -> pd.DataFrame:
     return _illustrative_tasks(stamp())
 
 
-@st.cache_data(**_CACHE)
+# A resource, not data: one shared object instead of an unpickled copy per call, because the copy (tens of
+# thousands of small coordinate lists) made every visit of the provinces page pay a full garbage collection.
+# Callers only read it (they build new dicts around its features).
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _province_shapes(s: Stamp) -> dict:
     rows = _df(s, "SELECT code, agency_id, name_vi, name_en, geometry FROM province_shapes ORDER BY code")
 

@@ -22,7 +22,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 @dataclass(frozen=True)
 class CsvFile:
-    """A file read as text columns, with the line number of each record in `row`."""
+    """A file read as text columns, with the line number of each record in `row` (unless read as dictionaries)."""
 
     path: Path
     name: str  # path relative to the data folder, as errors name it
@@ -41,8 +41,9 @@ def read_csv(
 ) -> tuple[CsvFile | None, list[Issue]]:
     """Read one CSV file; on a problem return the issues and no table.
 
-    With `dictionary`, every column comes dictionary-encoded (each chunk with its own dictionary), which
-    the coded staging (etl.coded) reads without ever spelling out repeated cells."""
+    With `dictionary`, every column comes dictionary-encoded (one dictionary for the file) and without the
+    `row` and `file` columns: the coded staging (etl.figures.stage) reads it without ever spelling out
+    repeated cells."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         return None, [
@@ -112,9 +113,10 @@ def _read_mapped(raw: mmap.mmap, path: Path, name: str, required: tuple[str, ...
             empty = pa.array([""] * table.num_rows, pa.string())
             table = table.append_column(col, pc.dictionary_encode(empty) if dictionary else empty)
     table = table.select(list(required) + [c for c in optional])
-    # Line numbers as an editor shows them (header is line 1); curated files hold no multi-line cells.
-    table = table.append_column("row", pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64)))
-    table = table.append_column("file", pa.repeat(pa.scalar(name, pa.string()), table.num_rows))
+    if not dictionary:  # the coded staging numbers its rows and names its files itself (etl.figures.stage)
+        # Line numbers as an editor shows them (header is line 1); curated files hold no multi-line cells.
+        table = table.append_column("row", pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64)))
+        table = table.append_column("file", pa.repeat(pa.scalar(name, pa.string()), table.num_rows))
     return CsvFile(path, name, table, digest, len(raw)), []
 
 
