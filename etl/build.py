@@ -429,8 +429,7 @@ def _task_pivot_sql(rows: str) -> str:
                coalesce(done, done_on_time + done_late) AS d, coalesce(in_progress, in_progress_on_time) AS p,
                arg_min(file, row) FILTER (WHERE indicator_id = 'tasks_total') AS total_file,
                min(row) FILTER (WHERE indicator_id = 'tasks_total') AS total_row,
-               count(conflict_id) > 0 AS flagged,
-               string_agg(DISTINCT conflict_id, ',' ORDER BY conflict_id) AS conflict_id
+               count(conflict_id) > 0 AS flagged
         FROM ({rows}) GROUP BY {_TASK_KEY}
     """
 
@@ -546,14 +545,22 @@ FINAL_SQL = [
 
 
 def _task_status_sql(has_submissions: bool) -> str:
-    pivot = f"({_task_pivot_sql('SELECT * FROM task_versions WHERE is_current')})" if has_submissions \
-        else "memory.task_check"
+    if has_submissions:
+        rows = "SELECT * FROM task_versions WHERE is_current"
+        pivot = f"({_task_pivot_sql(rows)})"
+    else:
+        rows, pivot = _CURATED_TASKS, "memory.task_check"
     status = ", ".join(f"t.{i.removeprefix('tasks_')}" for i in TASK_STATUS_INDICATORS)
+    same = " AND ".join(f"c.{k} IS NOT DISTINCT FROM t.{k}" for k in _TASK_KEY.split(", "))
+    # the conflict ids of the few flagged rows, joined on (not aggregated in the pivot: an ordered distinct
+    # aggregate over every group costs more than the pivot itself)
     return f"""
         CREATE TABLE task_status AS
         SELECT t.programme, t.as_of, a.name_vi AS entity, t.entity_id, t.category, t.source_file, {status},
-               t.done_base, t.conflict_id
+               t.done_base, c.conflict_id
         FROM {pivot} t LEFT JOIN memory.ref_agencies a ON a.id = t.entity_id
+        LEFT JOIN (SELECT {_TASK_KEY}, string_agg(DISTINCT conflict_id, ',' ORDER BY conflict_id) AS conflict_id
+                   FROM ({rows}) WHERE conflict_id IS NOT NULL GROUP BY ALL) c ON {same}
         ORDER BY t.programme, t.as_of, t.entity_id NULLS FIRST, t.category NULLS FIRST, t.source_file
     """
 
