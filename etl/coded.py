@@ -48,9 +48,12 @@ def recode(values: pa.Array, codes: np.ndarray) -> Coded:
 
 
 def from_chunks(chunks: list[pa.DictionaryArray]) -> Coded:
-    """One Coded column from dictionary-encoded chunks, each with a dictionary of its own."""
+    """One Coded column from dictionary-encoded chunks, each with a dictionary of its own that holds each cell
+    once (as etl.read gives them: one per file)."""
     if not chunks:
         return Coded(pa.array([], pa.string()), np.empty(0, np.int32))
+    if len(chunks) == 1:
+        return Coded(chunks[0].dictionary, chunks[0].indices.to_numpy(zero_copy_only=False).astype(np.int32))
     # Number the cells of all dictionaries together (equal cells of two dictionaries become one), then
     # turn each chunk's indices into those numbers.
     enc = pc.dictionary_encode(pa.concat_arrays([c.dictionary for c in chunks]))

@@ -59,14 +59,6 @@ def test_chunks_with_their_own_dictionaries_become_one_column():
     assert len(c.values) == 3
 
 
-def test_cells_made_equal_by_normalising_share_one_code():
-    # a dictionary may hold one text twice (two spellings NFC made alike): both rows get one code
-    chunk = pa.DictionaryArray.from_arrays(pa.array([0, 1, 2], pa.int32()), pa.array(["Hà", "Hà", "x"]))
-    c = from_chunks([chunk])
-    assert c.rows().to_pylist() == ["Hà", "Hà", "x"]
-    assert c.codes[0] == c.codes[1] and len(c.values) == 2
-
-
 def test_recode_merges_values_a_transform_made_equal():
     c = recode(pa.array(["a", "a", None, "b"]), np.array([0, 1, 2, 3, 1]))
     assert c.rows().to_pylist() == ["a", "a", None, "b", "a"]
