@@ -143,6 +143,7 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     programmes = d(data_dir / "dims" / "programmes.csv", data_dir, PROGRAMME_COLUMNS)
     indicators = d(kpi_dir / "indicators.csv", kpi_dir, INDICATOR_COLUMNS)
     targets = d(kpi_dir / "targets.csv", kpi_dir, TARGET_COLUMNS)
+
     def csv_files(folder: Path) -> list[Path]:
         return sorted(folder.glob("*.csv")) if folder.exists() else []
 

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from etl.coded import recode
 from etl.issues import Issue
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -151,10 +152,8 @@ def _nfc_dictionary(column: pa.DictionaryArray) -> pa.DictionaryArray:
     if not pc.any(combining).as_py():
         return column
     fixed = pa.array([unicodedata.normalize("NFC", v) for v in values.to_pylist()], pa.string())
-    enc = pc.dictionary_encode(fixed)  # two spellings of one text become one cell
-    remap = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-    return pa.DictionaryArray.from_arrays(pa.array(remap[column.indices.to_numpy(zero_copy_only=False)]),
-                                          enc.dictionary)
+    cells = recode(fixed, column.indices.to_numpy(zero_copy_only=False))  # two spellings of one text: one cell
+    return pa.DictionaryArray.from_arrays(pa.array(cells.codes), cells.values)
 
 
 def _nfc(column: pa.ChunkedArray) -> pa.ChunkedArray:
