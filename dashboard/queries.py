@@ -191,7 +191,8 @@ def _budget(s: Stamp, view: dt.date) -> pd.DataFrame:
                s.issuer_vi AS source_issuer_vi, s.issuer_en AS source_issuer_en
         FROM budget b JOIN sources s ON s.source_file = b.source_file
         WHERE b.as_of <= ? AND s.report_date <= ?
-        ORDER BY b.year, b.stage, b.level, b.spending_kind, b.domain
+        ORDER BY b.year, b.stage, b.level, b.spending_kind, b.domain, b.as_of, b.entity_id NULLS FIRST, b.data_file,
+                 b.data_row
     """
     return _df(s, sql, [view, view])
 
@@ -274,7 +275,7 @@ def _entity_budget(s: Stamp, view: dt.date, entity_id: str) -> pd.DataFrame:
         SELECT b.*, s.title_vi AS source_title_vi, s.title_en AS source_title_en, s.report_date
         FROM budget b JOIN sources s ON s.source_file = b.source_file
         WHERE b.as_of <= ? AND s.report_date <= ? AND b.entity_id = ?
-        ORDER BY b.year, b.stage
+        ORDER BY b.year, b.stage, b.as_of, b.data_file, b.data_row
     """
     return _df(s, sql, [view, view, entity_id])
 

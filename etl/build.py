@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -69,7 +70,8 @@ class _Inputs:
         self.obs_files: list[CsvFile] = []
         self.obs: CodedRows | None = None  # the observation rows, staged (etl.figures)
         self.task_rows: pa.Table | None = None  # the curated task-status rows (figures.task_rows)
-        self.pivot: _Writer | None = None  # the thread making task_check (_pivot_tasks)
+        self.pivot: _Job | None = None  # the thread making task_check (_pivot_tasks)
+        self.tables: _Job | None = None  # the thread writing the tables of TABLES (_write_tables)
         self.bud: CodedRows | None = None  # the budget rows, staged
         self.cats: CodedRows | None = None  # the sub-group labels, staged
         self.raw: dict[str, pa.Table] = {}  # inputs other connections register too (raw_<name>)
@@ -269,18 +271,34 @@ def dimension_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
     return checks.run_rules(con, rules)
 
 
-def validate(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs) -> list[Issue]:
-    """All rules over the staged tables."""
-    labelled = cat_labels_present(con)
-    issues = dimension_issues(con)
-    issues += figures.observation_issues(inputs.obs, data_dir / "sources", labelled)
-    issues += figures.budget_issues(inputs.bud, data_dir / "sources")
+def early_issues(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs) -> tuple[list[Issue], list[Issue]]:
+    """The rules that need no observation: those of the dimensions and registry, and those of the budget, targets,
+    tasks, shapes and labels.
+
+    Run on a connection of its own while the observations are staged (it registers the inputs it reads)."""
+    for name in ("tasks", "shapes"):
+        con.register(f"raw_{name}", inputs.raw[name])
+    con.register("ref_categories", inputs.raw["categories"])
+    issues = figures.budget_issues(inputs.bud, data_dir / "sources", con)
     issues += _target_provenance(con, data_dir)
     issues += checks.run_rules(con, checks.TASK_REGISTRY_RULES + checks.SHAPE_RULES
-                               + (checks.CATEGORY_RULES if labelled else []))
+                               + (checks.CATEGORY_RULES if cat_labels_present(con) else []))
+    return dimension_issues(con), issues
+
+
+def validate(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs, early: _Job,
+             conflicts: _Job) -> list[Issue]:
+    """All rules over the staged tables: the observations' here, the others' from the `early` thread (reported
+    in the same order: dimensions first), then the checks across rows, from the `conflicts` and pivot threads."""
+    labelled = cat_labels_present(con)
+    issues = figures.observation_issues(inputs.obs, data_dir / "sources", labelled)
+    early.finish()
+    dims, others = early.result
+    issues = dims + issues + others
     if issues:
         return issues
-    issues += figures.conflict_issues(con, inputs.obs)
+    conflicts.finish()
+    issues += conflicts.result
     inputs.pivot.finish()
     issues += checks.task_identity_issues(con)
     return issues
@@ -288,7 +306,7 @@ def validate(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs) ->
 
 def cat_labels_present(con: duckdb.DuckDBPyConnection) -> bool:
     """A dataset that ships data/dims/categories.csv must label every category it uses."""
-    return con.execute("SELECT count(*) FROM ref_categories").fetchone()[0] > 0
+    return con.execute("SELECT count(*) FROM ref_categories").fetchall()[0][0] > 0
 
 
 def _target_provenance(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[Issue]:
@@ -319,27 +337,48 @@ def _versions_sql(rows: str, key: str, fact_id: str) -> str:
     """
 
 
-def _register_budget_versions(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
-    """bud (every staged budget row) and bud_ver (with the submitted rows and which version is current)."""
-    bud = inputs.bud
-    con.register("bud", bud.table(list(bud.cols)))
+_BUDGET_STATEMENT = """s.year_num AS year, s.level, s.spending_kind, s.domain, s.stage, s.num * u.factor AS amount_bn_vnd,
+    s.entity_id, s.num AS amount_stated, s.unit AS unit_stated, s.source_file, s.source_quote, s.conflict_id, s.note"""
+
+
+def _write_budget(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
+    """budget_statements (what each budget row states, once per distinct statement) and budget_values (one row
+    per budget row and version: its statement, date and line); the views budget and budget_history join them.
+
+    Without submissions every row is current; a submitted row supersedes the rows with its key."""
+    stated, ids = figures.budget_statements(inputs.bud)
+    con.register("bud_stmt", stated)
+    con.register("bud_values", figures.budget_values(inputs.bud, ids))
     con.register("sub_bud", inputs.subs.bud)
-    rows = (f"SELECT o.*, false AS is_submission, CAST(d.report_date AS TIMESTAMP) AS loaded_at FROM bud o "
-            f"LEFT JOIN {_REPORT_DATES} d ON d.source_file = o.source_file")
-    if inputs.subs.bud.num_rows:
-        sql = _versions_sql(f"{rows} UNION ALL BY NAME SELECT * FROM sub_bud",
-                            "year_num, level, spending_kind, domain, stage, entity_id, as_of_date", "seq")
-    else:
-        sql = f"SELECT *, true AS is_current, NULL::BIGINT AS superseded_by FROM ({rows})"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW bud_ver AS {sql}")
+    con.execute(f"""
+        CREATE TABLE w.budget_statements AS
+        SELECT s.i + 1 AS statement_id, {_BUDGET_STATEMENT}, s.file AS data_file, false AS is_submission,
+               CAST(d.report_date AS TIMESTAMP) AS loaded_at
+        FROM bud_stmt s JOIN ref_units u ON u.stated = s.unit AND u.canonical = 'billion_vnd'
+        LEFT JOIN {_REPORT_DATES} d ON d.source_file = s.source_file
+        UNION ALL
+        SELECT $n + row_number() OVER (ORDER BY s.seq), {_BUDGET_STATEMENT}, s.file, true, s.loaded_at
+        FROM sub_bud s JOIN ref_units u ON u.stated = s.unit AND u.canonical = 'billion_vnd'
+        ORDER BY statement_id
+    """, {"n": stated.num_rows})
+    if inputs.subs.bud.num_rows == 0:
+        con.execute("CREATE TABLE w.budget_values AS SELECT *, true AS is_current FROM bud_values")
+        return
+    rows = ("SELECT v.*, s.year, s.level, s.spending_kind, s.domain, s.stage, s.entity_id, s.is_submission, "
+            "s.loaded_at FROM (SELECT * FROM bud_values UNION ALL SELECT seq, $n + row_number() OVER (ORDER BY seq), "
+            "as_of_date, row FROM sub_bud) v JOIN w.budget_statements s USING (statement_id)")
+    versions = _versions_sql(rows, "year, level, spending_kind, domain, stage, entity_id, as_of", "budget_id")
+    con.execute(f"CREATE TABLE w.budget_values AS SELECT budget_id, statement_id, as_of, data_row, is_current "
+                f"FROM ({versions}) ORDER BY budget_id", {"n": stated.num_rows})
 
 
 _JOIN_PROVENANCE = " AND ".join(f"p.{c} IS NOT DISTINCT FROM s.{c}" for c in figures.PROVENANCE_COLUMNS)
 
 
 def _fact_rows(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
-    """The statements (curated and submitted), the curated and the submitted fact_values rows, the categories
-    they point into; and the table `prov` (provenance) the statements point into."""
+    """The statements (curated and submitted), the curated and the submitted fact_values rows, and the categories
+    they point into that no label names (_write_tables writes the labelled ones); and the table `prov`
+    (provenance) the statements point into."""
     statements, ids = figures.statements(inputs.obs)
     con.register("raw_sources", inputs.raw["sources"])
     con.register("obs_statements", statements)
@@ -378,7 +417,8 @@ def _fact_rows(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> tuple[pa.Tabl
         "as_of": sub["as_of_date"],
         "data_row": sub["row"],
     })
-    return stated, curated, submitted, figures.category_table(slugs, inputs.raw["categories"])
+    labels = inputs.raw["categories"]
+    return stated, curated, submitted, figures.category_table(slugs, labels).slice(labels.num_rows)
 
 
 _FACT_VALUES = "fact_id, statement_id, category_id, as_of, data_row, is_current, superseded_by"
@@ -447,17 +487,9 @@ def _pivot_tasks(cur: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
     if has_submissions:
         _register_task_versions(cur, inputs)
     cur.execute("USE w")
-    cur.execute(_task_status_sql(has_submissions))
+    for sql in _task_status_sql(has_submissions):
+        cur.execute(sql)
 
-
-_BUDGET_ROWS = """SELECT b.year_num AS year, b.level, b.spending_kind, b.domain, b.stage,
-              b.num * u.factor AS amount_bn_vnd,
-              b.as_of_date AS as_of, a.name_vi AS entity, b.entity_id, b.num AS amount_stated,
-              b.unit AS unit_stated, b.source_file, b.source_quote, b.conflict_id, b.note,
-              b.file AS data_file, b.row AS data_row,
-              false AS is_illustrative, b.is_submission, b.loaded_at
-       FROM bud_ver b JOIN ref_units u ON u.stated = b.unit AND u.canonical = 'billion_vnd'
-       LEFT JOIN ref_agencies a ON a.id = b.entity_id"""
 
 # Tables made from the staged inputs alone: written by a second connection while the rules run.
 TABLES: dict[str, str] = {
@@ -475,9 +507,6 @@ TABLES: dict[str, str] = {
        FROM ref_indicators ORDER BY id""",
     "targets": """SELECT indicator_id, comparator, num AS value, unit, year_num AS year,
        source_file, source_quote, note FROM ref_targets ORDER BY indicator_id, year, value""",
-    # the current version of each budget row; the superseded ones are kept apart (_write_tables) and
-    # budget_history (a view) shows both
-    "budget": f"{_BUDGET_ROWS} WHERE b.is_current ORDER BY b.seq",
     # Illustrative rows only: generated to reproduce the reported aggregates (see data/illustrative/README.md).
     "tasks": """SELECT task_id, programme, CAST(nullif(as_of, '') AS DATE) AS as_of, title_vi, title_en,
            string_split(lead_agency_ids, ';') AS lead_agency_ids_list, lead_agency_ids,
@@ -488,8 +517,24 @@ TABLES: dict[str, str] = {
     "province_shapes": "SELECT * FROM raw_shapes ORDER BY code",
 }
 
+_TASK_STATUS = ", ".join(i.removeprefix("tasks_") for i in TASK_STATUS_INDICATORS)
+
 # Made last, on the building connection, from the written tables and what the rules derived.
 FINAL_SQL = [
+    # budget_values holds one row per budget row and version, pointing at the statement it repeats
+    """CREATE VIEW budget_history AS
+       SELECT s.year, s.level, s.spending_kind, s.domain, s.stage, s.amount_bn_vnd, v.as_of, a.name_vi AS entity,
+              s.entity_id, s.amount_stated, s.unit_stated, s.source_file, s.source_quote, s.conflict_id, s.note,
+              s.data_file, v.data_row, false AS is_illustrative, s.is_submission, s.loaded_at, v.is_current
+       FROM budget_values v JOIN budget_statements s ON s.statement_id = v.statement_id
+       LEFT JOIN agencies a ON a.id = s.entity_id""",
+    f"""CREATE VIEW task_status AS
+       SELECT k.programme, v.as_of, a.name_vi AS entity, k.entity_id, v.category, k.source_file, {_TASK_STATUS},
+              v.done_base, v.conflict_id
+       FROM task_status_values v JOIN task_keys k ON k.task_key_id = v.task_key_id
+       LEFT JOIN agencies a ON a.id = k.entity_id""",
+    "CREATE VIEW budget AS SELECT * EXCLUDE (is_current) FROM budget_history WHERE is_current",
+    "CREATE VIEW budget_superseded AS SELECT * EXCLUDE (is_current) FROM budget_history WHERE NOT is_current",
     # fact_values holds one row per figure, pointing at the statement it repeats (indicator, entity, value,
     # provenance) and its sub-group; facts spells them out.
     """CREATE VIEW facts AS
@@ -528,8 +573,6 @@ FINAL_SQL = [
               b.amount_stated, b.unit_stated, i.direction
        FROM budget b LEFT JOIN indicators i ON i.id = 'budget_' || b.stage
        LEFT JOIN agencies a ON a.id = b.entity_id""",
-    """CREATE VIEW budget_history AS
-       SELECT *, true AS is_current FROM budget UNION ALL SELECT *, false FROM budget_superseded""",
     # Every version of every figure with its load time: a submission's loaded_at from the manifest, a curated
     # row's the report date of its source (so the warehouse stays a pure function of data/).
     """CREATE VIEW observation_history AS
@@ -545,45 +588,51 @@ FINAL_SQL = [
 ]
 
 
-def _task_status_sql(has_submissions: bool) -> str:
+def _task_status_sql(has_submissions: bool) -> list[str]:
+    """task_keys (each programme, entity and report once) and task_status_values (one row per key, date and
+    group: the counts as reported, and the conflict ids of flagged rows); the view task_status joins them."""
+    sql = []
     if has_submissions:
-        rows = "SELECT * FROM task_versions WHERE is_current"
-        pivot = f"({_task_pivot_sql(rows)})"
+        rows, pivot = "SELECT * FROM task_versions WHERE is_current", "temp.task_pivot"
+        sql.append(f"CREATE OR REPLACE TEMP TABLE task_pivot AS {_task_pivot_sql(rows)}")
     else:
         rows, pivot = _CURATED_TASKS, "memory.task_check"
-    status = ", ".join(f"t.{i.removeprefix('tasks_')}" for i in TASK_STATUS_INDICATORS)
     same = " AND ".join(f"c.{k} IS NOT DISTINCT FROM t.{k}" for k in _TASK_KEY.split(", "))
-    # the conflict ids of the few flagged rows, joined on (not aggregated in the pivot: an ordered distinct
-    # aggregate over every group costs more than the pivot itself)
-    return f"""
-        CREATE TABLE task_status AS
-        SELECT t.programme, t.as_of, a.name_vi AS entity, t.entity_id, t.category, t.source_file, {status},
-               t.done_base, c.conflict_id
-        FROM {pivot} t LEFT JOIN memory.ref_agencies a ON a.id = t.entity_id
-        LEFT JOIN (SELECT {_TASK_KEY}, string_agg(DISTINCT conflict_id, ',' ORDER BY conflict_id) AS conflict_id
-                   FROM ({rows}) WHERE conflict_id IS NOT NULL GROUP BY ALL) c ON {same}
-        ORDER BY t.programme, t.as_of, t.entity_id NULLS FIRST, t.category NULLS FIRST, t.source_file
-    """
+    key = " AND ".join(f"k.{c} IS NOT DISTINCT FROM t.{c}" for c in ("programme", "entity_id", "source_file"))
+    return sql + [
+        f"""CREATE TABLE task_keys AS
+           SELECT row_number() OVER (ORDER BY programme, entity_id NULLS FIRST, source_file) AS task_key_id, *
+           FROM (SELECT DISTINCT programme, entity_id, source_file FROM {pivot})""",
+        # the conflict ids of the few flagged rows, joined on (not aggregated in the pivot: an ordered distinct
+        # aggregate over every group costs more than the pivot itself)
+        f"""CREATE TABLE task_status_values AS
+            SELECT k.task_key_id, t.as_of, t.category, {", ".join(f"t.{c}" for c in _TASK_STATUS.split(", "))},
+                   t.done_base, c.conflict_id
+            FROM {pivot} t JOIN task_keys k ON {key}
+            LEFT JOIN (SELECT {_TASK_KEY}, string_agg(DISTINCT conflict_id, ',' ORDER BY conflict_id) AS conflict_id
+                       FROM ({rows}) WHERE conflict_id IS NOT NULL GROUP BY ALL) c ON {same}
+            ORDER BY k.task_key_id, t.as_of, t.category NULLS FIRST""",
+    ]
 
 
-class _Writer(threading.Thread):
-    """Runs one writing job on a connection of its own while the rules run on the building connection.
+class _Job(threading.Thread):
+    """Runs one job (writing tables, or some rules) on a connection of its own beside the building connection.
 
     DuckDB releases the GIL while it works, so writing and validating share the machine's cores. Whatever
     is written lands in the temporary file only: if a rule fails, the file is dropped and the warehouse
     is untouched."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, name: str,
-                 job: Callable[[duckdb.DuckDBPyConnection], None]):
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, job: Callable[[duckdb.DuckDBPyConnection], Any]):
         super().__init__(name=name, daemon=True)
         self.cur = con.cursor()
         self.job = job
+        self.result: Any = None  # what the job returned
         self.error: BaseException | None = None
         self.closed = False
 
     def run(self) -> None:
         try:
-            self.job(self.cur)
+            self.result = self.job(self.cur)
         except BaseException as exc:  # handed to the building thread by finish()
             self.error = exc
 
@@ -599,29 +648,32 @@ class _Writer(threading.Thread):
 
 def _write_facts(cur: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
     """fact_values, the bulk of the warehouse; the statements, provenance and categories its rows point into."""
-    stated, curated, submitted, categories = _fact_rows(cur, inputs)
+    stated, curated, submitted, unlabelled = _fact_rows(cur, inputs)
     cur.register("stated", stated)
     cur.register("cur_facts", curated)
     cur.register("sub_facts", submitted)
-    cur.register("cat_table", categories)
     cur.execute("USE w")
     cur.execute(_fact_values_sql(submitted.num_rows > 0))
     cur.execute("CREATE TABLE statements AS SELECT * FROM stated")
     # where each figure comes from (data file, report, quote, as written): stored once, shared by its rows
     cur.execute("CREATE TABLE provenance AS SELECT * FROM memory.prov ORDER BY provenance_id")
-    cur.execute("CREATE TABLE categories AS SELECT * FROM cat_table ORDER BY category_id")
+    if unlabelled.num_rows:  # a dataset without labels: its slugs follow the labelled ones, once those are written
+        inputs.tables.join()
+        cur.register("cat_unlabelled", unlabelled)
+        cur.execute("INSERT INTO categories SELECT * FROM cat_unlabelled ORDER BY category_id")
 
 
 def _write_tables(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.datetime) -> None:
     """Every table of TABLES, and the load log."""
     for name, table in inputs.raw.items():
         cur.register(f"raw_{name}", table)
-    _register_budget_versions(cur, inputs)
     for name, sql in TABLES.items():
         cur.execute(f"CREATE TABLE w.{name} AS {sql}")
-    superseded = f"{_BUDGET_ROWS} WHERE NOT b.is_current ORDER BY b.seq" if inputs.subs.bud.num_rows else \
-        "SELECT * FROM w.budget LIMIT 0"  # without submissions every row is current
-    cur.execute(f"CREATE TABLE w.budget_superseded AS {superseded}")
+    _write_budget(cur, inputs)
+    # the labelled sub-groups, numbered in file order (_write_facts adds any slug used without a label)
+    labels = inputs.raw["categories"]
+    cur.register("cat_labels", figures.category_table(labels["slug"].combine_chunks().cast(pa.string()), labels))
+    cur.execute("CREATE TABLE w.categories AS SELECT * FROM cat_labels")
     cur.execute(
         "CREATE TABLE w.load_log (file VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT, loaded_at TIMESTAMP, "
         "kind VARCHAR)"
@@ -669,24 +721,30 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
         if not issues:
             tmp, made = _attach_temp(con, db_path)
             attached = True
-            # the tables that need no observation are written while the observations are staged
-            writers = [_Writer(con, "tables-writer", lambda cur: _write_tables(cur, inputs, start))]
-            writers[0].start()
+            # the tables and the rules that need no observation are done while the observations are staged
+            early = _Job(con, "early-checks", lambda cur: early_issues(cur, data_dir, inputs))
+            inputs.tables = _Job(con, "tables-writer", lambda cur: _write_tables(cur, inputs, start))
+            jobs = [inputs.tables, early]
+            for job in jobs:
+                job.start()
             try:
                 stage_observations(con, inputs)
+                conflicts = _Job(con, "conflict-check", lambda cur: figures.conflict_issues(cur, inputs.obs))
+                jobs.append(conflicts)
+                conflicts.start()
                 inputs.task_rows = figures.task_rows(inputs.obs)
-                inputs.pivot = _Writer(con, "task-pivot", lambda cur: _pivot_tasks(cur, inputs))
-                writers.append(inputs.pivot)
+                inputs.pivot = _Job(con, "task-pivot", lambda cur: _pivot_tasks(cur, inputs))
+                jobs.append(inputs.pivot)
                 inputs.pivot.start()
                 inputs.obs.tuples(figures.statement_key(OBSERVATION_COLUMNS))  # numbered once, for rules and facts
-                writers.append(_Writer(con, "facts-writer", lambda cur: _write_facts(cur, inputs)))
-                writers[-1].start()
-                issues = validate(con, data_dir, inputs)
+                jobs.append(_Job(con, "facts-writer", lambda cur: _write_facts(cur, inputs)))
+                jobs[-1].start()
+                issues = validate(con, data_dir, inputs, early, conflicts)
             finally:
-                for w in writers:  # every thread is done before the connection may close
-                    w.join()
-            for w in writers:  # rows the rules refused may well break a writer: the rules' report comes first
-                w.finish(raise_error=not issues)
+                for job in jobs:  # every thread is done before the connection may close
+                    job.join()
+            for job in jobs:  # rows the rules refused may well break a writer: the rules' report comes first
+                job.finish(raise_error=not issues)
         if issues:
             raise ValidationFailed(issues)
         _finish(con, inputs)

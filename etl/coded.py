@@ -218,15 +218,17 @@ class CodedRows:
         return pa.table(parts), ids
 
     def check(self, name: str, key: tuple[str, ...], run: Callable[[duckdb.DuckDBPyConnection], list[Issue]],
-              per_row: bool = True) -> list[Issue]:
-        """Run `run` with `name` bound to the distinct tuples of `key`; with per_row, each finding is repeated
-        for every row holding the same tuple (a rule about one row holds for all its twins)."""
+              per_row: bool = True, con: duckdb.DuckDBPyConnection | None = None) -> list[Issue]:
+        """Run `run` with `name` bound to the distinct tuples of `key` (on `con`, by default the connection the
+        rows were staged on); with per_row, each finding is repeated for every row holding the same tuple (a rule
+        about one row holds for all its twins)."""
         table, ids = self.distinct(key)
-        self.con.register(name, table)
+        con = con or self.con
+        con.register(name, table)
         try:
-            found = run(self.con)
+            found = run(con)
         finally:
-            self.con.unregister(name)
+            con.unregister(name)
         return self.spread(found, table, ids) if per_row else found
 
     def spread(self, found: list[Issue], table: pa.Table, ids: np.ndarray) -> list[Issue]:

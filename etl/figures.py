@@ -84,18 +84,19 @@ def observation_issues(obs: CodedRows, sources_dir: Path, labelled: bool) -> lis
     return issues
 
 
-def budget_issues(bud: CodedRows, sources_dir: Path) -> list[Issue]:
-    """Every rule about a single budget row."""
+def budget_issues(bud: CodedRows, sources_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> list[Issue]:
+    """Every rule about a single budget row (on `con`, or the connection the rows were staged on)."""
     key = statement_key(BUDGET_COLUMNS)
 
     def per_statement(con: duckdb.DuckDBPyConnection) -> list[Issue]:
         rules = checks.BUDGET_RULES + checks.vocabulary_rules(VOCAB) + checks.on_table(checks.SOURCE_RULES, "bud")
         return checks.run_rules(con, rules) + checks.entity_suggestions(con, "bud")
 
-    issues = bud.check("bud", key, per_statement)
-    issues += bud.check("bud", ("as_of",), lambda con: checks.run_rules(con, checks.on_table(checks.DATE_RULES, "bud")))
-    issues += bud.check("bud", key, lambda con: checks.provenance_issues(con, sources_dir, "bud", "num"),
-                        per_row=False)
+    issues = bud.check("bud", key, per_statement, con=con)
+    issues += bud.check("bud", ("as_of",), lambda c: checks.run_rules(c, checks.on_table(checks.DATE_RULES, "bud")),
+                        con=con)
+    issues += bud.check("bud", key, lambda c: checks.provenance_issues(c, sources_dir, "bud", "num"),
+                        per_row=False, con=con)
     return issues
 
 
@@ -187,6 +188,23 @@ def statements(obs: CodedRows) -> tuple[pa.Table, np.ndarray]:
         "base": pa.array(base * factor, mask=np.isnan(base)), "value_stated": table["num"],
     })
     return table, ids
+
+
+def budget_statements(bud: CodedRows) -> tuple[pa.Table, np.ndarray]:
+    """One row per distinct budget statement (a budget row but its date) with its staged columns; the id per
+    row (0-based, in order of first appearance)."""
+    table, ids = bud.distinct(statement_key(BUDGET_COLUMNS))
+    return table.append_column("i", pa.array(np.arange(table.num_rows, dtype=np.int64))), ids
+
+
+def budget_values(bud: CodedRows, ids: np.ndarray) -> pa.Table:
+    """The budget_values rows of the curated files: row id, the statement (1-based), date and line."""
+    return pa.table({
+        "budget_id": pa.array(bud.seq),
+        "statement_id": pa.array(ids + 1),
+        "as_of": bud.cols["as_of_date"].rows(),
+        "data_row": pa.array(bud.row),
+    })
 
 
 def category_codes(labelled: pa.Array, used: list[pa.Array]) -> tuple[pa.Array, list[pa.Array]]:

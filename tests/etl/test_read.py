@@ -25,3 +25,13 @@ def test_plain_reading_normalises_too(tmp_path):
     path.write_text(f"entity\n{unicodedata.normalize('NFD', name)}\n", encoding="utf-8")
     f, _ = read_csv(path, "f.csv", ("entity",))
     assert f.table["entity"].to_pylist() == [name]
+
+
+def test_a_byte_that_is_not_utf8_is_found_in_either_reading_with_its_line(tmp_path):
+    path = tmp_path / "f.csv"
+    # line 4 holds "Hà Nội" as Windows-1258 would write "à": one byte, 0xE0, not valid UTF-8 here
+    path.write_bytes("entity,value\nHà Nội,1\nHuế,2\n".encode() + b"H\xe0 N\xe1\xbb\x99i,3\n")
+    for dictionary in (True, False):
+        f, issues = read_csv(path, "f.csv", ("entity", "value"), dictionary=dictionary)
+        assert f is None
+        assert [(i.file, i.row, i.reason_en) for i in issues] == [("f.csv", 4, "file is not UTF-8 encoded")]

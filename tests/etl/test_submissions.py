@@ -259,7 +259,8 @@ def test_rebuild_validation_failure_is_undone_and_reported(ds, monkeypatch):
     import etl.build as b
 
     real = b.validate
-    monkeypatch.setattr(b, "validate", lambda con, d, inputs: real(con, d, inputs) + [Issue("x", 1, "c", "v", "lỗi", "broken")])
+    monkeypatch.setattr(b, "validate", lambda con, d, inputs, *jobs: real(con, d, inputs, *jobs)
+                        + [Issue("x", 1, "c", "v", "lỗi", "broken")])
     result = _load(ds, FIX / "good_indicators.csv")
     assert result.status == "rejected" and any(i.reason_en == "broken" for i in result.issues)
     assert _digest(ds.db) == before
