@@ -732,13 +732,13 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
                 conflicts = _Job(con, "conflict-check", lambda cur: figures.conflict_issues(cur, inputs.obs))
                 jobs.append(conflicts)
                 conflicts.start()
+                # the facts writer numbers the statements first; the rules wait for that numbering if they need it
+                jobs.append(_Job(con, "facts-writer", lambda cur: _write_facts(cur, inputs)))
+                jobs[-1].start()
                 inputs.task_rows = figures.task_rows(inputs.obs)
                 inputs.pivot = _Job(con, "task-pivot", lambda cur: _pivot_tasks(cur, inputs))
                 jobs.append(inputs.pivot)
                 inputs.pivot.start()
-                inputs.obs.tuples(figures.statement_key(OBSERVATION_COLUMNS))  # numbered once, for rules and facts
-                jobs.append(_Job(con, "facts-writer", lambda cur: _write_facts(cur, inputs)))
-                jobs[-1].start()
                 issues = validate(con, data_dir, inputs, early, conflicts)
             finally:
                 for job in jobs:  # every thread is done before the connection may close

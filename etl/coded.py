@@ -9,6 +9,7 @@ and the facts written to the warehouse touch every row, and those work on the in
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -153,6 +154,8 @@ class CodedRows:
     cols: dict[str, Coded] = field(default_factory=dict)
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _tuples: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    # the build's threads share the numbering: the first to ask computes it, the others wait for it
+    _numbering: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def n(self) -> int:
@@ -160,16 +163,19 @@ class CodedRows:
 
     def tuples(self, key: tuple[str, ...]) -> np.ndarray:
         """Tuple id per row over raw columns (`file` is the data file)."""
-        if key not in self._tuples:
-            cols = [self.file if c == "file" else self.raw[c] for c in key]
-            if len(cols) == 1 and np.bincount(cols[0].codes, minlength=len(cols[0].values)).all():
-                self._tuples[key] = cols[0].codes  # every distinct cell is used: its code is the tuple id
-            else:
-                self._tuples[key] = combine(cols)
-        return self._tuples[key]
+        with self._numbering:
+            if key not in self._tuples:
+                cols = [self.file if c == "file" else self.raw[c] for c in key]
+                if len(cols) == 1 and np.bincount(cols[0].codes, minlength=len(cols[0].values)).all():
+                    self._tuples[key] = cols[0].codes  # every distinct cell is used: its code is the tuple id
+                else:
+                    self._tuples[key] = combine(cols)
+            return self._tuples[key]
 
-    def derive(self, sources: tuple[str, ...], select: str, joins: str = "") -> None:
-        """Staged columns: `select` (over r.<raw column>) run once per distinct tuple of `sources`."""
+    def derive(self, sources: tuple[str, ...], select: str, joins: str = "",
+               con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
+        """Staged columns: `select` (over r.<raw column>) run once per distinct tuple of `sources` (on `con`, by
+        default the rows' connection); return their names."""
         if len(sources) == 1:
             src = self.raw[sources[0]]
             ids, table = src.codes, pa.table({sources[0]: src.values})
@@ -179,17 +185,19 @@ class CodedRows:
             table = pa.table({c: self.raw[c].at(first) for c in sources})
         k = table.num_rows
         table = table.append_column("i", pa.array(np.arange(k, dtype=np.int64)))
-        self.con.register("_distinct", table)
+        con = con or self.con
+        con.register("_distinct", table)
         try:
-            res = self.con.sql(f"SELECT {select} FROM _distinct r {joins} ORDER BY r.i").to_arrow_table()
+            res = con.sql(f"SELECT {select} FROM _distinct r {joins} ORDER BY r.i").to_arrow_table()
         finally:
-            self.con.unregister("_distinct")
+            con.unregister("_distinct")
         if res.num_rows != k:  # a join that repeats rows is a bug of the caller's SQL, not of the data
             raise RuntimeError(f"staging of {sources} returned {res.num_rows} rows for {k} distinct cells")
         for name, col in zip(res.column_names, res.columns, strict=True):
             self._store(name, sources, col.combine_chunks(), ids)
+        return res.column_names
 
-    def text(self, column: str) -> None:
+    def text(self, column: str) -> list[str]:
         """The staged text of a raw column: space separators trimmed, an empty cell NULL.
 
         The same as SQL's nullif(trim(c), ''), computed in Arrow over the distinct cells."""
@@ -197,6 +205,12 @@ class CodedRows:
         trimmed = pc.utf8_trim(src.values, characters=SPACES)
         self._store(column, (column,), pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed),
                     src.codes)
+        return [column]
+
+    def order(self, names: list[str]) -> None:
+        """Put the staged columns in the order of `names` (columns staged side by side arrive in any order)."""
+        self.cols = {n: self.cols[n] for n in names}
+        self.sources = {n: self.sources[n] for n in names}
 
     def _store(self, name: str, sources: tuple[str, ...], values: pa.Array, ids: np.ndarray) -> None:
         src = self.raw[sources[0]] if len(sources) == 1 else None

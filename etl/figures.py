@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -40,24 +41,38 @@ _PER_ROW = ("as_of", "category")
 
 
 def stage(con: duckdb.DuckDBPyConnection, files: list[CsvFile], columns: tuple[str, ...]) -> CodedRows:
-    """The rows of `files` (dictionary-encoded, as etl.read gives them) with every staged column."""
-    raw = {c: from_chunks([ch for f in files for ch in f.table[c].chunks]) for c in columns}
+    """The rows of `files` (dictionary-encoded, as etl.read gives them) with every staged column.
+
+    Columns are staged two at a time, each on a connection of its own: the work is Arrow, numpy and DuckDB,
+    which let go of the GIL."""
     sizes = [f.table.num_rows for f in files]
     n = sum(sizes)
     rows = CodedRows(
-        con, raw,
+        con, {},
         file=Coded(pa.array([f.name for f in files], pa.string()),
                    np.repeat(np.arange(len(files), dtype=np.int32), sizes)),
         # line numbers as an editor shows them (header is line 1); curated files hold no multi-line cells
         row=np.concatenate([np.arange(2, k + 2, dtype=np.int64) for k in sizes]) if files else np.empty(0, np.int64),
         seq=np.arange(1, n + 1, dtype=np.int64),  # the position in file order: the id of each fact
     )
-    for c in columns:
-        rows.text(c)
+
+    def one(c: str) -> list[str]:
+        rows.raw[c] = from_chunks([ch for f in files for ch in f.table[c].chunks])
+        names = rows.text(c)
         if c in _TYPED:
-            rows.derive((c,), *_TYPED[c])
+            cur = con.cursor()
+            try:
+                names += rows.derive((c,), *_TYPED[c], con=cur)
+            finally:
+                cur.close()
+        return names
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        staged = [name for names in pool.map(one, columns) for name in names]
+    rows.raw = {c: rows.raw[c] for c in columns}
     if "indicator_id" in columns:
-        rows.derive(("indicator_id", "unit"), *_UNIT_SQL)
+        staged += rows.derive(("indicator_id", "unit"), *_UNIT_SQL)
+    rows.order(staged)
     return rows
 
 
