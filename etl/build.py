@@ -405,9 +405,11 @@ def _fact_rows(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> tuple[pa.Tabl
         FROM (SELECT *, file AS data_file FROM sub_obs) s JOIN prov p ON {_JOIN_PROVENANCE}
         ORDER BY statement_id
     """, params={"n": statements.num_rows}).to_arrow_table()
+    staged = inputs.obs.cols.get("category_id")
     slugs, (cur_cats, sub_cats) = figures.category_codes(
         inputs.raw["categories"]["slug"].combine_chunks(),
-        [inputs.obs.cols["category"].values, inputs.subs.obs["category"].combine_chunks()])
+        [inputs.obs.cols["category"].values, inputs.subs.obs["category"].combine_chunks()],
+        staged.values if staged is not None else None)
     curated = figures.curated_facts(inputs.obs, ids, cur_cats)
     sub = inputs.subs.obs
     submitted = pa.table({
@@ -449,7 +451,8 @@ def _register_task_versions(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> 
 
 def stage_observations(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
     """The observation rows, staged (after stage(), which leaves them for last)."""
-    inputs.obs = figures.stage(con, inputs.obs_files, OBSERVATION_COLUMNS)
+    slugs = inputs.raw["categories"]["slug"].combine_chunks().cast(pa.string())
+    inputs.obs = figures.stage(con, inputs.obs_files, OBSERVATION_COLUMNS, slugs if len(slugs) else None)
 
 
 _TASK_KEY = "programme, as_of, entity_id, category, source_file"

@@ -203,8 +203,12 @@ class CodedRows:
         The same as SQL's nullif(trim(c), ''), computed in Arrow over the distinct cells."""
         src = self.raw[column]
         trimmed = pc.utf8_trim(src.values, characters=SPACES)
-        self._store(column, (column,), pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed),
-                    src.codes)
+        staged = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+        if trimmed.equals(src.values):
+            # nothing trimmed: the distinct cells stay distinct (at most the one empty cell became NULL)
+            self.cols[column], self.sources[column] = Coded(staged, src.codes), (column,)
+        else:
+            self._store(column, (column,), staged, src.codes)
         return [column]
 
     def order(self, names: list[str]) -> None:

@@ -40,8 +40,11 @@ _UNIT_SQL = ("i.unit AS canonical_unit, u.factor",
 _PER_ROW = ("as_of", "category")
 
 
-def stage(con: duckdb.DuckDBPyConnection, files: list[CsvFile], columns: tuple[str, ...]) -> CodedRows:
-    """The rows of `files` (dictionary-encoded, as etl.read gives them) with every staged column.
+def stage(con: duckdb.DuckDBPyConnection, files: list[CsvFile], columns: tuple[str, ...],
+          slugs: pa.Array | None = None) -> CodedRows:
+    """The rows of `files` (dictionary-encoded, as etl.read gives them) with every staged column; with the
+    labelled sub-group `slugs`, also the `category_id` of each category (its 1-based position among them, NULL for
+    a category without a label).
 
     Columns are staged two at a time, each on a connection of its own: the work is Arrow, numpy and DuckDB,
     which let go of the GIL."""
@@ -59,6 +62,11 @@ def stage(con: duckdb.DuckDBPyConnection, files: list[CsvFile], columns: tuple[s
     def one(c: str) -> list[str]:
         rows.raw[c] = from_chunks([ch for f in files for ch in f.table[c].chunks])
         names = rows.text(c)
+        if c == "category" and slugs is not None:
+            cat = rows.cols[c]
+            rows.cols["category_id"] = Coded(pc.add(pc.index_in(cat.values, slugs, skip_nulls=True), 1), cat.codes)
+            rows.sources["category_id"] = (c,)
+            names.append("category_id")
         if c in _TYPED:
             cur = con.cursor()
             try:
@@ -222,17 +230,19 @@ def budget_values(bud: CodedRows, ids: np.ndarray) -> pa.Table:
     })
 
 
-def category_codes(labelled: pa.Array, used: list[pa.Array]) -> tuple[pa.Array, list[pa.Array]]:
+def category_codes(labelled: pa.Array, used: list[pa.Array],
+                   staged: pa.Array | None = None) -> tuple[pa.Array, list[pa.Array]]:
     """Every category slug once, as the rows of the `categories` table: the labelled ones in file order, then
     any other slug a figure uses (a dataset without labels), in order of first use; and, for each array of
-    `used`, the category_id (1-based position) of each cell, NULL for an empty one."""
+    `used`, the category_id (1-based position) of each cell, NULL for an empty one. `staged` may give the ids
+    of the first array among the labelled slugs, as stage() found them."""
     slugs = labelled.cast(pa.string())
     ids = []
-    for cells in used:
+    for k, cells in enumerate(used):
         if len(cells) == 0:  # no submission: no lookup table to build
             ids.append(pa.array([], pa.int32()))
             continue
-        found = pc.index_in(cells, slugs, skip_nulls=True)
+        found = pc.subtract(staged, 1) if k == 0 and staged is not None else pc.index_in(cells, slugs, skip_nulls=True)
         unlabelled = pc.and_(pc.is_null(found), pc.not_equal(cells, "")).fill_null(False)  # "" is no slug
         if pc.any(unlabelled).as_py():
             slugs = pa.concat_arrays([slugs, pc.unique(cells.filter(unlabelled))])
