@@ -55,20 +55,27 @@ def source_line(data: pd.DataFrame, lang: str) -> str:
     return f"{t('source', lang)}: " + "; ".join(parts)
 
 
+# Characters of a title line: what fits the narrowest column a chart is drawn in (two fifths of a 1280-pixel page).
+TITLE_CHARS = 40
+
+
 def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: str, note: str = "") -> go.Figure:
-    """Write title, view date and sources into the figure and apply the house template."""
+    """Write title, view date and sources into the figure and apply the house template; a long title is broken
+    into lines (Plotly cuts it off at the edge of the figure)."""
     latest = data["as_of"].max() if "as_of" in data and not data.empty else None
     subtitle = f"{t('as_of', lang)} {theme.format_date(latest or view, lang)}"
     if note:
         subtitle += f" · {note}"
     footer = source_line(data, lang) if "source_file" in data and not data.empty else ""
     n_lines = footer.count("<br>") + 1 if footer else 0
+    heading = _wrap(title, TITLE_CHARS)
+    extra = 22 * heading.count("<br>")  # each further title line pushes the plot down
     fig.update_layout(
         template=theme.TEMPLATE_NAME,
         separators=theme.separators(lang),
-        title=dict(text=f"<b>{title}</b>", subtitle=dict(text=subtitle), x=0, xanchor="left"),
-        margin=dict(b=60 + 16 * (n_lines + 1)),
-        height=420 + 16 * n_lines,
+        title=dict(text=f"<b>{heading}</b>", subtitle=dict(text=subtitle), x=0, xanchor="left"),
+        margin=dict(b=60 + 16 * (n_lines + 1), t=80 + extra),
+        height=420 + 16 * n_lines + extra,
     )
     if footer:
         wrapped = _wrap(footer)

@@ -46,3 +46,14 @@ def test_a_status_the_report_does_not_give_is_drawn_zero_wide_without_a_label():
                                     share_of="total")
     assert list(fig.data[1].x) == [0.0] and list(fig.data[1].text) == [""]
     assert fig.data[0].text[0] == "4 (40%)"
+
+
+def test_a_long_title_is_broken_into_lines_and_the_plot_moves_down_to_make_room():
+    long = ("Nhiệm vụ quá hạn chưa hoàn thành · Chương trình hành động của Chính phủ và các Thông báo kết luận "
+            "của Ban Chỉ đạo")
+    short = charts.bar_figure(_rows([6.0, 13.0], [34.0, 34.0]), "PII", "rank", "lower", DAY, "vi")
+    fig = charts.bar_figure(_rows([6.0, 13.0], [34.0, 34.0]), long, "rank", "lower", DAY, "vi")
+    lines = fig.layout.title.text.removeprefix("<b>").removesuffix("</b>").split("<br>")
+    assert len(lines) >= 2 and all(len(line) <= charts.TITLE_CHARS for line in lines)
+    assert " ".join(lines) == long  # nothing cut off
+    assert fig.layout.margin.t > short.layout.margin.t and fig.layout.height > short.layout.height
