@@ -89,8 +89,10 @@ class _Inputs:
             self.files.append(f)
         return f
 
-    def figure_files(self, groups: list[tuple[list[Path], tuple[str, ...], tuple[str, ...]]]) -> list[list[CsvFile]]:
-        """Every file of each (files, required, optional), dictionary-encoded for the coded staging.
+    def figure_files(self, groups: list[tuple[list[Path], tuple[str, ...], tuple[str, ...]]]
+                     ) -> Callable[[], list[list[CsvFile]]]:
+        """Start reading every file of each (files, required, optional), dictionary-encoded for the coded
+        staging; return the function that waits for them (the caller works meanwhile).
 
         Files are parsed two at a time, one thread each (whole files side by side keep both cores busier
         than split blocks), largest first so that no big file is left to parse alone at the end."""
@@ -102,17 +104,21 @@ class _Inputs:
             _, path, required, optional = job
             return read_csv(path, str(path.relative_to(base)), required, optional, dictionary=True, threads=False)
 
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            pending = {i: pool.submit(read, jobs[i])
-                       for i in sorted(range(len(jobs)), key=lambda i: -jobs[i][1].stat().st_size)}
+        pool = ThreadPoolExecutor(max_workers=2)
+        pending = {i: pool.submit(read, jobs[i]) for i in sorted(range(len(jobs)), key=lambda i: -jobs[i][1].stat().st_size)}
+        pool.shutdown(wait=False)
+
+        def collect() -> list[list[CsvFile]]:
             results = [pending[i].result() for i in range(len(jobs))]
-        out: list[list[CsvFile]] = [[] for _ in groups]
-        for (k, *_), (f, issues) in zip(jobs, results, strict=True):
-            self.issues += issues
-            if f is not None:
-                self.files.append(f)
-                out[k].append(f)
-        return out
+            out: list[list[CsvFile]] = [[] for _ in groups]
+            for (k, *_), (f, issues) in zip(jobs, results, strict=True):
+                self.issues += issues
+                if f is not None:
+                    self.files.append(f)
+                    out[k].append(f)
+            return out
+
+        return collect
 
 
 SHAPE_SCHEMA = pa.schema([("code", pa.string()), ("agency_id", pa.string()), ("name_vi", pa.string()),
@@ -135,49 +141,16 @@ def _read_shapes(path: Path, inp: _Inputs) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SHAPE_SCHEMA)
 
 
-def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tuple[_Inputs, list[Issue]]:
-    """Read all inputs into typed staging tables of an open connection; return what reading found wrong."""
-    inp = _Inputs(data_dir, kpi_dir)
-    d = inp.one
-    sources = d(data_dir / "sources.csv", data_dir, SOURCE_COLUMNS)
-    agencies = d(data_dir / "dims" / "agencies.csv", data_dir, AGENCY_COLUMNS)
-    aliases = d(data_dir / "dims" / "agency_aliases.csv", data_dir, ALIAS_COLUMNS)
-    programmes = d(data_dir / "dims" / "programmes.csv", data_dir, PROGRAMME_COLUMNS)
-    indicators = d(kpi_dir / "indicators.csv", kpi_dir, INDICATOR_COLUMNS)
-    targets = d(kpi_dir / "targets.csv", kpi_dir, TARGET_COLUMNS)
-
-    def csv_files(folder: Path) -> list[Path]:
-        return sorted(folder.glob("*.csv")) if folder.exists() else []
-
-    # the sub-group labels are optional, and as large as a figure file in the benchmark: parsed alongside
-    cat_path = data_dir / "dims" / "categories.csv"
-    obs_files, bud_files, cat_files = inp.figure_files([
-        (csv_files(data_dir / "observations"), OBSERVATION_REQUIRED,
-         tuple(c for c in OBSERVATION_COLUMNS if c not in OBSERVATION_REQUIRED)),
-        (csv_files(data_dir / "budget"), BUDGET_REQUIRED,
-         tuple(c for c in BUDGET_COLUMNS if c not in BUDGET_REQUIRED)),
-        ([cat_path] if cat_path.exists() else [], CATEGORY_COLUMNS, ()),
-    ])
-    task_path = data_dir / "illustrative" / "tasks.csv"
-    tasks = d(task_path, data_dir, TASK_COLUMNS) if task_path.exists() else None
-    shapes = _read_shapes(data_dir / "geo" / "vn_provinces_34.geojson", inp)
-    if inp.issues:
-        return inp, inp.issues
-    # Submissions are re-parsed with the loader's own parser; their fact ids follow the curated ones.
-    n_obs = sum(f.table.num_rows for f in obs_files)
-    n_bud = sum(f.table.num_rows for f in bud_files)
-    inp.subs = submissions.stage_for_build(data_dir, kpi_dir, n_obs, n_bud)
-    if inp.subs.issues:
-        inp.issues += inp.subs.issues
-        return inp, inp.issues
+def _reference_tables(con: duckdb.DuckDBPyConnection, inp: _Inputs, small: list[tuple[str, CsvFile]],
+                      tasks: CsvFile | None, shapes: pa.Table) -> None:
+    """The small inputs registered as raw_<name>, and the typed ref_* tables made of them."""
 
     def reg(name: str, table: pa.Table) -> None:
         # one chunk per column: DuckDB then scans whole batches instead of the CSV reader's small blocks
         inp.raw[name] = table.combine_chunks()
         con.register(f"raw_{name}", inp.raw[name])
 
-    for name, f in (("sources", sources), ("agencies", agencies), ("aliases", aliases),
-                    ("programmes", programmes), ("indicators", indicators), ("targets", targets)):
+    for name, f in small:
         reg(name, f.table)
     no_tasks = pa.schema([(c, pa.string()) for c in TASK_COLUMNS] + [("row", pa.int64()), ("file", pa.string())])
     reg("tasks", tasks.table if tasks is not None else no_tasks.empty_table())
@@ -188,8 +161,6 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
                 f"{_text('issuer_en')} AS issuer_en, {_text('title_vi')} AS title_vi, "
                 f"{_text('title_en')} AS title_en, try_cast(report_date AS DATE) AS report_date, "
                 f"{_text('note')} AS note, file, row FROM raw_sources")
-    if inp.subs.sources:
-        con.executemany("INSERT INTO ref_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inp.subs.sources)
     con.execute("CREATE TABLE ref_agencies AS SELECT "
                 + ", ".join(f"{_text(c)} AS {c}" for c in AGENCY_COLUMNS) + ", file, row FROM raw_agencies")
     con.execute(f"CREATE TABLE ref_alias_display AS SELECT DISTINCT {_text('alias')} AS alias, "
@@ -208,6 +179,52 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
                 + ", ".join(f"{_text(c)} AS {c}" for c in TARGET_COLUMNS)
                 + ", try_cast(value AS DOUBLE) AS num, try_cast(year AS INTEGER) AS year_num, "
                   "NULL::DOUBLE AS base_num, NULL::VARCHAR AS entity, file, row, row AS seq FROM raw_targets")
+
+
+
+def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tuple[_Inputs, list[Issue]]:
+    """Read all inputs into typed staging tables of an open connection; return what reading found wrong."""
+    inp = _Inputs(data_dir, kpi_dir)
+    d = inp.one
+    sources = d(data_dir / "sources.csv", data_dir, SOURCE_COLUMNS)
+    agencies = d(data_dir / "dims" / "agencies.csv", data_dir, AGENCY_COLUMNS)
+    aliases = d(data_dir / "dims" / "agency_aliases.csv", data_dir, ALIAS_COLUMNS)
+    programmes = d(data_dir / "dims" / "programmes.csv", data_dir, PROGRAMME_COLUMNS)
+    indicators = d(kpi_dir / "indicators.csv", kpi_dir, INDICATOR_COLUMNS)
+    targets = d(kpi_dir / "targets.csv", kpi_dir, TARGET_COLUMNS)
+
+    def csv_files(folder: Path) -> list[Path]:
+        return sorted(folder.glob("*.csv")) if folder.exists() else []
+
+    # the sub-group labels are optional, and as large as a figure file in the benchmark: parsed alongside
+    cat_path = data_dir / "dims" / "categories.csv"
+    figure_files = inp.figure_files([
+        (csv_files(data_dir / "observations"), OBSERVATION_REQUIRED,
+         tuple(c for c in OBSERVATION_COLUMNS if c not in OBSERVATION_REQUIRED)),
+        (csv_files(data_dir / "budget"), BUDGET_REQUIRED,
+         tuple(c for c in BUDGET_COLUMNS if c not in BUDGET_REQUIRED)),
+        ([cat_path] if cat_path.exists() else [], CATEGORY_COLUMNS, ()),
+    ])
+    # while the figure files are parsed: the small inputs, and the reference tables made of them
+    task_path = data_dir / "illustrative" / "tasks.csv"
+    tasks = d(task_path, data_dir, TASK_COLUMNS) if task_path.exists() else None
+    shapes = _read_shapes(data_dir / "geo" / "vn_provinces_34.geojson", inp)
+    if not inp.issues:
+        _reference_tables(con, inp, [("sources", sources), ("agencies", agencies), ("aliases", aliases),
+                                     ("programmes", programmes), ("indicators", indicators), ("targets", targets)],
+                          tasks, shapes)
+    obs_files, bud_files, cat_files = figure_files()
+    if inp.issues:
+        return inp, inp.issues
+    # Submissions are re-parsed with the loader's own parser; their fact ids follow the curated ones.
+    n_obs = sum(f.table.num_rows for f in obs_files)
+    n_bud = sum(f.table.num_rows for f in bud_files)
+    inp.subs = submissions.stage_for_build(data_dir, kpi_dir, n_obs, n_bud)
+    if inp.subs.issues:
+        inp.issues += inp.subs.issues
+        return inp, inp.issues
+    if inp.subs.sources:
+        con.executemany("INSERT INTO ref_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inp.subs.sources)
 
     inp.obs_files = obs_files  # staged by stage_observations, while the other tables are written
     inp.bud = figures.stage(con, bud_files, BUDGET_COLUMNS)
