@@ -55,13 +55,25 @@ def source_line(data: pd.DataFrame, lang: str) -> str:
     return f"{t('source', lang)}: " + "; ".join(parts)
 
 
-# Characters of a title line: what fits the narrowest column a chart is drawn in (two fifths of a 1280-pixel page).
+# Characters of a title line, and of a line of the (smaller) source footer: what fits the narrowest column a
+# chart is drawn in (two fifths of a 1280-pixel page).
 TITLE_CHARS = 40
+FOOTER_CHARS = 70
+# Width in pixels of one character of an axis label, a little under the real one: the footer of a chart with
+# long bar labels is moved left by that much per character, out from under the plot to the edge of the figure.
+LABEL_PX = 5.5
 
 
-def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: str, note: str = "") -> go.Figure:
-    """Write title, view date and sources into the figure and apply the house template; a long title is broken
-    into lines (Plotly cuts it off at the edge of the figure)."""
+def label_room(labels: Sequence[str]) -> int:
+    """About the pixels that the longest of `labels` takes left of the plot (never more)."""
+    return int(LABEL_PX * max((len(str(x)) for x in labels), default=0))
+
+
+def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: str, note: str = "",
+           left: int = 0) -> go.Figure:
+    """Write title, view date and sources into the figure and apply the house template; a long title or source
+    line is broken into lines (Plotly cuts text off at the edge of the figure). `left`: the pixels that axis
+    labels take left of the plot, where the source line starts instead."""
     latest = data["as_of"].max() if "as_of" in data and not data.empty else None
     subtitle = f"{t('as_of', lang)} {theme.format_date(latest or view, lang)}"
     if note:
@@ -78,9 +90,10 @@ def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: 
         height=420 + 16 * n_lines + extra,
     )
     if footer:
-        wrapped = _wrap(footer)
+        wrapped = _wrap(footer, FOOTER_CHARS)
         fig.add_annotation(text=wrapped, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
-                           y=0, yanchor="top", yshift=-58, align="left", font=dict(size=10, color=theme.MUTED))
+                           xshift=-left, y=0, yanchor="top", yshift=-58, align="left",
+                           font=dict(size=10, color=theme.MUTED))
         fig.update_layout(margin=dict(b=88 + 14 * (wrapped.count("<br>") + 1)))
     return fig
 
@@ -180,7 +193,7 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
     else:
         fig.update_xaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f")
     fig.update_yaxes(automargin=True)
-    fig = finish(fig, title, view, data, lang)
+    fig = finish(fig, title, view, data, lang, left=label_room(ordered["label"]))
     footer_room = (fig.layout.margin.b or 0) + (fig.layout.margin.t or 0)
     fig.update_layout(height=footer_room + max(180, 36 * len(ordered)), showlegend=False)
     return fig
@@ -210,7 +223,7 @@ def stacked_bar_figure(frame: pd.DataFrame, y_col: str, parts: Sequence[tuple[st
     fig.update_layout(barmode="stack")
     fig.update_yaxes(automargin=True, autorange="reversed")
     fig.update_xaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f")
-    fig = finish(fig, title, view, sources, lang)
+    fig = finish(fig, title, view, sources, lang, left=label_room(frame[y_col]))
     fig.update_layout(height=max(fig.layout.height or 420, 220 + 44 * len(frame)))
     return fig
 

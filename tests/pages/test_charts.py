@@ -57,3 +57,11 @@ def test_a_long_title_is_broken_into_lines_and_the_plot_moves_down_to_make_room(
     assert len(lines) >= 2 and all(len(line) <= charts.TITLE_CHARS for line in lines)
     assert " ".join(lines) == long  # nothing cut off
     assert fig.layout.margin.t > short.layout.margin.t and fig.layout.height > short.layout.height
+
+
+def test_the_source_line_starts_at_the_left_edge_under_long_bar_labels_and_fits_a_narrow_column():
+    labels = ("Chương trình hành động của Chính phủ — 23/09/2025", "Kế hoạch 02-KH/BCĐTW — 15/12/2025")
+    fig = charts.bar_figure(_rows([6.0, 13.0], [34.0, 34.0], labels), "PII", "count", "higher", DAY, "vi")
+    footer = next(a for a in fig.layout.annotations if "Nguồn" in a.text)
+    assert footer.xshift == -charts.label_room(labels) < 0  # moved out from under the plot, past the labels
+    assert all(len(line) <= charts.FOOTER_CHARS for line in footer.text.split("<br>"))
