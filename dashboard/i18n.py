@@ -279,6 +279,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "issuer": ("Cơ quan ban hành", "Issued by"),
     "report_title": ("Báo cáo", "Report"),
     "note": ("Ghi chú", "Note"),
+    "explanation": ("Giải thích", "Explanation"),
     "conflict_id": ("Mã", "Id"),
     "reports": ("Báo cáo nguồn", "Reports"),
     "file_size": ("Dung lượng (byte)", "Size (bytes)"),

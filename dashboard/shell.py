@@ -123,12 +123,23 @@ def downloads(data: pd.DataFrame, stem: str, view: View, key: str, prepared: boo
                        key=f"xlsx_{key}", icon=":material/table:", on_click="ignore")
 
 
-def conflict_notes(data: pd.DataFrame) -> str | None:
-    """The notes of the flagged rows of `data`, or None when no row is flagged."""
+def conflict_explanation(conflict_id: str, lang: str, notes: str | None = None) -> str:
+    """What a conflict flags, in `lang` (data/dims/conflicts.csv); without an explanation, the rows' `notes`."""
+    con = queries.conflicts()
+    found = con.loc[con["conflict_id"] == conflict_id, f"explanation_{lang}"]
+    if len(found) and pd.notna(found.iloc[0]):
+        return str(found.iloc[0])
+    return notes or ""
+
+
+def conflict_notes(data: pd.DataFrame, lang: str) -> str | None:
+    """The explanations of the conflicts flagged in `data`, in `lang`; None when no row is flagged."""
     if "conflict_id" not in data or not data["conflict_id"].notna().any():
         return None
     flagged = data.loc[data["conflict_id"].notna()]
-    return "; ".join(sorted({str(n) for n in flagged.get("note", pd.Series(dtype=str)).dropna()}))
+    notes = {c: "; ".join(sorted(set(rows["note"].dropna().astype(str)))) if "note" in rows else None
+             for c, rows in flagged.groupby("conflict_id")}
+    return " ".join(conflict_explanation(c, lang, notes[c]) for c in sorted(notes))
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, title: str, view: View, key: str,
@@ -137,7 +148,7 @@ def chart(fig: go.Figure, data: pd.DataFrame, title: str, view: View, key: str,
     st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of), key=f"fig_{key}")
     downloads(frame if frame is not None else data, title, view, key, prepared=frame is not None)
     if notes is False:
-        notes = conflict_notes(data)
+        notes = conflict_notes(data, view.lang)
     if notes is not None:
         st.warning(f"**{view.t('conflict')}** — {view.t('conflict_help')} {notes}", icon=":material/warning:")
 
@@ -166,7 +177,8 @@ def memo(view: View, key: str, make: Callable[[], T]) -> T:
 
 def cached_chart(view: View, key: str, title: str, data: pd.DataFrame, build: Callable[[], go.Figure]) -> None:
     """`chart()` with the figure, its download frame and its conflict notes made once (see `memo`)."""
-    fig, frame, notes = memo(view, "chart:" + key, lambda: (build(), download_frame(data), conflict_notes(data)))
+    fig, frame, notes = memo(view, "chart:" + key,
+                             lambda: (build(), download_frame(data), conflict_notes(data, view.lang)))
     chart(fig, data, title, view, key, frame=frame, notes=notes)
 
 

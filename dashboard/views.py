@@ -17,6 +17,7 @@ from dashboard.shell import (
     View,
     cached_chart,
     chart,
+    conflict_explanation,
     conflict_notes,
     download_frame,
     downloads,
@@ -72,7 +73,8 @@ def tile(ind: pd.Series, s: Summary, view: View) -> None:
         st.caption(f"{view.t('as_of')} {theme.format_date(latest['as_of'], view.lang)}{note}",
                    help=quote_help(latest, view))
         if pd.notna(latest.get("conflict_id")):
-            st.caption(f":orange[:material/warning: {view.t('conflict')}] — {latest.get('note') or ''}")
+            st.caption(f":orange[:material/warning: {view.t('conflict')}] — "
+                       + conflict_explanation(latest["conflict_id"], view.lang, latest.get("note")))
         for line in (change_line(s, view), target_line(s, view)):
             if line:
                 st.caption(line)
@@ -121,6 +123,7 @@ class Block:
     fig: go.Figure | None = None
     text: str = ""
     cards: tuple[tuple[pd.Series, pd.Series], ...] = ()
+    lang: str = "vi"  # of the conflict explanations
 
     @cached_property
     def frame(self) -> pd.DataFrame:
@@ -128,7 +131,7 @@ class Block:
 
     @cached_property
     def notes(self) -> str | None:
-        return conflict_notes(self.data)
+        return conflict_notes(self.data, self.lang)
 
 
 def _blocks(obs: pd.DataFrame, view: View, key: str) -> list[Block]:
@@ -145,7 +148,7 @@ def _blocks(obs: pd.DataFrame, view: View, key: str) -> list[Block]:
             fig = charts.trend_figure(nat, title, ind["unit"], ind["direction"],
                                       targets[targets["indicator_id"] == ind_id], view.as_of, view.lang,
                                       ind["period"])
-            blocks.append(Block("chart", f"{key}_{ind_id}_trend", title, nat, fig))
+            blocks.append(Block("chart", f"{key}_{ind_id}_trend", title, nat, fig, lang=view.lang))
         elif not nat.empty:
             cards.extend((ind, row) for _, row in nat.iterrows())
             card_rows.append(nat)
@@ -153,17 +156,17 @@ def _blocks(obs: pd.DataFrame, view: View, key: str) -> list[Block]:
         if not groups.empty:
             latest = groups[groups["as_of"] == groups["as_of"].max()]
             fig = charts.bar_figure(latest, title, ind["unit"], ind["direction"], view.as_of, view.lang)
-            blocks.append(Block("chart", f"{key}_{ind_id}_groups", title, latest, fig))
+            blocks.append(Block("chart", f"{key}_{ind_id}_groups", title, latest, fig, lang=view.lang))
         units = part[part["scope"] != "national"]
         if not units.empty:
             latest = latest_per_entity(units)
             t2 = f"{title} — {view.t('by_entity')}"
             if ind["unit"] == "flag":
                 text = ", ".join(sorted(latest["entity_name"].dropna().unique()))
-                blocks.append(Block("flags", f"{key}_{ind_id}_flags", t2, latest, text=text))
+                blocks.append(Block("flags", f"{key}_{ind_id}_flags", t2, latest, text=text, lang=view.lang))
             else:
                 fig = charts.bar_figure(latest, t2, ind["unit"], ind["direction"], view.as_of, view.lang)
-                blocks.append(Block("chart", f"{key}_{ind_id}_units", t2, latest, fig))
+                blocks.append(Block("chart", f"{key}_{ind_id}_units", t2, latest, fig, lang=view.lang))
     if cards:
         blocks.append(Block("cards", f"{key}_cards", view.t("all_indicators"), pd.concat(card_rows),
                             cards=tuple(cards)))
@@ -317,12 +320,14 @@ def sources_page(view: View) -> None:
     con = queries.conflicts()
     st.subheader(view.t("conflict"))
     st.caption(view.t("conflict_help"))
-    st.dataframe(pd.DataFrame({
+    # a table, not a data grid: the explanations are sentences, and a grid cuts them off
+    st.table(pd.DataFrame({
         view.t("conflict_id"): con["conflict_id"],
+        view.t("explanation"): [conflict_explanation(c, lang, n if pd.notna(n) else None)
+                                for c, n in zip(con["conflict_id"], con["notes"], strict=True)],
         view.t("row_count"): [num(n) for n in con["rows"]],
         view.t("reports"): [", ".join(s) for s in con["sources"]],
-        view.t("note"): con["notes"].fillna(""),
-    }), hide_index=True, width="stretch")
+    }).set_index(view.t("conflict_id")))
     st.subheader(view.t("status_rule_title"))
     st.markdown(view.t("status_rule"))
     log = queries.load_log()

@@ -27,6 +27,7 @@ from etl.schema import (
     BUDGET_COLUMNS,
     BUDGET_REQUIRED,
     CATEGORY_COLUMNS,
+    CONFLICT_COLUMNS,
     OBSERVATION_COLUMNS,
     OBSERVATION_REQUIRED,
     PROGRAMME_COLUMNS,
@@ -142,7 +143,7 @@ def _read_shapes(path: Path, inp: _Inputs) -> pa.Table:
 
 
 def _reference_tables(con: duckdb.DuckDBPyConnection, inp: _Inputs, small: list[tuple[str, CsvFile]],
-                      tasks: CsvFile | None, shapes: pa.Table) -> None:
+                      tasks: CsvFile | None, shapes: pa.Table, explanations: CsvFile | None) -> None:
     """The small inputs registered as raw_<name>, and the typed ref_* tables made of them."""
 
     def reg(name: str, table: pa.Table) -> None:
@@ -155,6 +156,8 @@ def _reference_tables(con: duckdb.DuckDBPyConnection, inp: _Inputs, small: list[
     no_tasks = pa.schema([(c, pa.string()) for c in TASK_COLUMNS] + [("row", pa.int64()), ("file", pa.string())])
     reg("tasks", tasks.table if tasks is not None else no_tasks.empty_table())
     reg("shapes", shapes)
+    no_explanations = pa.schema([(c, pa.string()) for c in CONFLICT_COLUMNS] + [("row", pa.int64()), ("file", pa.string())])
+    reg("conflicts", explanations.table if explanations is not None else no_explanations.empty_table())
     # ref_* are plain tables of the in-memory database (not TEMP): the writer connections read them too
     con.execute(f"CREATE TABLE ref_sources AS SELECT {_text('id')} AS id, "
                 f"{_text('source_file')} AS source_file, {_text('issuer_vi')} AS issuer_vi, "
@@ -173,6 +176,8 @@ def _reference_tables(con: duckdb.DuckDBPyConnection, inp: _Inputs, small: list[
                 + ", ".join(f"{_text(c)} AS {c}" for c in PROGRAMME_COLUMNS) + " FROM raw_programmes")
     con.execute("CREATE TABLE ref_indicators AS SELECT "
                 + ", ".join(f"{_text(c)} AS {c}" for c in INDICATOR_COLUMNS) + ", file, row FROM raw_indicators")
+    con.execute("CREATE TABLE ref_conflicts AS SELECT "
+                + ", ".join(f"{_text(c)} AS {c}" for c in CONFLICT_COLUMNS) + ", file, row FROM raw_conflicts")
     con.execute("CREATE TABLE ref_units (stated VARCHAR, canonical VARCHAR, factor DOUBLE)")
     con.executemany("INSERT INTO ref_units VALUES (?, ?, ?)", units.conversion_rows())
     con.execute("CREATE TABLE ref_targets AS SELECT "
@@ -192,6 +197,8 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     programmes = d(data_dir / "dims" / "programmes.csv", data_dir, PROGRAMME_COLUMNS)
     indicators = d(kpi_dir / "indicators.csv", kpi_dir, INDICATOR_COLUMNS)
     targets = d(kpi_dir / "targets.csv", kpi_dir, TARGET_COLUMNS)
+    explanations_path = data_dir / "dims" / "conflicts.csv"  # optional, like the sub-group labels
+    explanations = d(explanations_path, data_dir, CONFLICT_COLUMNS) if explanations_path.exists() else None
 
     def csv_files(folder: Path) -> list[Path]:
         return sorted(folder.glob("*.csv")) if folder.exists() else []
@@ -212,7 +219,7 @@ def stage(con: duckdb.DuckDBPyConnection, data_dir: Path, kpi_dir: Path) -> tupl
     if not inp.issues:
         _reference_tables(con, inp, [("sources", sources), ("agencies", agencies), ("aliases", aliases),
                                      ("programmes", programmes), ("indicators", indicators), ("targets", targets)],
-                          tasks, shapes)
+                          tasks, shapes, explanations)
     obs_files, bud_files, cat_files = figure_files()
     if inp.issues:
         return inp, inp.issues
@@ -296,9 +303,9 @@ def early_issues(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs
     for name in ("tasks", "shapes"):
         con.register(f"raw_{name}", inputs.raw[name])
     con.register("ref_categories", inputs.raw["categories"])
-    issues = figures.budget_issues(inputs.bud, data_dir / "sources", con)
+    issues = figures.budget_issues(inputs.bud, data_dir / "sources", con, explained=explanations_present(con))
     issues += _target_provenance(con, data_dir)
-    issues += checks.run_rules(con, checks.TASK_REGISTRY_RULES + checks.SHAPE_RULES
+    issues += checks.run_rules(con, checks.TASK_REGISTRY_RULES + checks.SHAPE_RULES + checks.CONFLICT_RULES
                                + (checks.CATEGORY_RULES if cat_labels_present(con) else []))
     return dimension_issues(con), issues
 
@@ -307,8 +314,8 @@ def validate(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs, ea
              conflicts: _Job) -> list[Issue]:
     """All rules over the staged tables: the observations' here, the others' from the `early` thread (reported
     in the same order: dimensions first), then the checks across rows, from the `conflicts` and pivot threads."""
-    labelled = cat_labels_present(con)
-    issues = figures.observation_issues(inputs.obs, data_dir / "sources", labelled)
+    issues = figures.observation_issues(inputs.obs, data_dir / "sources", cat_labels_present(con),
+                                        explanations_present(con))
     early.finish()
     dims, others = early.result
     issues = dims + issues + others
@@ -319,6 +326,11 @@ def validate(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs, ea
     inputs.pivot.finish()
     issues += checks.task_identity_issues(con)
     return issues
+
+
+def explanations_present(con: duckdb.DuckDBPyConnection) -> bool:
+    """A dataset that ships data/dims/conflicts.csv must explain every conflict id its figures carry."""
+    return con.execute("SELECT count(*) FROM ref_conflicts").fetchall()[0][0] > 0
 
 
 def cat_labels_present(con: duckdb.DuckDBPyConnection) -> bool:
@@ -567,11 +579,13 @@ FINAL_SQL = [
        LEFT JOIN categories c ON c.category_id = f.category_id
        LEFT JOIN indicators i ON i.id = s.indicator_id""",
     """CREATE TABLE conflicts AS
-       SELECT conflict_id, CAST(sum(n) AS BIGINT) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
-              string_agg(DISTINCT note, ' | ' ORDER BY note) AS notes
+       SELECT f.conflict_id, CAST(sum(n) AS BIGINT) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
+              string_agg(DISTINCT note, ' | ' ORDER BY note) AS notes,
+              any_value(e.explanation_vi) AS explanation_vi, any_value(e.explanation_en) AS explanation_en
        FROM (SELECT conflict_id, source_file, note, n FROM obs_flagged
-             UNION ALL SELECT conflict_id, source_file, note, 1 FROM budget WHERE conflict_id IS NOT NULL)
-       GROUP BY conflict_id ORDER BY conflict_id""",
+             UNION ALL SELECT conflict_id, source_file, note, 1 FROM budget WHERE conflict_id IS NOT NULL) f
+       LEFT JOIN memory.ref_conflicts e ON e.conflict_id = f.conflict_id
+       GROUP BY f.conflict_id ORDER BY f.conflict_id""",
     """CREATE VIEW observations AS
        SELECT f.fact_id, f.indicator_id, i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en,
               i.theme, i.pillar, c.name_vi AS category_name_vi, c.name_en AS category_name_en,

@@ -238,6 +238,26 @@ OBSERVATION_CATEGORY_RULES: list[Rule] = [
     ("SELECT file, row, 'category', category FROM obs WHERE category IS NOT NULL AND category_id IS NULL",
      "nhóm chưa có tên trong data/dims/categories.csv", "category has no label in data/dims/categories.csv"),
 ]
+# What each conflict id flags, in both languages (data/dims/conflicts.csv): once, and complete.
+CONFLICT_RULES: list[Rule] = [
+    ("SELECT file, row, 'conflict_id', conflict_id FROM ref_conflicts WHERE conflict_id IS NULL",
+     "thiếu mã xung đột", "conflict id is missing"),
+    ("SELECT file, row, 'explanation_en', conflict_id FROM ref_conflicts "
+     "WHERE explanation_vi IS NULL OR explanation_en IS NULL",
+     "thiếu giải thích tiếng Việt hoặc tiếng Anh", "the Vietnamese or English explanation is missing"),
+    ("SELECT file, min(row), 'conflict_id', conflict_id FROM ref_conflicts GROUP BY file, conflict_id "
+     "HAVING count(*) > 1", "mã xung đột được giải thích hai lần", "conflict id is explained twice"),
+]
+
+
+def explained_conflict_rules(table: str) -> list[Rule]:
+    """A dataset that ships data/dims/conflicts.csv explains there every conflict id its figures carry."""
+    return [(f"SELECT file, row, 'conflict_id', conflict_id FROM {table} WHERE conflict_id IS NOT NULL "
+             "AND conflict_id NOT IN (SELECT conflict_id FROM ref_conflicts WHERE conflict_id IS NOT NULL)",
+             "mã xung đột chưa được giải thích trong data/dims/conflicts.csv",
+             "conflict id has no explanation in data/dims/conflicts.csv")]
+
+
 CATEGORY_RULES: list[Rule] = [
     ("SELECT file, row, 'slug', slug FROM ref_categories WHERE name_vi IS NULL OR name_en IS NULL",
      "nhóm thiếu tên tiếng Việt hoặc tiếng Anh", "category label lacks its Vietnamese or English name"),

@@ -89,13 +89,15 @@ def statement_key(columns: tuple[str, ...]) -> tuple[str, ...]:
     return ("file", *(c for c in columns if c not in _PER_ROW))
 
 
-def observation_issues(obs: CodedRows, sources_dir: Path, labelled: bool) -> list[Issue]:
-    """Every rule about a single observation row."""
+def observation_issues(obs: CodedRows, sources_dir: Path, labelled: bool, explained: bool = False) -> list[Issue]:
+    """Every rule about a single observation row (`labelled`, `explained`: the dataset ships sub-group labels,
+    conflict explanations)."""
     key = statement_key(OBSERVATION_COLUMNS)
 
     def per_statement(con: duckdb.DuckDBPyConnection) -> list[Issue]:
-        return (checks.run_rules(con, checks.OBSERVATION_RULES + checks.on_table(checks.SOURCE_RULES, "obs"))
-                + checks.entity_suggestions(con, "obs"))
+        rules = checks.OBSERVATION_RULES + checks.on_table(checks.SOURCE_RULES, "obs")
+        rules += checks.explained_conflict_rules("obs") if explained else []
+        return checks.run_rules(con, rules) + checks.entity_suggestions(con, "obs")
 
     issues = obs.check("obs", key, per_statement)
     issues += obs.check("obs", ("as_of",), lambda con: checks.run_rules(con, checks.on_table(checks.DATE_RULES, "obs")))
@@ -107,12 +109,15 @@ def observation_issues(obs: CodedRows, sources_dir: Path, labelled: bool) -> lis
     return issues
 
 
-def budget_issues(bud: CodedRows, sources_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> list[Issue]:
-    """Every rule about a single budget row (on `con`, or the connection the rows were staged on)."""
+def budget_issues(bud: CodedRows, sources_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
+                  explained: bool = False) -> list[Issue]:
+    """Every rule about a single budget row (on `con`, or the connection the rows were staged on; `explained`:
+    the dataset ships conflict explanations)."""
     key = statement_key(BUDGET_COLUMNS)
 
     def per_statement(con: duckdb.DuckDBPyConnection) -> list[Issue]:
         rules = checks.BUDGET_RULES + checks.vocabulary_rules(VOCAB) + checks.on_table(checks.SOURCE_RULES, "bud")
+        rules += checks.explained_conflict_rules("bud") if explained else []
         return checks.run_rules(con, rules) + checks.entity_suggestions(con, "bud")
 
     issues = bud.check("bud", key, per_statement, con=con)

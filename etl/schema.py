@@ -19,6 +19,7 @@ AGENCY_COLUMNS = ("id", "kind", "name_vi", "name_en", "short_vi", "region", "cod
 ALIAS_COLUMNS = ("alias", "agency_id")
 PROGRAMME_COLUMNS = ("id", "name_vi", "name_en", "year", "description")
 CATEGORY_COLUMNS = ("slug", "name_vi", "name_en")  # labels of the `category` sub-groups
+CONFLICT_COLUMNS = ("conflict_id", "explanation_vi", "explanation_en")  # what each conflict id flags, in both languages
 SOURCE_COLUMNS = ("id", "source_file", "issuer_vi", "issuer_en", "title_vi", "title_en", "report_date", "note")
 
 VOCAB: dict[str, tuple[str, ...]] = {

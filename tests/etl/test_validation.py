@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
 from etl.build import build
@@ -175,3 +176,41 @@ def test_a_category_without_a_label_is_an_error_once_labels_ship(dataset):
     assert any(i.column == "category" and "no label" in i.reason_en for i in err.value.issues)
     dataset.set(OBS, 5, "category", "ha_tang")
     build(dataset.data, dataset.db, dataset.kpis)
+
+
+EXPLANATIONS = "data/dims/conflicts.csv"
+
+
+def _explain(dataset, *rows: tuple[str, str, str]) -> None:
+    dataset.write(EXPLANATIONS, [{"conflict_id": c, "explanation_vi": vi, "explanation_en": en} for c, vi, en in rows])
+
+
+def test_a_conflict_id_without_an_explanation_is_an_error_once_explanations_ship(dataset):
+    dataset.set(OBS, 0, "conflict_id", "c_obs")
+    dataset.set(BUD, 0, "conflict_id", "c_bud")
+    build(dataset.data, dataset.db, dataset.kpis)  # no explanations shipped: the ids alone flag the rows
+    _explain(dataset, ("c_obs", "Hai báo cáo khác nhau", "Two reports differ"))
+    with pytest.raises(ValidationFailed) as err:
+        build(dataset.data, dataset.db, dataset.kpis)
+    found = [(i.file, i.row, i.column, i.value) for i in err.value.issues if "no explanation" in i.reason_en]
+    assert found == [(BUD, 2, "conflict_id", "c_bud")]
+    _explain(dataset, ("c_obs", "Hai báo cáo khác nhau", "Two reports differ"),
+             ("c_bud", "Tổng không khớp", "The total does not add up"))
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    assert con.execute("SELECT conflict_id, explanation_vi, explanation_en FROM conflicts ORDER BY 1").fetchall() == [
+        ("c_bud", "Tổng không khớp", "The total does not add up"),
+        ("c_obs", "Hai báo cáo khác nhau", "Two reports differ")]
+
+
+@pytest.mark.parametrize(("rows", "column", "words"), [
+    ([("c1", "", "Two reports differ")], "explanation_en", "Vietnamese or English explanation is missing"),
+    ([("c1", "Hai báo cáo khác nhau", "Two reports differ"), ("c1", "Lặp", "Again")], "conflict_id",
+     "explained twice"),
+    ([("", "Không mã", "No id")], "conflict_id", "conflict id is missing"),
+])
+def test_each_conflict_explanation_is_complete_and_given_once(dataset, rows, column, words):
+    _explain(dataset, *rows)
+    with pytest.raises(ValidationFailed) as err:
+        build(dataset.data, dataset.db, dataset.kpis)
+    assert any(i.file == EXPLANATIONS and i.column == column and words in i.reason_en for i in err.value.issues)

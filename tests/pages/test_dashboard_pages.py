@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
 from dashboard.i18n import t
@@ -82,3 +83,18 @@ def test_sources_page_lists_reports_and_conflicts():
     at = open_page("pages/nguon.py", "vi")
     assert at.title[0].value == t("page_sources", "vi")
     assert len(at.dataframe) >= 2
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_each_conflict_is_explained_in_the_reader_s_language(lang, shipped_db):
+    con = duckdb.connect(str(shipped_db), read_only=True)
+    expected = dict(con.execute(f"SELECT conflict_id, explanation_{lang} FROM conflicts").fetchall())
+    other = "en" if lang == "vi" else "vi"
+    at = open_page("pages/nguon.py", lang)
+    table = next(d.value for d in at.table if t("explanation", lang) in d.value.columns)
+    shown = dict(zip(table.index, table[t("explanation", lang)], strict=True))
+    assert shown == expected and all(shown.values())
+    assert t("explanation", other) not in table.columns
+    # a flagged figure on a page carries the same explanation, not the curator's English working note
+    tasks = texts(open_page("pages/nhiem-vu.py", lang))
+    assert expected["s004_overdue73_parts_sum121"] in tasks
