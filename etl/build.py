@@ -153,11 +153,15 @@ def _reference_tables(con: duckdb.DuckDBPyConnection, inp: _Inputs, small: list[
 
     for name, f in small:
         reg(name, f.table)
-    no_tasks = pa.schema([(c, pa.string()) for c in TASK_COLUMNS] + [("row", pa.int64()), ("file", pa.string())])
-    reg("tasks", tasks.table if tasks is not None else no_tasks.empty_table())
+    def optional(f: CsvFile | None, columns: tuple[str, ...]) -> pa.Table:
+        """An optional file's table, or none of its rows (as etl.read would give them) when it is absent."""
+        if f is not None:
+            return f.table
+        return pa.schema([(c, pa.string()) for c in columns] + [("row", pa.int64()), ("file", pa.string())]).empty_table()
+
+    reg("tasks", optional(tasks, TASK_COLUMNS))
     reg("shapes", shapes)
-    no_explanations = pa.schema([(c, pa.string()) for c in CONFLICT_COLUMNS] + [("row", pa.int64()), ("file", pa.string())])
-    reg("conflicts", explanations.table if explanations is not None else no_explanations.empty_table())
+    reg("conflicts", optional(explanations, CONFLICT_COLUMNS))
     # ref_* are plain tables of the in-memory database (not TEMP): the writer connections read them too
     con.execute(f"CREATE TABLE ref_sources AS SELECT {_text('id')} AS id, "
                 f"{_text('source_file')} AS source_file, {_text('issuer_vi')} AS issuer_vi, "
