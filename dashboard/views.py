@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 
 import pandas as pd
@@ -123,7 +123,7 @@ class Block:
     fig: go.Figure | None = None
     text: str = ""
     cards: tuple[tuple[pd.Series, pd.Series], ...] = ()
-    lang: str = "vi"  # of the conflict explanations
+    lang: str = field(kw_only=True)  # of the conflict explanations
 
     @cached_property
     def frame(self) -> pd.DataFrame:
@@ -169,7 +169,7 @@ def _blocks(obs: pd.DataFrame, view: View, key: str) -> list[Block]:
                 blocks.append(Block("chart", f"{key}_{ind_id}_units", t2, latest, fig, lang=view.lang))
     if cards:
         blocks.append(Block("cards", f"{key}_cards", view.t("all_indicators"), pd.concat(card_rows),
-                            cards=tuple(cards)))
+                            cards=tuple(cards), lang=view.lang))
     return blocks
 
 
@@ -323,8 +323,8 @@ def sources_page(view: View) -> None:
     # a table, not a data grid: the explanations are sentences, and a grid cuts them off
     st.table(pd.DataFrame({
         view.t("conflict_id"): con["conflict_id"],
-        view.t("explanation"): [conflict_explanation(c, lang, n if pd.notna(n) else None)
-                                for c, n in zip(con["conflict_id"], con["notes"], strict=True)],
+        # without an explanation (a conflict only a submission flags), the rows' own notes
+        view.t("explanation"): con[f"explanation_{lang}"].fillna(con["notes"]).fillna(""),
         view.t("row_count"): [num(n) for n in con["rows"]],
         view.t("reports"): [", ".join(s) for s in con["sources"]],
     }).set_index(view.t("conflict_id")))
