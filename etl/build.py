@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -17,7 +18,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from etl import checks, figures, paths, submissions, units
+from etl import checks, figures, paths, submissions, task_pivot, units
 from etl.coded import CodedRows
 from etl.issues import Issue, ValidationFailed
 from etl.read import CsvFile, read_csv
@@ -70,8 +71,9 @@ class _Inputs:
         self.kpi_dir = kpi_dir
         self.obs_files: list[CsvFile] = []
         self.obs: CodedRows | None = None  # the observation rows, staged (etl.figures)
-        self.task_rows: pa.Table | None = None  # the curated task-status rows (figures.task_rows)
+        self.task_rows: task_pivot.TaskRows | None = None  # the curated task-status rows (figures.task_rows)
         self.pivot: _Job | None = None  # the thread making task_check (_pivot_tasks)
+        self.task_check: pa.Table | None = None  # the pivot of task_rows, which the identity rule reads
         self.tables: _Job | None = None  # the thread writing the tables of TABLES (_write_tables)
         self.bud: CodedRows | None = None  # the budget rows, staged
         self.cats: CodedRows | None = None  # the sub-group labels, staged
@@ -328,6 +330,7 @@ def validate(con: duckdb.DuckDBPyConnection, data_dir: Path, inputs: _Inputs, ea
     conflicts.finish()
     issues += conflicts.result
     inputs.pivot.finish()
+    con.register("task_check", inputs.task_check)
     issues += checks.task_identity_issues(con)
     return issues
 
@@ -488,43 +491,30 @@ def stage_observations(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
     inputs.obs = figures.stage(con, inputs.obs_files, OBSERVATION_COLUMNS, slugs if len(slugs) else None)
 
 
-_TASK_KEY = "programme, as_of, entity_id, category, source_file"
-_CURATED_TASKS = ("SELECT file, row, seq, indicator_id, entity_id, programme, category, as_of_date AS as_of, "
-                  "source_file, conflict_id, value, base FROM obs_tasks")
-
-
-def _task_pivot_sql(rows: str) -> str:
-    """One row per programme, date, unit, group and report, with each task-status figure in its column."""
-    cols = ",\n".join(
-        f"max(value) FILTER (WHERE indicator_id = '{ind}') AS {ind.removeprefix('tasks_')}"
-        for ind in TASK_STATUS_INDICATORS
-    )
-    return f"""
-        SELECT {_TASK_KEY}, {cols},
-               -- "131/167 nhiệm vụ hoàn thành" states the total as the base of the done count
-               max(base) FILTER (WHERE indicator_id = 'tasks_done') AS done_base,
-               coalesce(done, done_on_time + done_late) AS d, coalesce(in_progress, in_progress_on_time) AS p,
-               arg_min(file, row) FILTER (WHERE indicator_id = 'tasks_total') AS total_file,
-               min(row) FILTER (WHERE indicator_id = 'tasks_total') AS total_row,
-               count(conflict_id) > 0 AS flagged
-        FROM ({rows}) GROUP BY {_TASK_KEY}
-    """
+_CURATED_TASKS = ("SELECT file, row, seq, indicator_id, entity_id, programme, category, as_of, source_file, "
+                  "conflict_id, value, base FROM obs_tasks")
 
 
 def _pivot_tasks(cur: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
-    """task_check, the task pivot of the curated rows that the identity rule reads; then task_status.
+    """The task pivot of the curated rows, which the identity rule reads (inputs.task_check); then task_keys and
+    task_status_values, the pivot of the current rows (the same pivot when nothing was submitted).
 
-    Made on a connection of its own while the facts are shaped; task_check lives in the in-memory database,
-    which every connection of the build sees."""
-    cur.register("obs_tasks", inputs.task_rows)
-    cur.register("sub_obs", inputs.subs.obs)
-    cur.execute(f"CREATE TABLE task_check AS {_task_pivot_sql(_CURATED_TASKS)}")
-    has_submissions = inputs.subs.obs.num_rows > 0
-    if has_submissions:
+    Made on a connection of its own while the facts are shaped."""
+    rows = inputs.task_rows
+    piv = task_pivot.pivot(rows)
+    inputs.task_check = piv.table
+    if inputs.subs.obs.num_rows > 0:
+        cur.register("obs_tasks", rows.table())
+        cur.register("sub_obs", inputs.subs.obs)
         _register_task_versions(cur, inputs)
-    cur.execute("USE w")
-    for sql in _task_status_sql(has_submissions):
-        cur.execute(sql)
+        current = cur.sql("SELECT * FROM task_versions WHERE is_current").to_arrow_table()
+        rows, piv = task_pivot.TaskRows.from_table(current), None
+    keys, values = task_pivot.status_tables(rows, piv)
+    cur.register("task_keys_rows", keys)
+    cur.register("task_values_rows", values)
+    cur.execute("CREATE TABLE w.task_keys AS SELECT * FROM task_keys_rows")
+    cur.execute("CREATE TABLE w.task_status_values AS SELECT * FROM task_values_rows")
+    _checkpoint(cur)
 
 
 # Tables made from the staged inputs alone: written by a second connection while the rules run.
@@ -553,7 +543,7 @@ TABLES: dict[str, str] = {
     "province_shapes": "SELECT * FROM raw_shapes ORDER BY code",
 }
 
-_TASK_STATUS = ", ".join(i.removeprefix("tasks_") for i in TASK_STATUS_INDICATORS)
+_TASK_STATUS = ", ".join(task_pivot.STATUS_COLUMNS)
 
 # Made last, on the building connection, from the written tables and what the rules derived.
 FINAL_SQL = [
@@ -626,33 +616,6 @@ FINAL_SQL = [
 ]
 
 
-def _task_status_sql(has_submissions: bool) -> list[str]:
-    """task_keys (each programme, entity and report once) and task_status_values (one row per key, date and
-    group: the counts as reported, and the conflict ids of flagged rows); the view task_status joins them."""
-    sql = []
-    if has_submissions:
-        rows, pivot = "SELECT * FROM task_versions WHERE is_current", "temp.task_pivot"
-        sql.append(f"CREATE OR REPLACE TEMP TABLE task_pivot AS {_task_pivot_sql(rows)}")
-    else:
-        rows, pivot = _CURATED_TASKS, "memory.task_check"
-    same = " AND ".join(f"c.{k} IS NOT DISTINCT FROM t.{k}" for k in _TASK_KEY.split(", "))
-    key = " AND ".join(f"k.{c} IS NOT DISTINCT FROM t.{c}" for c in ("programme", "entity_id", "source_file"))
-    return sql + [
-        f"""CREATE TABLE task_keys AS
-           SELECT row_number() OVER (ORDER BY programme, entity_id NULLS FIRST, source_file) AS task_key_id, *
-           FROM (SELECT DISTINCT programme, entity_id, source_file FROM {pivot})""",
-        # the conflict ids of the few flagged rows, joined on (not aggregated in the pivot: an ordered distinct
-        # aggregate over every group costs more than the pivot itself)
-        f"""CREATE TABLE task_status_values AS
-            SELECT k.task_key_id, t.as_of, t.category, {", ".join(f"t.{c}" for c in _TASK_STATUS.split(", "))},
-                   t.done_base, c.conflict_id
-            FROM {pivot} t JOIN task_keys k ON {key}
-            LEFT JOIN (SELECT {_TASK_KEY}, string_agg(DISTINCT conflict_id, ',' ORDER BY conflict_id) AS conflict_id
-                       FROM ({rows}) WHERE conflict_id IS NOT NULL GROUP BY ALL) c ON {same}
-            ORDER BY k.task_key_id, t.as_of, t.category NULLS FIRST""",
-    ]
-
-
 class _Job(threading.Thread):
     """Runs one job (writing tables, or some rules) on a connection of its own beside the building connection.
 
@@ -684,6 +647,14 @@ class _Job(threading.Thread):
             raise self.error
 
 
+def _checkpoint(cur: duckdb.DuckDBPyConnection) -> None:
+    """Compress and store what this job wrote now, beside the other jobs, instead of in the final DETACH (which
+    otherwise checkpoints everything on one core at the very end); skipped while another job is still writing:
+    DETACH stores the rest."""
+    with contextlib.suppress(duckdb.TransactionException):
+        cur.execute("CHECKPOINT w")
+
+
 def _write_facts(cur: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
     """fact_values, the bulk of the warehouse; the statements, provenance and categories its rows point into."""
     stated, curated, submitted, unlabelled = _fact_rows(cur, inputs)
@@ -699,6 +670,7 @@ def _write_facts(cur: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
         inputs.tables.join()
         cur.register("cat_unlabelled", unlabelled)
         cur.execute("INSERT INTO categories SELECT * FROM cat_unlabelled ORDER BY category_id")
+    _checkpoint(cur)
 
 
 def _write_tables(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.datetime) -> None:
@@ -721,6 +693,7 @@ def _write_tables(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.
         [(f.name, f.sha256, f.size, f.table.num_rows, built_at, f.name.split("/")[-2] if "/" in f.name else "root")
          for f in sorted(inputs.files, key=lambda f: f.name)] + inputs.subs.log,
     )
+    _checkpoint(cur)
 
 
 def _finish(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:

@@ -179,7 +179,7 @@ def task_identity_issues(con: duckdb.DuckDBPyConnection) -> list[Issue]:
                   WHEN total IS NOT NULL AND d IS NOT NULL AND p IS NULL AND overdue IS NOT NULL
                        AND in_progress IS NULL AND recurring IS NULL AND total < d + overdue THEN 'parts'
                 END AS rule
-            FROM memory.task_check
+            FROM task_check
         ) WHERE rule IS NOT NULL AND NOT flagged
         ORDER BY file, row
         """

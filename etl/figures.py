@@ -15,6 +15,7 @@ from etl.coded import Coded, CodedRows, combine, from_chunks, shared_rows
 from etl.issues import Issue
 from etl.read import CsvFile
 from etl.schema import BUDGET_COLUMNS, OBSERVATION_COLUMNS, TASK_STATUS_INDICATORS, VOCAB
+from etl.task_pivot import TASK_KEY, TaskRows
 
 # Aliases are unique per key (a dimension rule); the join keeps every row (LEFT) and adds none.
 ENTITY_JOIN = ("LEFT JOIN (SELECT key, min(agency_id) AS entity_id FROM ref_alias GROUP BY key) e "
@@ -177,16 +178,18 @@ def _where(c: Coded, test: pa.Array) -> np.ndarray:
     return test.to_numpy(zero_copy_only=False)[c.codes]
 
 
-def task_rows(obs: CodedRows) -> pa.Table:
+def task_rows(obs: CodedRows) -> TaskRows:
     """The task-status rows (those with a programme), as the identity rule and the task_status table read them."""
     ind = obs.cols["indicator_id"]
     mask = _where(ind, pc.is_in(ind.values, pa.array(TASK_STATUS_INDICATORS)).fill_null(False))
     mask &= _where(obs.cols["programme"], pc.is_valid(obs.cols["programme"].values))
     rows = np.flatnonzero(mask)
-    table = obs.table(["indicator_id", "entity_id", "programme", "category", "as_of_date", "source_file",
-                       "conflict_id"], rows)
     value, base = values(obs)
-    return table.append_column("value", pa.array(value[rows])).append_column("base", pa.array(base[rows]))
+    staged = {"as_of": "as_of_date"}  # the task key's name of a staged column
+    cols = {c: obs.cols[staged.get(c, c)] for c in (*TASK_KEY, "indicator_id", "conflict_id")}
+    cols["file"] = obs.file
+    return TaskRows({c: Coded(col.values, col.codes[rows]) for c, col in cols.items()}, obs.row[rows], obs.seq[rows],
+                    value[rows], base[rows])
 
 
 def flagged(obs: CodedRows) -> pa.Table:
