@@ -129,14 +129,14 @@ def budget_issues(bud: CodedRows, sources_dir: Path, con: duckdb.DuckDBPyConnect
     return issues
 
 
-def _numbers(c: Coded) -> np.ndarray:
-    return c.values.to_numpy(zero_copy_only=False)[c.codes]
+def _numbers(c: Coded, rows: np.ndarray | None = None) -> np.ndarray:
+    return c.values.to_numpy(zero_copy_only=False)[c.codes if rows is None else c.codes[rows]]
 
 
-def values(obs: CodedRows) -> tuple[np.ndarray, np.ndarray]:
-    """Value and base of every row in the registry's unit (NaN where there is no base)."""
-    factor = _numbers(obs.cols["factor"])
-    return _numbers(obs.cols["num"]) * factor, _numbers(obs.cols["base_num"]) * factor
+def values(obs: CodedRows, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Value and base of every row (or of those given) in the registry's unit (NaN where there is no base)."""
+    factor = _numbers(obs.cols["factor"], rows)
+    return _numbers(obs.cols["num"], rows) * factor, _numbers(obs.cols["base_num"], rows) * factor
 
 
 def _nullable_codes(c: Coded) -> pa.Array:
@@ -184,12 +184,12 @@ def task_rows(obs: CodedRows) -> TaskRows:
     mask = _where(ind, pc.is_in(ind.values, pa.array(TASK_STATUS_INDICATORS)).fill_null(False))
     mask &= _where(obs.cols["programme"], pc.is_valid(obs.cols["programme"].values))
     rows = np.flatnonzero(mask)
-    value, base = values(obs)
+    value, base = values(obs, rows)
     staged = {"as_of": "as_of_date"}  # the task key's name of a staged column
     cols = {c: obs.cols[staged.get(c, c)] for c in (*TASK_KEY, "indicator_id", "conflict_id")}
     cols["file"] = obs.file
     return TaskRows({c: Coded(col.values, col.codes[rows]) for c, col in cols.items()}, obs.row[rows], obs.seq[rows],
-                    value[rows], base[rows])
+                    value, base)
 
 
 def flagged(obs: CodedRows) -> pa.Table:

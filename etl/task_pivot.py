@@ -119,14 +119,19 @@ def _nullable(values: np.ndarray) -> pa.Array:
 def conflict_ids(rows: TaskRows, piv: Pivot) -> pa.Array:
     """Per group: the distinct conflict ids its rows carry, in order and joined by commas (NULL when none)."""
     conflict = rows.cols["conflict_id"]
-    texts = conflict.values.to_pylist()
     carrying = np.flatnonzero(pc.is_valid(conflict.values).to_numpy(zero_copy_only=False)[conflict.codes])
-    ids: dict[int, set[str]] = {}
-    for g, code in set(zip(piv.group[carrying].tolist(), conflict.codes[carrying].tolist(), strict=True)):
-        ids.setdefault(g, set()).add(texts[code])
-    out = [None] * len(piv.first)
-    for g, found in ids.items():
-        out[g] = ",".join(sorted(found))
+    # each distinct (group, id) once, ordered by group and then by the id's text
+    by_text = pc.array_sort_indices(conflict.values, null_placement="at_end").to_numpy()
+    rank = np.empty(len(by_text), np.int64)
+    rank[by_text] = np.arange(len(by_text))
+    width = max(len(by_text), 1)
+    pairs = np.unique(piv.group[carrying] * width + rank[conflict.codes[carrying]])
+    group, text = pairs // width, conflict.values.take(pa.array(by_text[pairs % width])).to_numpy(zero_copy_only=False)
+    out = np.full(len(piv.first), None, object)
+    out[group] = text  # a group with one id (nearly all); those with several are joined below
+    several = np.flatnonzero(np.bincount(group, minlength=len(piv.first)) > 1)
+    for g in several.tolist():
+        out[g] = ",".join(text[group == g])
     return pa.array(out, pa.string())
 
 
