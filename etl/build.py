@@ -459,12 +459,13 @@ def _fact_rows(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> tuple[pa.Tabl
     return stated, curated, submitted, figures.category_table(slugs, labels).slice(labels.num_rows)
 
 
-_FACT_VALUES = "fact_id, statement_id, category_id, as_of, data_row, is_current, superseded_by"
+# is_current is not stored: a figure is current exactly when nothing superseded it (see _versions_sql)
+_FACT_VALUES = "fact_id, statement_id, category_id, as_of, data_row, superseded_by"
 
 
 def _fact_values_sql(has_submissions: bool) -> str:
     if not has_submissions:
-        return "CREATE TABLE fact_values AS SELECT *, true AS is_current, NULL::BIGINT AS superseded_by FROM cur_facts"
+        return "CREATE TABLE fact_values AS SELECT *, NULL::BIGINT AS superseded_by FROM cur_facts"
     key = "indicator_id, entity_id, coalesce(programme, ''), coalesce(category_id, 0), as_of"
     rows = ("SELECT f.*, s.indicator_id, s.entity_id, s.programme, s.is_submission, s.loaded_at "
             "FROM (SELECT * FROM cur_facts UNION ALL SELECT * FROM sub_facts) f JOIN stated s USING (statement_id)")
@@ -566,8 +567,8 @@ FINAL_SQL = [
     """CREATE VIEW facts AS
        SELECT f.fact_id, s.indicator_id, s.entity_id, p.entity_as_written, s.programme, c.slug AS category, s.value,
               s.base, i.unit, s.value_stated, p.unit_stated, f.as_of, p.source_file, p.source_quote, p.conflict_id,
-              p.note, p.data_file, f.data_row, false AS is_illustrative, s.is_submission, s.loaded_at, f.is_current,
-              f.superseded_by
+              p.note, p.data_file, f.data_row, false AS is_illustrative, s.is_submission, s.loaded_at,
+              f.superseded_by IS NULL AS is_current, f.superseded_by
        FROM fact_values f JOIN statements s ON s.statement_id = f.statement_id
        JOIN provenance p ON p.provenance_id = s.provenance_id
        LEFT JOIN categories c ON c.category_id = f.category_id

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import checks
-from etl.coded import Coded, CodedRows, combine, from_chunks, shared_rows
+from etl.coded import Coded, CodedRows, combine, first_rows, from_chunks, shared_rows
 from etl.issues import Issue
 from etl.read import CsvFile
 from etl.schema import BUDGET_COLUMNS, OBSERVATION_COLUMNS, TASK_STATUS_INDICATORS, VOCAB
@@ -145,10 +145,26 @@ def _nullable_codes(c: Coded) -> pa.Array:
 
 def conflict_issues(con: duckdb.DuckDBPyConnection, obs: CodedRows) -> list[Issue]:
     """Rows that disagree on the same indicator, entity, programme, category and date must share a conflict id."""
-    key = [obs.cols[c] for c in ("indicator_id", "entity_id", "programme", "category", "as_of_date")]
-    shared = shared_rows(key)  # only rows that share their key with another row can disagree
-    group = combine([Coded(c.values, c.codes[shared]) for c in key]) if shared.size else shared
+    # Two rows with one key state the same indicator, entity and programme, each in a statement of its own (a
+    # statement has one value). Only statements whose (indicator, entity, programme) comes with two values or more
+    # can disagree, so only their rows are compared.
+    if obs.n == 0:
+        return []
+    statement = obs.tuples(statement_key(OBSERVATION_COLUMNS))
+    first = first_rows(statement)
+    triple = combine([Coded(obs.cols[c].values, obs.cols[c].codes[first])
+                      for c in ("indicator_id", "entity_id", "programme")])
     value, _ = values(obs)
+    stated = np.unique(np.stack([triple.astype(np.float64), value[first]]), axis=1)[0]  # each (triple, value) once
+    varies = np.bincount(stated.astype(np.int64), minlength=len(first)) > 1
+    rows = np.flatnonzero(varies[triple][statement])
+    key = [Coded(pa.array(np.arange(len(first))), triple[statement]), obs.cols["category"], obs.cols["as_of_date"]]
+
+    def at(where: np.ndarray) -> list[Coded]:
+        return [Coded(c.values, c.codes[where]) for c in key]
+
+    shared = rows[shared_rows(at(rows))] if rows.size else rows  # only rows that share their key can disagree
+    group = combine(at(shared)) if shared.size else shared
     conflict = _nullable_codes(obs.cols["conflict_id"]).take(pa.array(shared))
     con.register("_groups", pa.table({"k": group, "v": value[shared], "c": conflict}))
     try:
