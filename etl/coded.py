@@ -68,6 +68,30 @@ def from_chunks(chunks: list[pa.DictionaryArray]) -> Coded:
     return Coded(enc.dictionary, codes)
 
 
+def from_chunks_among(chunks: list[pa.DictionaryArray], known: pa.Array) -> tuple[Coded, pa.Array]:
+    """from_chunks, and each distinct cell's position among `known` (its first, NULL when absent).
+
+    The cells and `known` are hashed together, once, instead of once to merge the chunks' dictionaries and once
+    more to look the cells up (the sub-groups and their labels are the largest such sets)."""
+    k = len(known)
+    enc = pc.dictionary_encode(pa.concat_arrays([known.cast(pa.string()), *(c.dictionary for c in chunks)]))
+    number = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    codes = np.empty(sum(len(c) for c in chunks), np.int32)
+    at, start = 0, k
+    for c in chunks:
+        n, width = len(c), len(c.dictionary)
+        np.take(number[start:start + width], c.indices.to_numpy(zero_copy_only=False), out=codes[at:at + n])
+        at, start = at + n, start + width
+    position = np.full(len(enc.dictionary), -1, np.int64)
+    position[number[:k][::-1]] = np.arange(k - 1, -1, -1)  # the last write wins: each cell's first position
+    # only the cells some row holds: a known value that no row uses is no cell of the column
+    used = np.flatnonzero(np.bincount(codes, minlength=len(enc.dictionary)))
+    renumber = np.empty(len(enc.dictionary), np.int32)
+    renumber[used] = np.arange(len(used), dtype=np.int32)
+    found = position[used]
+    return Coded(enc.dictionary.take(pa.array(used)), renumber[codes]), pa.array(found, mask=found < 0)
+
+
 def combine(columns: list[Coded]) -> np.ndarray:
     """A tuple id per row (0, 1, 2... in order of first appearance) over several columns."""
     if len(columns) > 2:

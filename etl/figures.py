@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import checks
-from etl.coded import Coded, CodedRows, combine, first_rows, from_chunks, shared_rows
+from etl.coded import Coded, CodedRows, combine, first_rows, from_chunks, from_chunks_among, shared_rows
 from etl.issues import Issue
 from etl.read import CsvFile
 from etl.schema import BUDGET_COLUMNS, OBSERVATION_COLUMNS, TASK_STATUS_INDICATORS, VOCAB
@@ -61,11 +61,20 @@ def stage(con: duckdb.DuckDBPyConnection, files: list[CsvFile], columns: tuple[s
     )
 
     def one(c: str) -> list[str]:
-        rows.raw[c] = from_chunks([ch for f in files for ch in f.table[c].chunks])
+        chunks = [ch for f in files for ch in f.table[c].chunks]
+        labelled = c == "category" and slugs is not None
+        if labelled:
+            rows.raw[c], position = from_chunks_among(chunks, slugs)
+        else:
+            rows.raw[c] = from_chunks(chunks)
         names = rows.text(c)
-        if c == "category" and slugs is not None:
-            cat = rows.cols[c]
-            rows.cols["category_id"] = Coded(pc.add(pc.index_in(cat.values, slugs, skip_nulls=True), 1), cat.codes)
+        if labelled:
+            cat, raw = rows.cols[c], rows.raw[c]
+            kept = cat.codes is raw.codes and pc.all(pc.equal(cat.values.fill_null(""), raw.values)).as_py()
+            if not kept:  # trimming changed some cells: look the trimmed ones up
+                position = pc.index_in(cat.values, slugs, skip_nulls=True)
+            ids = pc.if_else(pc.is_valid(cat.values), pc.add(position, 1), pa.scalar(None, pa.int64()))
+            rows.cols["category_id"] = Coded(ids, cat.codes)
             rows.sources["category_id"] = (c,)
             names.append("category_id")
         if c in _TYPED:
@@ -76,8 +85,12 @@ def stage(con: duckdb.DuckDBPyConnection, files: list[CsvFile], columns: tuple[s
                 cur.close()
         return names
 
+    # the sub-groups, with the most distinct cells, take longest: started first, while the other worker stages
+    # the other columns
+    first = sorted(columns, key=lambda c: c != "category")
     with ThreadPoolExecutor(max_workers=2) as pool:
-        staged = [name for names in pool.map(one, columns) for name in names]
+        done = dict(zip(first, pool.map(one, first), strict=True))
+    staged = [name for c in columns for name in done[c]]
     rows.raw = {c: rows.raw[c] for c in columns}
     if "indicator_id" in columns:
         staged += rows.derive(("indicator_id", "unit"), *_UNIT_SQL)

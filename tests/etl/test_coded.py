@@ -7,7 +7,17 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from etl.coded import SPACES, Coded, CodedRows, combine, first_rows, from_chunks, recode, shared_rows
+from etl.coded import (
+    SPACES,
+    Coded,
+    CodedRows,
+    combine,
+    first_rows,
+    from_chunks,
+    from_chunks_among,
+    recode,
+    shared_rows,
+)
 from etl.issues import Issue
 
 
@@ -57,6 +67,16 @@ def test_chunks_with_their_own_dictionaries_become_one_column():
     c = from_chunks([a, b])
     assert c.rows().to_pylist() == ["x", "y", "x", "z", "x"]
     assert len(c.values) == 3
+
+
+def test_chunks_looked_up_among_known_values_keep_only_the_cells_rows_hold():
+    chunks = [pa.array(["b", "x", "b"]).dictionary_encode(), pa.array(["a", "x", ""]).dictionary_encode()]
+    known = pa.array(["a", "b", "unused", "a"])  # "a" twice: its first position counts
+    col, position = from_chunks_among(chunks, known)
+    assert col.rows().to_pylist() == ["b", "x", "b", "a", "x", ""]
+    assert sorted(col.values.to_pylist()) == ["", "a", "b", "x"]  # no row holds "unused"
+    where = dict(zip(col.values.to_pylist(), position.to_pylist(), strict=True))
+    assert where == {"a": 0, "b": 1, "x": None, "": None}
 
 
 def test_recode_merges_values_a_transform_made_equal():
