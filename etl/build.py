@@ -725,6 +725,9 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
     db_path = db_path or paths.warehouse_path()
     kpi_dir = kpi_dir or paths.kpi_dir()
     con = duckdb.connect()
+    # DuckDB tries FSST on every text column it stores, and then keeps its dictionary compression for ours (names,
+    # slugs, codes that repeat): the trial alone cost a third of writing the sub-group labels, for the same file.
+    con.execute("SET disabled_compression_methods = 'fsst'")
     tmp: Path | None = None
     made: list[Path] = []
     attached = replaced = False
