@@ -685,15 +685,13 @@ def _write_tables(cur: duckdb.DuckDBPyConnection, inputs: _Inputs, built_at: dt.
     labels = inputs.raw["categories"]
     cur.register("cat_labels", figures.category_table(labels["slug"].combine_chunks().cast(pa.string()), labels))
     cur.execute("CREATE TABLE w.categories AS SELECT * FROM cat_labels")
-    cur.execute(
-        "CREATE TABLE w.load_log (file VARCHAR, sha256 VARCHAR, bytes BIGINT, rows BIGINT, loaded_at TIMESTAMP, "
-        "kind VARCHAR)"
-    )
-    cur.executemany(
-        "INSERT INTO w.load_log VALUES (?, ?, ?, ?, ?, ?)",
-        [(f.name, f.sha256, f.size, f.table.num_rows, built_at, f.name.split("/")[-2] if "/" in f.name else "root")
-         for f in sorted(inputs.files, key=lambda f: f.name)] + inputs.subs.log,
-    )
+    log = [(f.name, f.sha256, f.size, f.table.num_rows, built_at, f.name.split("/")[-2] if "/" in f.name else "root")
+           for f in sorted(inputs.files, key=lambda f: f.name)] + inputs.subs.log
+    # one statement for the whole log (an INSERT per file costs a round trip each)
+    cur.register("log_rows", pa.table(list(zip(*log, strict=True)) if log else [[]] * 6, schema=pa.schema([
+        ("file", pa.string()), ("sha256", pa.string()), ("bytes", pa.int64()), ("rows", pa.int64()),
+        ("loaded_at", pa.timestamp("us")), ("kind", pa.string())])))
+    cur.execute("CREATE TABLE w.load_log AS SELECT * FROM log_rows")
     _checkpoint(cur)
 
 
