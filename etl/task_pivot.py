@@ -129,9 +129,10 @@ def conflict_ids(rows: TaskRows, piv: Pivot) -> pa.Array:
     group, text = pairs // width, conflict.values.take(pa.array(by_text[pairs % width])).to_numpy(zero_copy_only=False)
     out = np.full(len(piv.first), None, object)
     out[group] = text  # a group with one id (nearly all); those with several are joined below
-    several = np.flatnonzero(np.bincount(group, minlength=len(piv.first)) > 1)
-    for g in several.tolist():
-        out[g] = ",".join(text[group == g])
+    bounds = np.flatnonzero(np.diff(group, prepend=-1, append=-1))  # where each group's run of pairs starts
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        if end - start > 1:
+            out[group[start]] = ",".join(text[start:end])
     return pa.array(out, pa.string())
 
 
@@ -142,7 +143,7 @@ def status_tables(rows: TaskRows, piv: Pivot | None = None) -> tuple[pa.Table, p
     piv = piv or pivot(rows)
     t = piv.table
     keys = pa.table({c: t[c] for c in ("programme", "entity_id", "source_file")})
-    key_of = combine([recode(keys[c].combine_chunks(), np.arange(keys.num_rows)) for c in keys.column_names]) \
+    key_of = combine([Coded(rows.cols[c].values, rows.cols[c].codes[piv.first]) for c in keys.column_names]) \
         if keys.num_rows else np.empty(0, np.int64)
     distinct = keys.take(pa.array(first_rows(key_of)))
     # numbered as SQL would order them: programme, then the unit (national first), then the report
