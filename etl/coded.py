@@ -178,6 +178,7 @@ class CodedRows:
     cols: dict[str, Coded] = field(default_factory=dict)
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _tuples: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
+    _firsts: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict)
     # the build's threads share the numbering: the first to ask computes it, the others wait for it
     _numbering: threading.Lock = field(default_factory=threading.Lock)
 
@@ -196,6 +197,14 @@ class CodedRows:
                     self._tuples[key] = combine(cols)
             return self._tuples[key]
 
+    def firsts(self, key: tuple[str, ...]) -> np.ndarray:
+        """The first row of each tuple of `tuples(key)`, in tuple order."""
+        ids = self.tuples(key)
+        with self._numbering:
+            if key not in self._firsts:
+                self._firsts[key] = first_rows(ids)
+            return self._firsts[key]
+
     def derive(self, sources: tuple[str, ...], select: str, joins: str = "",
                con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
         """Staged columns: `select` (over r.<raw column>) run once per distinct tuple of `sources` (on `con`, by
@@ -204,8 +213,7 @@ class CodedRows:
             src = self.raw[sources[0]]
             ids, table = src.codes, pa.table({sources[0]: src.values})
         else:
-            ids = self.tuples(sources)
-            first = first_rows(ids)
+            ids, first = self.tuples(sources), self.firsts(sources)
             table = pa.table({c: self.raw[c].at(first) for c in sources})
         k = table.num_rows
         table = table.append_column("i", pa.array(np.arange(k, dtype=np.int64)))
@@ -251,8 +259,7 @@ class CodedRows:
     def distinct(self, key: tuple[str, ...]) -> tuple[pa.Table, np.ndarray]:
         """One row per distinct tuple of raw `key` columns: its first row's file, row and seq, and every
         staged column computed from key columns alone; and the tuple id of each row."""
-        ids = self.tuples(key)
-        first = first_rows(ids)
+        ids, first = self.tuples(key), self.firsts(key)
         parts = {"file": self.file.at(first), "row": pa.array(self.row[first]), "seq": pa.array(self.seq[first])}
         for name, src in self.sources.items():
             if set(src) <= set(key):

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import checks
-from etl.coded import Coded, CodedRows, combine, first_rows, from_chunks, from_chunks_among, shared_rows
+from etl.coded import Coded, CodedRows, combine, from_chunks, from_chunks_among, shared_rows
 from etl.issues import Issue
 from etl.read import CsvFile
 from etl.schema import BUDGET_COLUMNS, OBSERVATION_COLUMNS, TASK_STATUS_INDICATORS, VOCAB
@@ -163,12 +163,11 @@ def conflict_issues(con: duckdb.DuckDBPyConnection, obs: CodedRows) -> list[Issu
     # can disagree, so only their rows are compared.
     if obs.n == 0:
         return []
-    statement = obs.tuples(statement_key(OBSERVATION_COLUMNS))
-    first = first_rows(statement)
+    statement, first = obs.tuples(statement_key(OBSERVATION_COLUMNS)), obs.firsts(statement_key(OBSERVATION_COLUMNS))
     triple = combine([Coded(obs.cols[c].values, obs.cols[c].codes[first])
                       for c in ("indicator_id", "entity_id", "programme")])
-    value, _ = values(obs)
-    stated = np.unique(np.stack([triple.astype(np.float64), value[first]]), axis=1)[0]  # each (triple, value) once
+    # each (triple, value) once, then the triples stated with two values or more
+    stated = np.unique(np.stack([triple.astype(np.float64), values(obs, first)[0]]), axis=1)[0]
     varies = np.bincount(stated.astype(np.int64), minlength=len(first)) > 1
     rows = np.flatnonzero(varies[triple][statement])
     key = [Coded(pa.array(np.arange(len(first))), triple[statement]), obs.cols["category"], obs.cols["as_of_date"]]
@@ -179,7 +178,7 @@ def conflict_issues(con: duckdb.DuckDBPyConnection, obs: CodedRows) -> list[Issu
     shared = rows[shared_rows(at(rows))] if rows.size else rows  # only rows that share their key can disagree
     group = combine(at(shared)) if shared.size else shared
     conflict = _nullable_codes(obs.cols["conflict_id"]).take(pa.array(shared))
-    con.register("_groups", pa.table({"k": group, "v": value[shared], "c": conflict}))
+    con.register("_groups", pa.table({"k": group, "v": values(obs, shared)[0], "c": conflict}))
     try:
         bad = con.execute(
             "SELECT k FROM _groups GROUP BY k HAVING min(v) <> max(v) "
