@@ -63,7 +63,9 @@ def from_chunks(chunks: list[pa.DictionaryArray]) -> Coded:
     at = start = 0
     for c in chunks:
         n, k = len(c), len(c.dictionary)
-        np.take(number[start:start + k], c.indices.to_numpy(zero_copy_only=False), out=codes[at:at + n])
+        # a dictionary's indices lie within it, so "clip" never changes one; it spares the bounds check and the
+        # buffered copy that the default mode makes of `out`
+        np.take(number[start:start + k], c.indices.to_numpy(zero_copy_only=False), out=codes[at:at + n], mode="clip")
         at, start = at + n, start + k
     return Coded(enc.dictionary, codes)
 
@@ -80,7 +82,8 @@ def from_chunks_among(chunks: list[pa.DictionaryArray], known: pa.Array) -> tupl
     at, start = 0, k
     for c in chunks:
         n, width = len(c), len(c.dictionary)
-        np.take(number[start:start + width], c.indices.to_numpy(zero_copy_only=False), out=codes[at:at + n])
+        np.take(number[start:start + width], c.indices.to_numpy(zero_copy_only=False), out=codes[at:at + n],
+                mode="clip")  # as in from_chunks
         at, start = at + n, start + width
     position = np.full(len(enc.dictionary), -1, np.int64)
     position[number[:k][::-1]] = np.arange(k - 1, -1, -1)  # the last write wins: each cell's first position
