@@ -184,8 +184,11 @@ def _reference_tables(con: duckdb.DuckDBPyConnection, inp: _Inputs, small: list[
                 + ", ".join(f"{_text(c)} AS {c}" for c in INDICATOR_COLUMNS) + ", file, row FROM raw_indicators")
     con.execute("CREATE TABLE ref_conflicts AS SELECT "
                 + ", ".join(f"{_text(c)} AS {c}" for c in CONFLICT_COLUMNS) + ", file, row FROM raw_conflicts")
-    con.execute("CREATE TABLE ref_units (stated VARCHAR, canonical VARCHAR, factor DOUBLE)")
-    con.executemany("INSERT INTO ref_units VALUES (?, ?, ?)", units.conversion_rows())
+    stated, canonical, factor = zip(*units.conversion_rows(), strict=True)
+    con.register("unit_rows", pa.table({"stated": pa.array(stated, pa.string()),
+                                        "canonical": pa.array(canonical, pa.string()),
+                                        "factor": pa.array(factor, pa.float64())}))
+    con.execute("CREATE TABLE ref_units AS SELECT * FROM unit_rows")  # one statement, not an INSERT per pair
     con.execute("CREATE TABLE ref_targets AS SELECT "
                 + ", ".join(f"{_text(c)} AS {c}" for c in TARGET_COLUMNS)
                 + ", try_cast(value AS DOUBLE) AS num, try_cast(year AS INTEGER) AS year_num, "
