@@ -58,16 +58,22 @@ def from_chunks(chunks: list[pa.DictionaryArray]) -> Coded:
     # Number the cells of all dictionaries together (equal cells of two dictionaries become one), then
     # turn each chunk's indices into those numbers.
     enc = pc.dictionary_encode(pa.concat_arrays([c.dictionary for c in chunks]))
-    number = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    return Coded(enc.dictionary, _renumber(chunks, enc.indices, 0))
+
+
+def _renumber(chunks: list[pa.DictionaryArray], number: pa.Array, start: int) -> np.ndarray:
+    """Each chunk's indices turned into `number`, which numbers the cells of the chunks' dictionaries one after
+    the other from position `start`."""
+    number = number.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
     codes = np.empty(sum(len(c) for c in chunks), np.int32)
-    at = start = 0
+    at = 0
     for c in chunks:
         n, k = len(c), len(c.dictionary)
         # a dictionary's indices lie within it, so "clip" never changes one; it spares the bounds check and the
         # buffered copy that the default mode makes of `out`
         np.take(number[start:start + k], c.indices.to_numpy(zero_copy_only=False), out=codes[at:at + n], mode="clip")
         at, start = at + n, start + k
-    return Coded(enc.dictionary, codes)
+    return codes
 
 
 def from_chunks_among(chunks: list[pa.DictionaryArray], known: pa.Array) -> tuple[Coded, pa.Array]:
@@ -77,16 +83,10 @@ def from_chunks_among(chunks: list[pa.DictionaryArray], known: pa.Array) -> tupl
     more to look the cells up (the sub-groups and their labels are the largest such sets)."""
     k = len(known)
     enc = pc.dictionary_encode(pa.concat_arrays([known.cast(pa.string()), *(c.dictionary for c in chunks)]))
-    number = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-    codes = np.empty(sum(len(c) for c in chunks), np.int32)
-    at, start = 0, k
-    for c in chunks:
-        n, width = len(c), len(c.dictionary)
-        np.take(number[start:start + width], c.indices.to_numpy(zero_copy_only=False), out=codes[at:at + n],
-                mode="clip")  # as in from_chunks
-        at, start = at + n, start + width
+    codes = _renumber(chunks, enc.indices, k)
     position = np.full(len(enc.dictionary), -1, np.int64)
-    position[number[:k][::-1]] = np.arange(k - 1, -1, -1)  # the last write wins: each cell's first position
+    among = enc.indices.slice(0, k).to_numpy(zero_copy_only=False)
+    position[among[::-1]] = np.arange(k - 1, -1, -1)  # the last write wins: each cell's first position
     # only the cells some row holds: a known value that no row uses is no cell of the column
     used = np.flatnonzero(np.bincount(codes, minlength=len(enc.dictionary)))
     renumber = np.empty(len(enc.dictionary), np.int32)

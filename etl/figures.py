@@ -163,7 +163,8 @@ def conflict_issues(con: duckdb.DuckDBPyConnection, obs: CodedRows) -> list[Issu
     # can disagree, so only their rows are compared.
     if obs.n == 0:
         return []
-    statement, first = obs.tuples(statement_key(OBSERVATION_COLUMNS)), obs.firsts(statement_key(OBSERVATION_COLUMNS))
+    statements = statement_key(OBSERVATION_COLUMNS)
+    statement, first = obs.tuples(statements), obs.firsts(statements)
     triple = combine([Coded(obs.cols[c].values, obs.cols[c].codes[first])
                       for c in ("indicator_id", "entity_id", "programme")])
     # each (triple, value) once, then the triples stated with two values or more
