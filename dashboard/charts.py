@@ -59,9 +59,25 @@ def source_line(data: pd.DataFrame, lang: str) -> str:
 # chart is drawn in (two fifths of a 1280-pixel page).
 TITLE_CHARS = 40
 FOOTER_CHARS = 70
-# Width in pixels of one character of an axis label, a little under the real one: the footer of a chart with
-# long bar labels is moved left by that much per character, out from under the plot to the edge of the figure.
-LABEL_PX = 5.5
+# Width in pixels of one character of an axis label, well under the real one (Vietnamese labels run about 5 px a
+# character at the template's size): the footer of a chart with long bar labels is moved left by that much per
+# character, out from under the plot towards the edge of the figure, and must never pass that edge (it would be cut).
+LABEL_PX = 4.0
+
+
+# The template's legend runs across the top of the plot, up into the margin under the subtitle. LEGEND_PX is about
+# the narrowest width it wraps within (a chart in a half-width column); each of its rows needs LEGEND_ROW_PX.
+LEGEND_PX = 520
+LEGEND_ROW_PX = 24
+
+
+def legend_rows(fig: go.Figure) -> int:
+    """About how many rows the legend of `fig` wraps into (0 when it shows none: one series, or hidden)."""
+    names = [str(tr.name) for tr in fig.data if tr.name and tr.showlegend is not False]
+    if len(names) < 2 or fig.layout.showlegend is False:
+        return 0
+    # per item: its symbol and gap (about 40 px) and its text (about 7 px a character at the template's size)
+    return -(-sum(40 + 7 * len(n) for n in names) // LEGEND_PX)
 
 
 def label_room(labels: Sequence[str]) -> int:
@@ -81,7 +97,9 @@ def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: 
     footer = source_line(data, lang) if "source_file" in data and not data.empty else ""
     n_lines = footer.count("<br>") + 1 if footer else 0
     heading = _wrap(title, TITLE_CHARS)
-    extra = 22 * heading.count("<br>")  # each further title line pushes the plot down
+    # each further title line, and each row of the legend, pushes the plot down (the legend then sits between the
+    # subtitle and the plot instead of over the subtitle)
+    extra = 22 * heading.count("<br>") + LEGEND_ROW_PX * legend_rows(fig)
     fig.update_layout(
         template=theme.TEMPLATE_NAME,
         separators=theme.separators(lang),

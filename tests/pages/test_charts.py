@@ -65,3 +65,17 @@ def test_the_source_line_starts_at_the_left_edge_under_long_bar_labels_and_fits_
     footer = next(a for a in fig.layout.annotations if "Nguồn" in a.text)
     assert footer.xshift == -charts.label_room(labels) < 0  # moved out from under the plot, past the labels
     assert all(len(line) <= charts.FOOTER_CHARS for line in footer.text.split("<br>"))
+
+
+def test_a_legend_gets_rows_of_its_own_between_the_subtitle_and_the_plot():
+    frame = pd.concat([_rows([40.0, 60.0], labels=("a", "b")).assign(series="Kế hoạch 02-KH/BCĐTW"),
+                       _rows([30.0, 65.0], labels=("a", "b")).assign(series="Các Thông báo kết luận của BCĐTW")])
+    frame["day"] = [DAY, dt.date(2026, 6, 1)] * 2
+    two = charts.lines_figure(frame, "day", "value", "series", "Quá hạn", DAY, "vi")
+    one = charts.lines_figure(frame[frame["series"] == "Kế hoạch 02-KH/BCĐTW"], "day", "value", "series", "Quá hạn",
+                              DAY, "vi")
+    assert charts.legend_rows(one) == 0  # a single line shows no legend
+    assert charts.legend_rows(two) >= 1
+    room = two.layout.margin.t - one.layout.margin.t
+    assert room == charts.LEGEND_ROW_PX * charts.legend_rows(two)
+    assert two.layout.height - one.layout.height == room  # the plot keeps its height
