@@ -94,26 +94,19 @@ def _read_mapped(raw: mmap.mmap, path: Path, name: str, required: tuple[str, ...
         seen.add(col)
     if issues:
         return None, issues
-    cell = pa.dictionary(pa.int32(), pa.string()) if dictionary else pa.string()
     try:
-        table = _parse(raw, start, header, cell, threads)
+        # a dictionary read is parsed unchecked: every byte of every cell lies in its column's dictionary, so
+        # checking the (few) distinct cells checks the file
+        table = _parse(raw, start, header, threads, check_utf8=not dictionary)
         if dictionary:
-            # parsed unchecked: every byte of every cell lies in a dictionary, so checking the (few) distinct
-            # cells checks the file
-            for col in table.columns:
-                for chunk in col.chunks:
-                    chunk.dictionary.validate(full=True)
+            table = pa.table([_encoded(col) for col in table.columns], names=table.column_names)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             return None, [_not_utf8(name, raw[start:])]
         return None, [Issue(name, None, None, None, f"không đọc được CSV: {exc}", f"unreadable CSV: {exc}")]
     if dictionary:
-        # one dictionary per column for the whole file (the reader gives each block its own), made here in the
-        # reading thread; etl.coded then only merges one dictionary per file
-        table = pa.table([_nfc_dictionary(col.combine_chunks()) for col in table.columns], names=table.column_names)
-    elif raw.find(b"\xcc", start) >= 0 or raw.find(b"\xcd", start) >= 0:
-        # Combining diacritics (U+0300-U+036F) are the only way the reports' Vietnamese is not NFC; their
-        # UTF-8 lead bytes are 0xCC/0xCD, so a file without them needs no normalising.
+        table = pa.table([_nfc_dictionary(col.chunk(0)) for col in table.columns], names=table.column_names)
+    elif _combining(raw, start):
         table = pa.table([_nfc(col) for col in table.columns], names=table.column_names)
     for col in optional:
         if col not in header:
@@ -127,20 +120,41 @@ def _read_mapped(raw: mmap.mmap, path: Path, name: str, required: tuple[str, ...
     return CsvFile(path, name, table, digest, len(raw)), []
 
 
-def _parse(raw: mmap.mmap, start: int, header: list[str], cell: pa.DataType, threads: bool) -> pa.Table:
+def _parse(raw: mmap.mmap, start: int, header: list[str], threads: bool, check_utf8: bool) -> pa.Table:
     body = pa.py_buffer(raw)[start:]
     return pacsv.read_csv(
         pa.BufferReader(body),  # pyarrow checks UTF-8 while parsing; the slow line search runs only on failure
         read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=threads),
-        convert_options=pacsv.ConvertOptions(column_types={c: cell for c in header}, strings_can_be_null=False,
-                                             check_utf8=not pa.types.is_dictionary(cell)),
+        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
+                                             strings_can_be_null=False, check_utf8=check_utf8),
     )
+
+
+def _encoded(column: pa.ChunkedArray) -> pa.DictionaryArray:
+    """A text column as one dictionary-encoded array, its dictionary checked for UTF-8.
+
+    Encoded after parsing rather than by the reader: the reader gives each block a dictionary of its own, which
+    then have to be merged, while one encoding of the whole column makes one dictionary that every chunk shares
+    (and costs less than the reader's)."""
+    encoded = pc.dictionary_encode(column)
+    if encoded.num_chunks == 0:
+        return pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
+    dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary  # the chunks' dictionaries grow: the last is whole
+    dictionary.validate(full=True)
+    indices = pa.concat_arrays([chunk.indices for chunk in encoded.chunks])
+    return pa.DictionaryArray.from_arrays(indices, dictionary, safe=False)  # indices the encoding made
 
 
 def _blank(raw: mmap.mmap, start: int) -> bool:
     """Whether the file holds nothing but white space (looked at a megabyte at a time)."""
     step = 1 << 20
     return all(not raw[i:i + step].strip() for i in range(start, len(raw), step))
+
+
+def _combining(text: bytes | mmap.mmap, start: int = 0) -> bool:
+    """Whether UTF-8 text may hold a combining diacritic (U+0300-U+036F), the only way the reports' Vietnamese is
+    not NFC: their lead bytes are 0xCC and 0xCD, which no other character uses."""
+    return text.find(b"\xcc", start) >= 0 or text.find(b"\xcd", start) >= 0
 
 
 def _not_utf8(name: str, raw: bytes) -> Issue:
@@ -155,8 +169,8 @@ def _not_utf8(name: str, raw: bytes) -> Issue:
 def _nfc_dictionary(column: pa.DictionaryArray) -> pa.DictionaryArray:
     """NFC-normalise the dictionary of a dictionary-encoded column; cells that become equal share one entry."""
     values = column.dictionary
-    combining = pc.match_substring_regex(values, "[\u0300-\u036f]")
-    if not pc.any(combining).as_py():
+    data = values.buffers()[2]
+    if data is None or not _combining(data.to_pybytes()):
         return column
     fixed = pa.array([unicodedata.normalize("NFC", v) for v in values.to_pylist()], pa.string())
     cells = recode(fixed, column.indices.to_numpy(zero_copy_only=False))  # two spellings of one text: one cell
