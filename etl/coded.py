@@ -121,9 +121,14 @@ def combine(columns: list[Coded]) -> np.ndarray:
 def _hash(columns: list[Coded]) -> np.ndarray:
     """A 64-bit hash of each row's codes."""
     h = np.zeros(len(columns[0].codes), np.uint64)
+    shifted = np.empty_like(h)
     for c in columns:
-        h = (h ^ c.codes.astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
-        h ^= h >> np.uint64(29)
+        # in place, one scratch array: temporaries of a million rows each cost fresh pages
+        # codes are never negative, so their unsigned view reads the same numbers (and mixes with h without a copy)
+        np.bitwise_xor(h, c.codes.view(f"u{c.codes.dtype.itemsize}"), out=h)
+        np.multiply(h, np.uint64(0x9E3779B97F4A7C15), out=h)
+        np.right_shift(h, np.uint64(29), out=shifted)
+        np.bitwise_xor(h, shifted, out=h)
     return h
 
 

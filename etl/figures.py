@@ -304,10 +304,10 @@ def curated_facts(obs: CodedRows, ids: np.ndarray, category_ids: pa.Array) -> pa
     numbers them), and what varies from row to row: sub-group (`category_ids` per distinct cell), date,
     line number."""
     cat = obs.cols["category"]
-    return pa.table({
-        "fact_id": pa.array(obs.seq),
-        "statement_id": pa.array(ids + 1),
-        "category_id": category_ids.take(pa.array(cat.codes)),
+    return pa.table({  # 32-bit, as fact_values stores them (etl.build._FACT_VALUES)
+        "fact_id": pa.array(obs.seq.astype(np.int32)),
+        "statement_id": pa.array((ids + 1).astype(np.int32)),
+        "category_id": category_ids.cast(pa.int32()).take(pa.array(cat.codes)),
         "as_of": obs.cols["as_of_date"].rows(),
-        "data_row": pa.array(obs.row),
+        "data_row": pa.array(obs.row.astype(np.int32)),
     })
