@@ -434,12 +434,12 @@ def _fact_rows(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> tuple[pa.Tabl
     """)
     # a submitted row is a statement of its own, numbered after the curated ones (sub_obs is in seq order)
     stated = con.sql(f"""
-        SELECT s.i + 1 AS statement_id, s.indicator_id, s.entity_id, s.programme, s.value, s.base, s.value_stated,
+        SELECT (s.i + 1)::INTEGER AS statement_id, s.indicator_id, s.entity_id, s.programme, s.value, s.base, s.value_stated,
                p.provenance_id, false AS is_submission, CAST(d.report_date AS TIMESTAMP) AS loaded_at
         FROM obs_statements s JOIN prov p ON {_JOIN_PROVENANCE} LEFT JOIN {_REPORT_DATES} d
           ON d.source_file = s.source_file
         UNION ALL
-        SELECT $n + row_number() OVER (ORDER BY s.seq), s.indicator_id, s.entity_id, nullif(s.programme, ''),
+        SELECT ($n + row_number() OVER (ORDER BY s.seq))::INTEGER, s.indicator_id, s.entity_id, nullif(s.programme, ''),
                s.value, s.base, s.value_stated, p.provenance_id, true, s.loaded_at
         FROM (SELECT *, file AS data_file FROM sub_obs) s JOIN prov p ON {_JOIN_PROVENANCE}
         ORDER BY statement_id

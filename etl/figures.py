@@ -292,7 +292,7 @@ def category_table(slugs: pa.Array, labels: pa.Table) -> pa.Table:
     """The `categories` table: id, slug and the labels of data/dims/categories.csv (NULL for a slug without)."""
     missing = pa.nulls(len(slugs) - labels.num_rows, pa.string())
     return pa.table({
-        "category_id": pa.array(np.arange(1, len(slugs) + 1, dtype=np.int64)),
+        "category_id": pa.array(np.arange(1, len(slugs) + 1, dtype=np.int32)),  # as fact_values points into it
         "slug": slugs,
         "name_vi": pa.concat_arrays([labels["name_vi"].combine_chunks().cast(pa.string()), missing]),
         "name_en": pa.concat_arrays([labels["name_en"].combine_chunks().cast(pa.string()), missing]),
