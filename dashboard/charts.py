@@ -69,6 +69,8 @@ LABEL_PX = 4.0
 # the narrowest width it wraps within (a chart in a half-width column); each of its rows needs LEGEND_ROW_PX.
 LEGEND_PX = 520
 LEGEND_ROW_PX = 24
+# Space above the title: the room the default margin leaves above a one-line title
+TITLE_TOP_PX = 16
 
 
 def legend_rows(fig: go.Figure) -> int:
@@ -103,7 +105,10 @@ def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: 
     fig.update_layout(
         template=theme.TEMPLATE_NAME,
         separators=theme.separators(lang),
-        title=dict(text=f"<b>{heading}</b>", subtitle=dict(text=subtitle), x=0, xanchor="left"),
+        # held at the top of the figure: Plotly's default puts the title's baseline at the middle of the top margin,
+        # so the margin made for a long title or a legend moved the title down onto the legend and the plot
+        title=dict(text=f"<b>{heading}</b>", subtitle=dict(text=subtitle), x=0, xanchor="left",
+                   y=1, yref="container", yanchor="top", pad=dict(t=TITLE_TOP_PX)),
         margin=dict(b=60 + 16 * (n_lines + 1), t=80 + extra),
         height=420 + 16 * n_lines + extra,
     )

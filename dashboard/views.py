@@ -32,6 +32,9 @@ from kpis.registry import load_headlines
 CARDS_PER_ROW = 4
 
 
+PROGRESS_SHOWN_MAX = 9.99  # the largest progress a tile prints as a number (999%)
+
+
 def change_line(s: Summary, view: View) -> str | None:
     """'▲ +2,5 điểm % (tốt lên) · Kỳ trước: 40,8% (31/12/2025)': word and arrow, colour only as a help."""
     if s.previous is None or s.change is None:
@@ -52,9 +55,13 @@ def target_line(s: Summary, view: View) -> str | None:
     if tg is None:
         return None
     line = f"{view.t('target_by', year=tg.year)}: {tg.comparator} {theme.format_value(tg.value, s.unit, view.lang)}"
-    if s.assessment.progress is not None:
-        pct = theme.format_number(min(s.assessment.progress, 9.99) * 100, view.lang, 0)
-        line += f" · {view.t('progress')} {pct}%"
+    progress = s.assessment.progress
+    if progress is not None:
+        # early in the period one reported step can be many times the pace the target needs: past the cap the
+        # tile says "> 999%" rather than print the cap as if it were the figure
+        over = progress > PROGRESS_SHOWN_MAX
+        pct = theme.format_number(min(progress, PROGRESS_SHOWN_MAX) * 100, view.lang, 0)
+        line += f" · {view.t('progress')} {'> ' if over else ''}{pct}%"
     return line
 
 

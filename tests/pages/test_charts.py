@@ -79,3 +79,19 @@ def test_a_legend_gets_rows_of_its_own_between_the_subtitle_and_the_plot():
     room = two.layout.margin.t - one.layout.margin.t
     assert room == charts.LEGEND_ROW_PX * charts.legend_rows(two)
     assert two.layout.height - one.layout.height == room  # the plot keeps its height
+
+
+def test_a_long_title_stays_at_the_top_and_pushes_the_legend_and_plot_down():
+    frame = pd.concat([_rows([40.0, 60.0], labels=("a", "b")).assign(series="Kế hoạch 02-KH/BCĐTW"),
+                       _rows([30.0, 65.0], labels=("a", "b")).assign(series="Các Thông báo kết luận của BCĐTW")])
+    frame["day"] = [DAY, dt.date(2026, 6, 1)] * 2
+    short = charts.lines_figure(frame, "day", "value", "series", "Quá hạn", DAY, "vi")
+    long = charts.lines_figure(frame, "day", "value", "series", "Đã hoàn thành — diễn biến giữa các kỳ báo cáo",
+                               DAY, "vi")
+    assert long.layout.title.text.count("<br>") == 1  # wrapped into two lines
+    # Plotly's default would centre the title in the top margin, so a taller margin would move it down onto the
+    # legend: it is held at the top of the figure instead, and the margin grows under it
+    for fig in (short, long):
+        assert (fig.layout.title.yref, fig.layout.title.y, fig.layout.title.yanchor) == ("container", 1, "top")
+    assert long.layout.margin.t > short.layout.margin.t
+    assert long.layout.height - short.layout.height == long.layout.margin.t - short.layout.margin.t

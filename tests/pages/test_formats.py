@@ -8,6 +8,10 @@ import pytest
 
 from dashboard import theme
 from dashboard.i18n import LABELS, t
+from dashboard.indicators import Summary
+from dashboard.shell import View
+from dashboard.views import target_line
+from kpis.status import Assessment, TargetSpec
 
 
 @pytest.mark.parametrize(
@@ -52,3 +56,16 @@ def test_status_styles_cover_every_status():
     assert set(theme.STATUS_STYLE) == set(STATUSES)
     for status in STATUSES:
         assert t(f"status_{status}", "vi") and t(f"status_{status}", "en")
+
+
+@pytest.mark.parametrize(("progress", "lang", "shown"), [
+    (0.5, "vi", "Tiến độ 50%"),
+    (9.7, "vi", "Tiến độ 970%"),
+    (12.3, "vi", "Tiến độ > 999%"),  # past the cap: never the cap printed as if it were the figure
+    (12.3, "en", "Progress > 999%"),
+])
+def test_a_tile_prints_progress_up_to_its_cap_and_says_when_it_is_beyond(progress, lang, shown):
+    summary = Summary("coverage_5g", "percent", "higher", None, None,
+                      Assessment("on_track", TargetSpec(100.0, 2030, ">="), expected=62.0, progress=progress))
+    line = target_line(summary, View(lang, dt.date(2026, 5, 3)))
+    assert line.endswith(shown)
