@@ -123,7 +123,7 @@ def _read_mapped(raw: mmap.mmap, path: Path, name: str, required: tuple[str, ...
 def _parse(raw: mmap.mmap, start: int, header: list[str], threads: bool, check_utf8: bool) -> pa.Table:
     body = pa.py_buffer(raw)[start:]
     return pacsv.read_csv(
-        pa.BufferReader(body),  # pyarrow checks UTF-8 while parsing; the slow line search runs only on failure
+        pa.BufferReader(body),  # with check_utf8, pyarrow checks while parsing; _not_utf8's line search runs on failure
         read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=threads),
         convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
                                              strings_can_be_null=False, check_utf8=check_utf8),
