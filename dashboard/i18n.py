@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kpis.registry import vocabularies
+
 LANGS = ("vi", "en")
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -31,18 +33,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_provinces": ("Địa phương", "Provinces"),
     "page_sources": ("Nguồn và phương pháp", "Sources and method"),
     # themes and pillars
-    "theme_capacity": ("Năng lực KHCN", "S&T capacity"),
-    "theme_contribution": ("Đóng góp của KHCN", "S&T contribution"),
-    "theme_resources": ("Nguồn lực KHCN", "S&T resources"),
-    "theme_digital_infra": ("Hạ tầng số", "Digital infrastructure"),
-    "theme_digital_transformation": ("Chuyển đổi số", "Digital transformation"),
-    "theme_tasks": ("Nhiệm vụ", "Tasks"),
-    "theme_budget": ("Ngân sách", "Budget"),
-    "theme_products": ("Sản phẩm", "Products"),
-    "theme_other": ("Khác", "Other"),
-    "pillar_digital_government": ("Chính phủ số", "Digital government"),
-    "pillar_digital_economy": ("Kinh tế số", "Digital economy"),
-    "pillar_digital_society": ("Xã hội số", "Digital society"),
     "theme_intro_capacity": (
         "Vị trí của Việt Nam trên các bảng xếp hạng quốc tế và năng lực nghiên cứu, đổi mới sáng tạo.",
         "Vietnam's positions in international rankings and its research and innovation capacity.",
@@ -137,25 +127,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "budget_level": ("Cấp", "Level"),
     "budget_kind": ("Loại chi", "Spending kind"),
     "budget_domain": ("Lĩnh vực", "Domain"),
-    "stage_approved": ("Được duyệt", "Approved"),
-    "stage_assigned": ("Đã giao", "Assigned"),
-    "stage_allocated": ("Đã phân bổ", "Allocated"),
-    "stage_pending": ("Chưa phân bổ", "Pending"),
-    "stage_disbursed": ("Đã giải ngân", "Disbursed"),
-    "stage_requested": ("Đề xuất", "Requested"),
-    "level_central": ("Trung ương", "Central"),
-    "level_local": ("Địa phương", "Local"),
-    "level_total": ("Tổng", "Total"),
-    "kind_recurrent": ("Chi thường xuyên", "Recurrent"),
-    "kind_investment": ("Chi đầu tư", "Investment"),
-    "kind_total": ("Tổng", "Total"),
-    "kind_other": ("Khác", "Other"),
-    "domain_st": ("KHCN", "S&T"),
-    "domain_innovation": ("ĐMST", "Innovation"),
-    "domain_dt": ("CĐS", "Digital transformation"),
-    "domain_st_innovation_dt": ("KHCN, ĐMST và CĐS", "S&T, innovation and DT"),
-    "domain_st_innovation": ("KHCN và ĐMST", "S&T and innovation"),
-    "domain_other": ("Khác", "Other"),
     "fiscal_year": ("Năm ngân sách", "Fiscal year"),
     "amount": ("Số tiền", "Amount"),
     # tasks
@@ -167,14 +138,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "task_movement": ("Diễn biến giữa các kỳ báo cáo", "Change between report dates"),
     "task_overdue_by_agency": ("Nhiệm vụ quá hạn theo cơ quan", "Overdue tasks by agency"),
     "task_overdue_by_group": ("Nhiệm vụ quá hạn theo nhóm nhiệm vụ", "Overdue tasks by task group"),
-    "st_done_on_time": ("Hoàn thành đúng hạn", "Done on time"),
-    "st_done_late": ("Hoàn thành quá hạn", "Done late"),
     "st_done_unsplit": ("Hoàn thành (báo cáo không tách đúng/quá hạn)", "Done (report does not split on time/late)"),
-    "st_in_progress_on_time": ("Đang thực hiện trong hạn", "In progress, on time"),
-    "st_overdue": ("Quá hạn", "Overdue"),
-    "st_recurring": ("Thường xuyên", "Recurring"),
-    "st_done": ("Đã hoàn thành", "Done"),
-    "st_total": ("Tổng số", "Total"),
     "programme": ("Chương trình", "Programme"),
     "report_date": ("Ngày báo cáo", "Report date"),
     "list_of": ("Danh sách ngày {date}", "List of {date}"),
@@ -215,9 +179,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "pick_agency": ("Chọn bộ, ngành hoặc địa phương", "Pick a ministry, agency or province"),
     "profile": ("Hồ sơ đơn vị", "Unit profile"),
     "profile_empty": ("Báo cáo không nêu số liệu nào về đơn vị này.", "The reports state no figure about this unit."),
-    "kind_province": ("Tỉnh, thành phố", "Province"),
-    "kind_ministry": ("Bộ, cơ quan ngang bộ", "Ministry"),
-    "kind_agency_other": ("Cơ quan, tổ chức khác", "Other body"),
     "region": ("Vùng", "Region"),
     "theme": ("Nhóm chỉ tiêu", "Theme"),
     # provinces
@@ -227,12 +188,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "measure": ("Số liệu", "Measure"),
     "all_regions": ("Cả nước", "Whole country"),
-    "region_northern_midlands_mountains": ("Trung du và miền núi phía Bắc", "Northern midlands and mountains"),
-    "region_red_river_delta": ("Đồng bằng sông Hồng", "Red River Delta"),
-    "region_north_central_central_coast": ("Bắc Trung Bộ và duyên hải miền Trung", "North Central and Central Coast"),
-    "region_central_highlands": ("Tây Nguyên", "Central Highlands"),
-    "region_southeast": ("Đông Nam Bộ", "Southeast"),
-    "region_mekong_delta": ("Đồng bằng sông Cửu Long", "Mekong Delta"),
     "named_in_list": ("Có tên trong danh sách", "Named in the list"),
     "not_in_list": ("Không có tên trong danh sách", "Not named in the list"),
     "pick_province": ("Chọn tỉnh, thành phố", "Pick a province"),
@@ -316,6 +271,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "The warehouse is missing. Run `python -m etl build`.",
     ),
 }
+
+
+# The words of the closed lists (themes, pillars, regions, budget and task-status words) are data, in
+# kpis/vocabularies.csv: their labels join the table under these prefixes.
+VOCABULARY_KEYS = {"theme": "theme_", "pillar": "pillar_", "region": "region_", "agency_kind": "agency_kind_",
+                   "level": "level_", "spending_kind": "kind_", "domain": "domain_", "stage": "stage_",
+                   "task_status": "st_"}
+LABELS |= {prefix + id_: labels for vocab, prefix in VOCABULARY_KEYS.items()
+           for id_, labels in vocabularies()[vocab].items()}
 
 
 def t(key: str, lang: str, **fields: object) -> str:

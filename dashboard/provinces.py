@@ -11,9 +11,8 @@ import streamlit as st
 from dashboard import charts, queries, theme
 from dashboard.i18n import name
 from dashboard.shell import View, cached_chart, downloads, memo, url_selectbox
+from kpis.registry import REGIONS
 
-REGIONS = ("northern_midlands_mountains", "red_river_delta", "north_central_central_coast", "central_highlands",
-           "southeast", "mekong_delta")
 MAP_CENTER = {"lat": 16.0, "lon": 106.3}  # fixed: the islands would otherwise pull a fitted map far east
 MIN_PROVINCES = 2
 

@@ -258,10 +258,9 @@ def programmes() -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _resolve_agency(s: Stamp, text: str) -> str | None:
-    row = _cursor(s).execute(
-        "SELECT id FROM agencies WHERE id = ? UNION ALL "
-        "SELECT agency_id FROM agency_aliases WHERE lower(alias) = lower(?) LIMIT 1", [text, text]).fetchone()
-    return row[0] if row else None
+    # resolve_entity: the ETL's own resolver, stored in the warehouse (etl/sql/entities.sql)
+    return _cursor(s).execute("SELECT coalesce((SELECT id FROM agencies WHERE id = $t), resolve_entity($t))",
+                              {"t": text}).fetchone()[0]
 
 
 def resolve_agency(text: str) -> str | None:

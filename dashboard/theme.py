@@ -8,7 +8,7 @@ import math
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from etl.units import LABELS as UNIT_LABELS
+from kpis.registry import UNIT_LABELS
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")

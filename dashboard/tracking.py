@@ -169,8 +169,8 @@ def agency_profile(view: View, agency_id: str) -> None:
     ags = queries.agencies().set_index("id")
     ag = ags.loc[agency_id]
     st.header(f"{view.t('profile')}: {name(ag, view.lang)}")
-    kind = {"province": "kind_province", "ministry": "kind_ministry"}.get(ag["kind"], "kind_agency_other")
-    st.caption(view.t(kind) + (f" · {view.t('region')}: {view.t('region_' + ag['region'])}" if pd.notna(ag["region"]) else ""))
+    region = f" · {view.t('region')}: {view.t('region_' + ag['region'])}" if pd.notna(ag["region"]) else ""
+    st.caption(view.t(f"agency_kind_{ag['kind']}") + region)
     obs = queries.entity_observations(view.as_of, agency_id, illustrative=False)
     bud = queries.entity_budget(view.as_of, agency_id)
     if obs.empty and bud.empty:

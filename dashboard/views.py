@@ -27,7 +27,7 @@ from dashboard.shell import (
     status_badge,
     value_text,
 )
-from kpis.registry import load_headlines
+from kpis.registry import DASHBOARD_THEMES, load_headlines
 
 CARDS_PER_ROW = 4
 
@@ -290,9 +290,8 @@ def late_strip(view: View) -> None:
 def freshness_strip(view: View) -> None:
     st.subheader(view.t("freshness"), help=view.t("freshness_help"))
     fr = queries.freshness(view.as_of).set_index("theme")
-    cols = st.columns(5)
-    for col, th in zip(cols, ("capacity", "contribution", "resources", "digital_infra", "digital_transformation"),
-                       strict=True):
+    cols = st.columns(len(DASHBOARD_THEMES))
+    for col, th in zip(cols, DASHBOARD_THEMES, strict=True):
         latest = fr["latest"].get(th) if th in fr.index else None
         n = int(fr["figures"].get(th)) if th in fr.index else 0
         with col:
@@ -303,7 +302,7 @@ def freshness_strip(view: View) -> None:
 
 def overview(view: View) -> None:
     """The landing page: headline tiles per theme, what is late, and how fresh the data is."""
-    for th in ("capacity", "contribution", "resources", "digital_infra", "digital_transformation"):
+    for th in DASHBOARD_THEMES:
         st.subheader(view.t(f"theme_{th}"))
         obs = queries.theme_observations(view.as_of, th)
         headline_tiles(th, obs, view)

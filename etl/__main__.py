@@ -1,19 +1,16 @@
-"""Command line: `python -m etl build` builds the warehouse; `python -m etl check-draft TAG` checks a draft;
-`python -m etl template KIND --out FILE` writes a submission template; `python -m etl load FILE` loads a
-submission (exit 0 loaded or unchanged, 1 rejected and nothing written, 2 unreadable file or bad usage)."""
+"""Command line: `python -m etl build` builds the warehouse; `python -m etl template KIND --out FILE` writes a
+submission template; `python -m etl load FILE` loads a submission (exit 0 loaded or unchanged, 1 rejected and
+nothing written, 2 unreadable file or bad usage)."""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from etl import paths
 from etl.build import build
 from etl.issues import ValidationFailed
+from etl.sheets import KINDS
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -29,72 +26,6 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(f"{result.path}: {result.observations} observations, {result.budget_rows} budget rows, "
           f"{result.files} files, {result.seconds:.2f} s")
     return 0
-
-
-def _merge_csv(parts: list[Path], out: Path, key: str | None) -> None:
-    rows: list[dict[str, str]] = []
-    header: list[str] | None = None
-    seen: set[str] = set()
-    for p in parts:
-        with p.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = header or list(reader.fieldnames or [])
-            for r in reader:
-                if key and r.get(key) in seen:
-                    continue
-                seen.add(r.get(key, ""))
-                rows.append(r)
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=header or [], extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
-
-
-def _cmd_check_draft(args: argparse.Namespace) -> int:
-    """Check one extraction draft in a scratch copy of data/ (no warehouse is written)."""
-    data, kpi, tag = paths.DATA_DIR, paths.KPI_DIR, args.tag
-    with tempfile.TemporaryDirectory() as tmp:
-        t_data, t_kpi = Path(tmp) / "data", Path(tmp) / "kpis"
-        (t_data / "dims").mkdir(parents=True)
-        t_kpi.mkdir()
-        shutil.copytree(data / "sources", t_data / "sources")
-        shutil.copy(data / "sources.csv", t_data / "sources.csv")
-        _merge_csv([data / "dims" / "programmes.csv", *sorted((data / "dims" / "drafts").glob("*_programmes.csv"))],
-                   t_data / "dims" / "programmes.csv", "id")
-        have_dims = (data / "dims" / "agencies.csv").exists() and (data / "dims" / "agency_aliases.csv").exists()
-        for name, header in (("agencies.csv", "id,kind,name_vi,name_en,short_vi,region,code,parent_id\n"),
-                             ("agency_aliases.csv", "alias,agency_id\n")):
-            src = data / "dims" / name
-            if have_dims:
-                shutil.copy(src, t_data / "dims" / name)
-            else:
-                (t_data / "dims" / name).write_text(header, encoding="utf-8")
-        for folder in ("observations", "budget"):
-            (t_data / folder).mkdir()
-            if (data / folder / f"{tag}.csv").exists():
-                shutil.copy(data / folder / f"{tag}.csv", t_data / folder / f"{tag}.csv")
-        _merge_csv([kpi / "indicators.csv", *sorted((kpi / "drafts").glob("*_indicators.csv"))],
-                   t_kpi / "indicators.csv", "id")
-        targets = kpi / "drafts" / f"{tag}_targets.csv"
-        if targets.exists():
-            shutil.copy(targets, t_kpi / "targets.csv")
-        else:
-            (t_kpi / "targets.csv").write_text(
-                "indicator_id,comparator,value,unit,year,source_file,source_quote,note\n", encoding="utf-8")
-        try:
-            result = build(data_dir=t_data, db_path=Path(tmp) / "w.duckdb", kpi_dir=t_kpi)
-        except ValidationFailed as exc:
-            issues = exc.issues
-            if not have_dims:
-                issues = [i for i in issues if i.column != "entity"]
-            if issues:
-                print("\n".join(str(i) for i in issues))
-                print(f"{len(issues)} errors")
-                return 1
-            print("clean (entities not checked: data/dims/agencies.csv is not there yet)")
-            return 0
-        print(f"clean: {result.observations} observations, {result.budget_rows} budget rows")
-        return 0
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
@@ -138,11 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--db", help="warehouse path (default: $NQ57_DB or data/warehouse.duckdb)")
     b.add_argument("--report", help="write the errors as CSV to this file")
     b.set_defaults(fn=_cmd_build)
-    c = sub.add_parser("check-draft", help="check one extraction draft (observations/TAG.csv, budget/TAG.csv)")
-    c.add_argument("tag")
-    c.set_defaults(fn=_cmd_check_draft)
     t = sub.add_parser("template", help="write a submission template (.xlsx or .csv by the suffix of --out)")
-    t.add_argument("kind", choices=["indicators", "tasks", "budget", "products"])
+    t.add_argument("kind", choices=list(KINDS))
     t.add_argument("--out", required=True)
     t.set_defaults(fn=_cmd_template)
     ld = sub.add_parser("load", help="validate and load an agency submission (.xlsx or .csv)")

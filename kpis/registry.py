@@ -13,26 +13,74 @@ INDICATORS_CSV = KPI_DIR / "indicators.csv"
 TARGETS_CSV = KPI_DIR / "targets.csv"
 HEADLINES_CSV = KPI_DIR / "headlines.csv"
 
-THEMES = (
-    "capacity",
-    "contribution",
-    "resources",
-    "digital_infra",
-    "digital_transformation",
-    "tasks",
-    "budget",
-    "products",
-    "other",
-)
+VOCABULARIES_CSV = KPI_DIR / "vocabularies.csv"
+UNITS_CSV = KPI_DIR / "units.csv"
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [
+            {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items()}
+            for row in csv.DictReader(fh)
+        ]
+
+
+@lru_cache(maxsize=1)
+def vocabularies() -> dict[str, dict[str, tuple[str, str]]]:
+    """Every closed list of the product (themes, pillars, regions, agency kinds, budget and task-status words,
+    periods, directions), in file order: vocabulary -> id -> (Vietnamese, English) label."""
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for r in _rows(VOCABULARIES_CSV):
+        out.setdefault(r["vocabulary"], {})[r["id"]] = (r["name_vi"], r["name_en"])
+    return out
+
+
+def vocabulary(name: str) -> tuple[str, ...]:
+    return tuple(vocabularies()[name])
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    family: str  # units of one family convert into each other ("" for a unit of its own)
+    factor: float  # the size of one unit in its family's base
+    canonical: bool  # a unit the registry may measure an indicator in
+    label_vi: str
+    label_en: str
+
+
+@lru_cache(maxsize=1)
+def units() -> dict[str, Unit]:
+    """The units figures are stated in (kpis/units.csv)."""
+    return {r["id"]: Unit(r["id"], r["family"], float(r["factor"]), r["canonical"] == "true", r["label_vi"],
+                          r["label_en"]) for r in _rows(UNITS_CSV)}
+
+
+def unit_factor(stated: str, canonical: str) -> float | None:
+    """Multiplier from a stated unit to a registry unit, or None when they do not convert."""
+    s, c = units().get(stated), units().get(canonical)
+    if s is None or c is None or not (s.id == c.id or (s.family and s.family == c.family)):
+        return None
+    return s.factor / c.factor
+
+
+THEMES = vocabulary("theme")
 DASHBOARD_THEMES = THEMES[:5]
-PILLARS = ("digital_government", "digital_economy", "digital_society")
-DIRECTIONS = ("higher", "lower")
+PILLARS = vocabulary("pillar")
+REGIONS = vocabulary("region")
+DIRECTIONS = vocabulary("direction")
+PERIODS = vocabulary("period")
 COMPARATORS = (">=", "<=", "=")
+STATED_UNITS = frozenset(units())
+CANONICAL_UNITS = frozenset(u.id for u in units().values() if u.canonical)
+UNIT_LABELS = {u.id: (u.label_vi, u.label_en) for u in units().values()}
+# Each task status is reported by the indicator tasks_<status>; task_status has a column per status.
+TASK_STATUSES = vocabulary("task_status")
+TASK_STATUS_INDICATORS = tuple(f"tasks_{s}" for s in TASK_STATUSES)
 
 INDICATOR_COLUMNS = ("id", "theme", "pillar", "name_vi", "name_en", "unit", "direction", "period", "description")
-# point: a level at its date; year_to_date: accumulated since 1 January (comparable only with the same date
-# of another year); period_growth: growth over a stated earlier period (not comparable between dates).
-PERIODS = ("point", "year_to_date", "period_growth")
+# period point: a level at its date; year_to_date: accumulated since 1 January (comparable only with the same
+# date of another year); period_growth: growth over a stated earlier period (not comparable between dates).
 TARGET_COLUMNS = ("indicator_id", "comparator", "value", "unit", "year", "source_file", "source_quote", "note")
 
 
@@ -60,13 +108,6 @@ class Target:
     source_quote: str
     note: str
 
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [
-            {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items()}
-            for row in csv.DictReader(fh)
-        ]
 
 
 @lru_cache(maxsize=4)

@@ -1,37 +1,41 @@
-"""Reading curated CSV files: one dictionary per file, NFC text."""
+"""Reading curated CSV files: NFC text, line numbers as an editor shows them, encoding and shape errors."""
 
 from __future__ import annotations
 
 import unicodedata
 
-from etl.read import read_csv
+from etl.inputs import read
 
 
-def test_a_file_mixing_decomposed_and_composed_text_reads_as_one_nfc_cell(tmp_path):
+def test_a_file_mixing_decomposed_and_composed_text_reads_as_nfc(tmp_path):
     name = "Bộ Khoa học và Công nghệ"
     path = tmp_path / "f.csv"
     path.write_text(f"entity,value\n{unicodedata.normalize('NFD', name)},1\n{name},2\n", encoding="utf-8")
-    f, issues = read_csv(path, "f.csv", ("entity", "value"), dictionary=True)
+    f, issues = read(path, "f.csv", ("entity", "value"))
     assert issues == []
-    col = f.table["entity"].chunks
-    assert len(col) == 1  # one dictionary for the whole file
-    assert col[0].dictionary.to_pylist() == [name]
-    assert col[0].indices.to_pylist() == [0, 0]
+    assert f.table["entity"].to_pylist() == [name, name]
 
 
-def test_plain_reading_normalises_too(tmp_path):
-    name = "Thành phố Hồ Chí Minh"
+def test_cells_are_trimmed_empty_is_null_and_blank_lines_keep_line_numbers(tmp_path):
     path = tmp_path / "f.csv"
-    path.write_text(f"entity\n{unicodedata.normalize('NFD', name)}\n", encoding="utf-8")
-    f, _ = read_csv(path, "f.csv", ("entity",))
-    assert f.table["entity"].to_pylist() == [name]
+    path.write_text('entity,value,note\n  Huế ,1,\n\n"Hà\nNội",2, x \n', encoding="utf-8")
+    f, _ = read(path, "f.csv", ("entity", "value"), ("note", "base"))
+    t = f.table.to_pydict()
+    assert t["entity"] == ["Huế", "Hà\nNội"] and t["note"] == [None, "x"] and t["base"] == [None, None]
+    assert t["row"] == [2, 4] and t["file"] == ["f.csv", "f.csv"]
 
 
-def test_a_byte_that_is_not_utf8_is_found_in_either_reading_with_its_line(tmp_path):
+def test_a_byte_that_is_not_utf8_is_reported_with_its_line(tmp_path):
     path = tmp_path / "f.csv"
     # line 4 holds "Hà Nội" as Windows-1258 would write "à": one byte, 0xE0, not valid UTF-8 here
     path.write_bytes("entity,value\nHà Nội,1\nHuế,2\n".encode() + b"H\xe0 N\xe1\xbb\x99i,3\n")
-    for dictionary in (True, False):
-        f, issues = read_csv(path, "f.csv", ("entity", "value"), dictionary=dictionary)
-        assert f is None
-        assert [(i.file, i.row, i.reason_en) for i in issues] == [("f.csv", 4, "file is not UTF-8 encoded")]
+    f, issues = read(path, "f.csv", ("entity", "value"))
+    assert f is None
+    assert [(i.file, i.row, i.reason_en) for i in issues] == [("f.csv", 4, "file is not UTF-8 encoded")]
+
+
+def test_a_line_with_more_cells_than_the_header_is_refused(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("entity,value\nHuế,1,extra\n", encoding="utf-8")
+    f, issues = read(path, "f.csv", ("entity", "value"))
+    assert f is None and [(i.row, i.reason_en) for i in issues] == [(2, "the line has more cells than the header")]

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from etl.schema import TASK_STATUS_INDICATORS
-from etl.units import CANONICAL_UNITS
 from kpis.registry import (
+    CANONICAL_UNITS,
     COMPARATORS,
     DASHBOARD_THEMES,
     DIRECTIONS,
     PERIODS,
     PILLARS,
+    TASK_STATUS_INDICATORS,
     THEMES,
     indicators_by_id,
     load_headlines,

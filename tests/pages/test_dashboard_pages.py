@@ -73,10 +73,19 @@ def test_digital_transformation_has_the_three_pillar_tabs():
     assert [tab.label for tab in at.tabs] == ["Chính phủ số", "Kinh tế số", "Xã hội số"]
 
 
-def test_missing_figures_read_no_data_never_zero():
+def test_missing_figures_read_no_data_never_zero(shipped_db):
     at = open_page(THEME_PAGES["capacity"], "vi")
-    body = texts(at)
-    assert t("without_data", "vi") in "\n".join(e.label for e in at.expander) or "Chưa có số liệu" in body
+    con = duckdb.connect(str(shipped_db), read_only=True)
+    missing = sorted(r[0] for r in con.execute(
+        "SELECT name_vi FROM indicators i WHERE theme = 'capacity' "
+        "AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id)").fetchall())
+    con.close()
+    assert missing, "the registry holds capacity indicators that no report states"
+    box = next(e for e in at.expander if e.label.startswith(t("without_data", "vi")))
+    assert box.label.endswith(f"({len(missing)})")
+    assert sorted(m.value for m in box.markdown) == sorted(f"- {n}: *{t('no_data', 'vi')}*" for n in missing)
+    # no card or tile stands in for them: nothing shows a figure, a zero least of all, under their names
+    assert not {m.label for m in at.metric} & set(missing)
 
 
 def test_sources_page_lists_reports_and_conflicts():

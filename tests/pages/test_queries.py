@@ -30,4 +30,14 @@ def test_user_text_is_a_parameter_not_sql(dataset, monkeypatch):
     monkeypatch.setenv("NQ57_DB", str(dataset.db))
     build(dataset.data, dataset.db, dataset.kpis)
     assert queries.resolve_agency("x' OR '1'='1") is None
-    assert queries.resolve_agency("TP.HCM") or queries.resolve_agency("Thành phố Hồ Chí Minh")
+    assert queries.resolve_agency("x') OR 1=1 --") is None
+    assert queries.resolve_agency("TP.HCM") == "tp_ho_chi_minh"
+
+
+def test_links_resolve_every_spelling_with_the_etl_s_resolver(dataset, monkeypatch):
+    monkeypatch.setenv("NQ57_DB", str(dataset.db))
+    build(dataset.data, dataset.db, dataset.kpis)
+    spellings = {"tp_ho_chi_minh": "tp_ho_chi_minh", "TP. Hồ Chí Minh": "tp_ho_chi_minh", "tp.hcm": "tp_ho_chi_minh",
+                 "  TP.  Hồ   Chí Minh ": "tp_ho_chi_minh", "Lao Cai": "lao_cai", "BYT": "bo_y_te",
+                 "Lào Cay": None, "": None}
+    assert {s: queries.resolve_agency(s) for s in spellings} == spellings

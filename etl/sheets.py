@@ -1,0 +1,509 @@
+"""Agency submissions read: the four templates, a CSV or a workbook's data sheet, Vietnamese numbers and dates,
+and every row turned into the staging shape of the curated figures (the rules of etl/sql/ then judge both)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pyarrow as pa
+
+from etl import paths
+from etl.issues import Issue
+from etl.text import decode, nfc
+from kpis.registry import units
+
+MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a submission larger than this is refused unread
+EXTENSIONS = (".csv", ".xlsx")
+DATA_SHEET = "Dữ liệu"
+LISTS_SHEET = "lists"
+NOTES_SHEET = "Hướng dẫn - Notes"  # Excel forbids "/" in sheet names
+ENTITY_VI = "Đơn vị (tỉnh/bộ, để trống nếu toàn quốc)"
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    vi: str
+    en: str
+    required: bool
+    synonyms: tuple[str, ...] = ()
+
+
+def _c(key: str, vi: str, required: bool, *synonyms: str) -> Col:
+    return Col(key, vi, key, required, synonyms)
+
+
+_ENTITY = _c("entity", ENTITY_VI, False, "Đơn vị", "Tỉnh/Bộ", "Tỉnh, bộ", "agency", "province")
+_AS_OF = _c("as_of", "Ngày số liệu", True, "Ngày", "date", "as of")
+_SOURCE = _c("source", "Nguồn", True, "Nguồn số liệu")
+_NOTE = _c("note", "Ghi chú", False, "notes")
+KINDS: dict[str, tuple[Col, ...]] = {
+    "indicators": (_c("indicator_id", "Mã chỉ tiêu", True, "indicator"), _ENTITY, _AS_OF, _c("value", "Giá trị", True),
+                   _c("unit", "Đơn vị tính", True), _SOURCE, _NOTE),
+    "tasks": (_c("programme", "Chương trình", True, "Mã chương trình", "program"), _ENTITY, _AS_OF,
+              _c("total", "Tổng số nhiệm vụ", True, "Tổng số"), _c("done_on_time", "Hoàn thành đúng hạn", True),
+              _c("done_late", "Hoàn thành quá hạn", True),
+              _c("in_progress_on_time", "Đang thực hiện trong hạn", True, "Đang thực hiện đúng hạn"),
+              _c("overdue", "Quá hạn chưa hoàn thành", True, "Quá hạn"),
+              _c("recurring", "Nhiệm vụ thường xuyên", False, "Thường xuyên"), _SOURCE, _NOTE),
+    "budget": (_c("fiscal_year", "Năm ngân sách", True, "Năm"), _c("level", "Cấp ngân sách", True),
+               _c("spending_kind", "Loại chi", True), _c("domain", "Lĩnh vực", True), _c("stage", "Giai đoạn", True),
+               _ENTITY, _c("amount", "Số tiền", True), _c("unit", "Đơn vị tính", True), _AS_OF, _SOURCE, _NOTE),
+    "products": (_ENTITY, _c("category", "Nhóm sản phẩm", False, "Nhóm", "Phân loại"),
+                 _c("count", "Số sản phẩm", True, "Số lượng"), _AS_OF, _SOURCE, _NOTE),
+}
+# The template column that holds a row's figure and the one that names its key, per kind (issue columns).
+VALUE_COLUMN = {"indicators": "value", "tasks": "total", "budget": "amount", "products": "count"}
+KEY_COLUMN = {"indicators": "indicator_id", "tasks": "programme", "budget": "fiscal_year", "products": "category"}
+TASK_COUNTS = ("total", "done_on_time", "done_late", "in_progress_on_time", "overdue", "recurring")
+PRODUCT_INDICATOR = "products_reported"
+# Units whose figures are often fractional: there "1.234" is ambiguous (1.234 or 1234) and is refused.
+FRACTIONAL_UNITS = frozenset({"percent", "percent_change", "percent_of_plan", "score", "mbps", "mw", "per_10000"})
+_SLUG = re.compile(r"^[a-z0-9_]+$")
+
+OBS_COLUMNS = ("indicator_id", "entity", "programme", "category", "value", "unit", "as_of", "source_quote", "note")
+BUD_COLUMNS = ("fiscal_year", "level", "spending_kind", "domain", "stage", "entity", "amount", "unit", "as_of",
+               "source_quote", "note")
+ROW_SCHEMA = {"obs": pa.schema([("row", pa.int64()), *[(c, pa.string()) for c in OBS_COLUMNS], ("num", pa.float64()),
+                                ("as_of_date", pa.date32())]),
+              "bud": pa.schema([("row", pa.int64()), *[(c, pa.string()) for c in BUD_COLUMNS], ("num", pa.float64()),
+                                ("year_num", pa.int32()), ("as_of_date", pa.date32())])}
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read at all (missing, not .csv/.xlsx, corrupt workbook): CLI exit code 2."""
+
+    def __init__(self, name: str, vi: str, en: str):
+        self.issue = Issue(name, None, None, None, vi, en)
+        super().__init__(f"{name}: {vi} / {en}")
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [{k: nfc((v or "").strip()) for k, v in r.items() if k} for r in csv.DictReader(fh)]
+
+
+@dataclass
+class Reference:
+    """What reading a submission needs of the registry and dimensions (and the templates offer in their lists)."""
+
+    indicators: dict[str, dict[str, str]]
+    entities: list[str]  # canonical names (name_vi), for the template's list
+    programmes: list[str]
+    categories: list[str]  # the product groups the curated figures use
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None, kpi_dir: Path | None = None) -> Reference:
+        data_dir, kpi_dir = Path(data_dir or paths.data_dir()), Path(kpi_dir or paths.kpi_dir())
+        cats = {r.get("category", "") for p in sorted((data_dir / "observations").glob("*.csv"))
+                for r in _csv_rows(p) if r.get("indicator_id") == PRODUCT_INDICATOR} - {""}
+        return cls({r["id"]: r for r in _csv_rows(kpi_dir / "indicators.csv") if r.get("id")},
+                   [a["name_vi"] for a in _csv_rows(data_dir / "dims" / "agencies.csv") if a.get("name_vi")],
+                   [r["id"] for r in _csv_rows(data_dir / "dims" / "programmes.csv") if r.get("id")],
+                   sorted(cats) or ["cncl", "ngoai_cncl"])
+
+
+# ---- cells ------------------------------------------------------------------------------------------------
+
+_NUM = re.compile(r"^[+-]?[0-9][0-9.,]*$")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+
+
+def parse_number(raw: object, unit: str | None = None) -> tuple[float | None, str | None]:
+    """A number from a cell; (None, reason) when the cell is empty, text, or its separators are ambiguous.
+
+    Vietnamese convention first: spaces between digits are dropped; with both "." and "," the later one is the
+    decimal mark; a lone "," is the decimal mark ("48,9") unless exactly three digits follow it ("1,234" is
+    ambiguous) - "0,125" is a decimal; several "," or several "." group thousands ("1.234.567"); a lone "."
+    followed by exactly three digits groups thousands ("65.020" = 65020) except in fractional units (percent,
+    score, ...) where it is ambiguous; otherwise "." is the decimal mark. A "%" suffix is accepted for percent units.
+    """
+    if raw is None or (isinstance(raw, str) and not _SPACES.sub("", raw)):
+        return None, "empty"
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        return None, "text"
+    if not isinstance(raw, str):
+        x = float(raw)
+        return (x, None) if x == x and abs(x) != float("inf") else (None, "text")
+    s = _SPACES.sub("", raw)
+    if s.endswith("%") and (unit or "").startswith("percent"):
+        s = s[:-1]
+    if not _NUM.match(s):
+        return None, "text"
+    sign, s = (-1.0 if s[0] == "-" else 1.0), s.lstrip("+-")
+
+    def grouped(body: str, sep: str) -> bool:
+        parts = body.split(sep)
+        return 1 <= len(parts[0]) <= 3 and parts[0] != "0" and all(len(p) == 3 for p in parts[1:])
+
+    dots, commas = s.count("."), s.count(",")
+    if dots and commas:
+        dec = "." if s.rfind(".") > s.rfind(",") else ","
+        whole, _, frac = s.partition(dec)
+        if s.count(dec) != 1 or not frac or not grouped(whole, "," if dec == "." else "."):
+            return None, "text"
+        return sign * float(whole.replace("," if dec == "." else ".", "") + "." + frac), None
+    sep = "," if commas else "." if dots else None
+    if sep is None:
+        return sign * float(s), None
+    if s.count(sep) > 1:
+        return (sign * float(s.replace(sep, "")), None) if grouped(s, sep) else (None, "text")
+    whole, _, frac = s.partition(sep)
+    if not whole or not frac:
+        return None, "text"
+    if len(frac) == 3 and whole != "0" and (sep == "," or len(whole) <= 3):
+        if sep == "," or unit in FRACTIONAL_UNITS:
+            return None, "ambiguous"
+        return sign * float(whole + frac), None
+    return sign * float(whole + "." + frac), None
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
+def parse_date(raw: object) -> tuple[dt.date | None, str | None]:
+    """ISO yyyy-mm-dd, dd/mm/yyyy (also with - or .), an Excel date cell or an Excel serial number."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, "empty"
+    if isinstance(raw, dt.datetime):
+        return raw.date(), None
+    if isinstance(raw, dt.date):
+        return raw, None
+    s = raw.strip() if isinstance(raw, str) else raw
+    if isinstance(s, str) and (m := _ISO.match(s) or _DMY.match(s)):
+        y, mo, d = (m[1], m[2], m[3]) if len(m[1]) == 4 else (m[3], m[2], m[1])
+        try:
+            return dt.date(int(y), int(mo), int(d)), None
+        except ValueError:
+            return None, "text"
+    if isinstance(s, str) and re.fullmatch(r"\d{5}(\.0+)?", s):
+        s = float(s)
+    if isinstance(s, (int, float)) and not isinstance(s, bool) and 1 <= s < 2958466:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(s)), None  # an Excel serial number
+    return None, "text"
+
+
+def _text(raw: object) -> str:
+    """A cell as trimmed text (cells are NFC already: the readers normalise them)."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, (dt.datetime, dt.date)):
+        return raw.isoformat()[:10]
+    return "" if raw is None else str(raw).strip()
+
+
+def _header(s: object) -> str:
+    return " ".join(nfc(_text(s)).replace("_", " ").replace("-", " ").split()).casefold().rstrip("*: ")
+
+
+def _plain(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", s.replace("đ", "d")) if not unicodedata.combining(c))
+
+
+def _forms(col: Col) -> set[str]:
+    forms = {_header(f) for f in (col.vi, col.en, col.key, *col.synonyms)}
+    return forms | {_plain(f) for f in forms}
+
+
+# ---- files ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Sheet:
+    name: str  # file name as issues show it
+    sheet: str | None
+    header: list[object]
+    rows: list[tuple[int, list[object]]]  # (row number as the editor shows it, cells)
+    issues: list[Issue] = field(default_factory=list)
+
+    def issue(self, row: int | None, col: str | None, value: object, vi: str, en: str) -> Issue:
+        return Issue(self.name, row, col, None if value is None else str(value)[:200], vi, en, self.sheet)
+
+
+def read_sheet(raw: bytes, name: str, ext: str) -> Sheet:
+    """Header and non-blank rows of a CSV or of a workbook's data sheet; raises UnreadableFile."""
+    if ext == ".csv":
+        return _read_csv(raw, name)
+    if ext == ".xlsx":
+        return _read_xlsx(raw, name)
+    raise UnreadableFile(name, f"định dạng tệp không được hỗ trợ ({ext or 'không có đuôi'}); cần .xlsx hoặc .csv",
+                         f"unsupported file type ({ext or 'no extension'}); use .xlsx or .csv")
+
+
+def _blank(cells: list[object]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _read_csv(raw: bytes, name: str) -> Sheet:
+    s = Sheet(name, None, [], [])
+    text, bad_line = decode(raw)
+    if text is None:
+        s.issues.append(s.issue(bad_line, None, None, "tệp CSV không mã hóa UTF-8 (có thể là Windows-1258/Latin-1): "
+                                "hãy lưu lại dạng 'CSV UTF-8' hoặc dùng tệp .xlsx", "the CSV file is not UTF-8 "
+                                "(perhaps Windows-1258/Latin-1): save it again as 'CSV UTF-8' or use the .xlsx template"))
+        return s
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ",")
+    line = 1
+    try:
+        for record in reader:
+            if line == 1:
+                s.header.extend(record)
+            elif not _blank(record):
+                s.rows.append((line, record))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        s.issues.append(s.issue(line, None, None, f"dòng CSV không đọc được: {exc}", f"unreadable CSV line: {exc}"))
+    return s
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def _read_xlsx(raw: bytes, name: str) -> Sheet:
+    """The data sheet of a workbook: the one named "Dữ liệu" (or "data"), else the first visible one that is not
+    the template's lists or notes; cached values of formulas, dates for date-formatted cells."""
+    import openpyxl
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+        sheets = [(s.get("name"), s.get("state") or "visible", s.get(_REL))
+                  for s in ElementTree.fromstring(zf.read("xl/workbook.xml")).iter(f"{_NS}sheet")]
+        targets = {r.get("Id"): r.get("Target") for r in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))}
+        named = {n.casefold(): (n, rid) for n, _, rid in sheets}
+        title, rid = next((named[k] for k in (DATA_SHEET.casefold(), "data", "du lieu") if k in named), None) or next(
+            ((n, rid) for n, state, rid in sheets if state == "visible" and n not in (LISTS_SHEET, NOTES_SHEET)),
+            (None, None))
+        if title is None:
+            raise UnreadableFile(name, "tệp Excel không có trang tính dữ liệu", "the workbook has no data sheet")
+        target = targets[rid].lstrip("/")
+        xml = zf.read(target if target.startswith("xl/") else "xl/" + target)
+        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        values = [[nfc(v) if isinstance(v, str) else v for v in r] for r in wb[title].iter_rows(values_only=True)]
+        wb.close()
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # a corrupt or foreign workbook: zipfile, XML and openpyxl errors alike
+        raise UnreadableFile(name, f"không mở được tệp Excel: {exc}", f"cannot open the workbook: {exc}") from exc
+    s = Sheet(name, title, [], [])
+    if b"<f" in xml:  # a formula cell without a cached value reads as empty: say so instead
+        for m in _CELL.finditer(xml):
+            inner = m[3] or b""
+            if b"<f" in inner and not re.search(rb"<v>[^<]", inner):
+                formula = re.search(rb"<f[^>]*>(.*?)</f>", inner, re.S)
+                s.issues.append(s.issue(int(m[2]), m[1].decode(), "=" + (formula[1].decode() if formula else ""),
+                                        "ô có công thức nhưng không có giá trị đã tính: hãy mở tệp bằng Excel, lưu "
+                                        "lại, hoặc dán giá trị (Paste Values)", "formula without a cached value: "
+                                        "open and save the file in Excel, or paste values"))
+    for rng in sorted(m.decode() for m in re.findall(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', xml)):
+        s.issues.append(s.issue(int(re.search(r"\d+", rng).group()), rng, None,
+                                f"ô gộp (merged cells) {rng}: hãy bỏ gộp ô, mỗi ô một giá trị",
+                                f"merged cells {rng}: unmerge them, one value per cell"))
+    rows = [(i, list(r)) for i, r in enumerate(values, start=1) if not _blank(list(r))]
+    if rows:
+        s.header.extend(rows[0][1])
+        s.rows.extend(rows[1:])
+    return s
+
+
+# ---- rows -------------------------------------------------------------------------------------------------
+
+def detect_kind(header: list[object]) -> str | None:
+    """The kind whose headers the file's header matches best (None when it matches none)."""
+    cells = {f for h in header if _text(h) for f in (_header(h), _plain(_header(h)))}
+    shared = ("entity", "as_of", "source", "note", "unit")
+    best, best_score = None, 0
+    for kind, cols in KINDS.items():
+        hits = [c.key for c in cols if _forms(c) & cells]
+        # a kind's own columns count double, so the shared ones (entity, date, source) do not decide
+        score = sum(1 if k in shared else 2 for k in hits)
+        if any(k not in shared for k in hits) and score > best_score:
+            best, best_score = kind, score
+    return best
+
+
+@dataclass
+class Parsed:
+    kind: str | None
+    rows: int  # data rows read (blank rows skipped)
+    table: pa.Table | None  # the rows in the staging shape (ROW_SCHEMA), None when the header is unusable
+    issues: list[Issue]
+    sheet: Sheet | None = None
+
+    @property
+    def part(self) -> str:
+        """Which staging table the rows join: budget rows or figures."""
+        return "bud" if self.kind == "budget" else "obs"
+
+
+def _unit_ids() -> dict[str, str]:
+    """A unit as agencies write it (its id or its Vietnamese label, any case) -> its id."""
+    out = {}
+    for u in units().values():
+        for form in (u.label_vi, u.id):
+            out.setdefault(form.casefold(), u.id)
+    return out
+
+
+def parse_bytes(raw: bytes, name: str, ext: str, ref: Reference, today: dt.date | None = None) -> Parsed:
+    """Read one submission into staging rows, with what reading found wrong (the rules of etl/sql/ judge the rest).
+    Raises UnreadableFile only when the file cannot be read at all."""
+    if len(raw) > MAX_BYTES:
+        return Parsed(None, 0, None, [Issue(name, None, None, str(len(raw)), f"tệp lớn hơn giới hạn {MAX_BYTES >> 20} MB",
+                                            f"file exceeds the {MAX_BYTES >> 20} MB limit")])
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():
+        return Parsed(None, 0, None, [Issue(name, None, None, None, "tệp rỗng", "file is empty")])
+    s = read_sheet(raw, name, ext.lower())
+    if not any(_text(h) for h in s.header):
+        return Parsed(None, 0, None, s.issues + ([] if s.issues else [s.issue(None, None, None, "tệp rỗng",
+                                                                                "file is empty")]), s)
+    kind = detect_kind(s.header)
+    if kind is None:
+        expected = "; ".join(f"{k}: " + ", ".join(c.vi for c in cols) for k, cols in KINDS.items())
+        return Parsed(None, len(s.rows), None, s.issues + [s.issue(
+            1, None, ", ".join(_text(h) for h in s.header), "không nhận ra loại biểu mẫu từ dòng tiêu đề; cần các cột "
+            f"của một trong các mẫu — {expected}", "cannot tell the template from the header row; use the columns "
+            "of one template (python -m etl template KIND)")], s)
+    cols, issues, pos = KINDS[kind], list(s.issues), {}
+    labels = [c.vi for c in cols] + [c.en for c in cols]
+    for i, h in enumerate(s.header):
+        t = _text(h)
+        match = next((c for c in cols if {_header(t), _plain(_header(t))} & _forms(c)), None) if t else None
+        if not t:
+            if any(i < len(cells) and _text(cells[i]) for _, cells in s.rows):
+                issues.append(s.issue(1, _column_letter(i), None, "cột có dữ liệu nhưng không có tiêu đề",
+                                      "column has data but no header"))
+        elif match is None:
+            close = difflib.get_close_matches(t, labels, n=1, cutoff=0.6)
+            issues.append(s.issue(1, t, t, f"tiêu đề cột sai chính tả; có phải '{close[0]}'?",
+                                  f"misspelt column header; did you mean '{close[0]}'?") if close else
+                          s.issue(1, t, t, "cột thừa, không thuộc biểu mẫu: hãy xóa cột này",
+                                  "extra column not in the template: remove it"))
+        elif match.key in pos:
+            issues.append(s.issue(1, t, t, "cột bị lặp", "duplicate column"))
+        else:
+            pos[match.key] = i
+    issues += [s.issue(1, c.vi, None, f"thiếu cột bắt buộc '{c.vi}' ({c.en})", f"required column '{c.vi}' ({c.en}) is "
+                       "missing") for c in cols if c.required and c.key not in pos]
+    if any(i.row == 1 for i in issues):
+        return Parsed(kind, len(s.rows), None, issues, s)
+    if not s.rows:
+        return Parsed(kind, 0, None, issues + [s.issue(None, None, None, "tệp không có dòng dữ liệu nào",
+                                                       "file has no data rows")], s)
+    out: list[dict] = []
+    rows = _Rows(s, cols, pos, ref, issues)
+    for n, cells in s.rows:
+        rows.read(kind, n, cells, out)
+    return Parsed(kind, len(s.rows), pa.Table.from_pylist(out, schema=ROW_SCHEMA["bud" if kind == "budget" else "obs"]),
+                  issues, s)
+
+
+def _column_letter(i: int) -> str:
+    out, i = "", i + 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+class _Rows:
+    """Reads data rows of one kind into staging rows; what a cell cannot say becomes an issue and NULL."""
+
+    def __init__(self, s: Sheet, cols: tuple[Col, ...], pos: dict[str, int], ref: Reference, issues: list[Issue]):
+        self.s, self.pos, self.ref, self.issues = s, pos, ref, issues
+        self.labels = {c.key: c.vi for c in cols}
+        self.unit_ids = _unit_ids()
+
+    def read(self, kind: str, n: int, cells: list[object], out: list[dict]) -> None:
+        self.n, self.cells = n, cells
+        common = dict(row=n, entity=self.text("entity") or None, as_of=self.text("as_of") or None,
+                      as_of_date=self.date(), source_quote=self.text("source") or None, note=self.text("note") or None)
+        if kind == "budget":
+            year = self.number("fiscal_year", "count")
+            out.append(common | dict(
+                fiscal_year=self.text("fiscal_year"), year_num=int(year) if year is not None and year.is_integer()
+                and abs(year) < 1e6 else None, amount=self.text("amount"), unit=self.unit(), num=None,
+                **{k: self.text(k).lower() or None for k in ("level", "spending_kind", "domain", "stage")}))
+            out[-1]["num"] = self.number("amount", out[-1]["unit"])
+        elif kind == "indicators":
+            iid = self.text("indicator_id")
+            ind = self.ref.indicators.get(iid) or self.ref.indicators.get(iid.lower())
+            if ind is not None and ind.get("theme") in ("tasks", "budget"):  # refused as a whole: not staged
+                return self.bad("indicator_id", f"chỉ tiêu {ind['theme']} phải nộp bằng mẫu '{ind['theme']}'",
+                                f"{ind['theme']} figures go in the '{ind['theme']}' template")
+            unit = self.unit()
+            out.append(common | dict(indicator_id=ind["id"] if ind else iid or None, value=self.text("value"),
+                                     num=self.number("value", unit or (ind or {}).get("unit")), unit=unit))
+        elif kind == "tasks":
+            counts = {k: self.count(k, k != "recurring") for k in TASK_COUNTS}
+            if counts["done_on_time"] is not None and counts["done_late"] is not None and "tasks_done" in self.ref.indicators:
+                counts["done"] = counts["done_on_time"] + counts["done_late"]
+            for k, v in counts.items():
+                if v is not None:
+                    out.append(common | dict(indicator_id=f"tasks_{k}", programme=self.text("programme") or None,
+                                             value=str(v), num=float(v), unit="count"))
+        else:
+            cat = self.text("category").lower()
+            if cat and not _SLUG.match(cat):
+                close = difflib.get_close_matches(cat, self.ref.categories, n=1, cutoff=0.5)
+                hint = f" ('{close[0]}'?)" if close else ""
+                self.bad("category", f"nhóm sản phẩm phải là mã viết thường, không dấu, dùng '_' (vd. cncl){hint}",
+                         f"category must be a lower-case slug with '_' (e.g. cncl){hint}")
+            x = self.count("count")
+            out.append(common | dict(indicator_id=PRODUCT_INDICATOR, category=cat or None, value=self.text("count"),
+                                     num=None if x is None else float(x), unit="count"))
+
+    def raw(self, key: str) -> object:
+        i = self.pos.get(key)
+        return self.cells[i] if i is not None and i < len(self.cells) else None
+
+    def text(self, key: str) -> str:
+        return _text(self.raw(key))
+
+    def bad(self, key: str, vi: str, en: str) -> None:
+        self.issues.append(self.s.issue(self.n, self.labels.get(key, key), self.text(key) or None, vi, en))
+
+    def unit(self) -> str | None:
+        t = self.text("unit")
+        return self.unit_ids.get(t.casefold(), t) or None
+
+    def date(self) -> dt.date | None:
+        d, why = parse_date(self.raw("as_of"))
+        if why == "empty":
+            self.bad("as_of", "thiếu ngày số liệu", "as-of date is missing")
+        elif why:
+            self.bad("as_of", "ngày không hợp lệ (dùng dd/mm/yyyy hoặc yyyy-mm-dd)",
+                     "date does not parse (use dd/mm/yyyy or yyyy-mm-dd)")
+        return d
+
+    def number(self, key: str, unit: str | None, required: bool = True) -> float | None:
+        x, why = parse_number(self.raw(key), unit)
+        if why == "empty" and required:
+            self.bad(key, "thiếu giá trị số", "number is missing")
+        elif why == "ambiguous":
+            self.bad(key, "số không rõ nghĩa: không rõ dấu phân cách hàng nghìn hay thập phân (viết 1234 hoặc 1,5 — "
+                     "dấu phẩy là dấu thập phân)", "ambiguous number: thousands or decimal separator? (write 1234, "
+                     "or 1,5 with a decimal comma)")
+        elif why == "text":
+            self.bad(key, "ô số chứa chữ, không phải là số", "text in a numeric cell: not a number")
+        return x
+
+    def count(self, key: str, required: bool = True) -> int | None:
+        x = self.number(key, "count", required)
+        if x is not None and (x < 0 or not x.is_integer()):
+            self.bad(key, "số lượng phải là số nguyên không âm", "a count must be a whole number, not negative")
+            return None
+        return None if x is None else int(x)

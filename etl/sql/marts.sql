@@ -1,0 +1,117 @@
+-- Marts: the warehouse the dashboard reads, written into the new file `w` (data/README.md documents each table
+-- and view). The staging tables of the build connection are read by their `` names.
+
+CREATE TABLE sources AS
+SELECT id, source_file, issuer_vi, issuer_en, title_vi, title_en, report_date, note FROM ref_sources ORDER BY id;
+
+CREATE TABLE agencies AS
+SELECT a.id, a.kind, a.name_vi, a.name_en, a.short_vi, a.region, a.code, a.parent_id,
+       list(DISTINCT n.name ORDER BY n.name) FILTER (WHERE n.name IS NOT NULL) AS aliases
+FROM ref_agencies a LEFT JOIN entity_names n ON n.agency_id = a.id GROUP BY ALL ORDER BY a.kind, a.id;
+
+CREATE TABLE agency_aliases AS SELECT DISTINCT name AS alias, agency_id FROM entity_names ORDER BY alias, agency_id;
+
+CREATE TABLE programmes AS
+SELECT id, name_vi, name_en, year_num AS year, description FROM ref_programmes ORDER BY id;
+
+CREATE TABLE indicators AS
+SELECT id, theme, pillar, name_vi, name_en, unit, direction, period, description FROM ref_indicators ORDER BY id;
+
+CREATE TABLE targets AS
+SELECT indicator_id, comparator, num AS value, unit, year_num AS year, source_file, source_quote, note
+FROM ref_targets ORDER BY indicator_id, year, value;
+
+-- the labelled sub-groups in file order, then any slug a figure uses without a label (a dataset without labels)
+CREATE TABLE categories AS
+SELECT row_number() OVER (ORDER BY labelled DESC, pos)::INTEGER AS category_id, slug, name_vi, name_en
+FROM (SELECT true AS labelled, row AS pos, slug, name_vi, name_en FROM ref_categories
+      UNION ALL
+      SELECT false, min(seq), category, NULL, NULL FROM obs
+      WHERE category NOT IN (SELECT slug FROM ref_categories WHERE slug IS NOT NULL) GROUP BY category)
+ORDER BY category_id;
+
+-- illustrative rows only: generated to reproduce the reported aggregates (data/illustrative/README.md)
+CREATE TABLE tasks AS
+SELECT task_id, programme, CAST(as_of AS DATE) AS as_of, title_vi, title_en,
+       string_split(lead_agency_ids, ';') AS lead_agency_ids_list, lead_agency_ids, coalesce(co_agency_ids, '') AS co_agency_ids,
+       task_group, CAST(deadline AS DATE) AS deadline, status, CAST(completion_date AS DATE) AS completion_date,
+       deliverable_vi, true AS is_illustrative
+FROM raw_tasks ORDER BY programme, task_id;
+
+CREATE TABLE province_shapes AS SELECT * FROM raw_shapes ORDER BY code;
+
+-- Every version of every figure. A submitted row supersedes the curated rows and the earlier submissions with its
+-- key; curated rows never supersede each other (two reports that disagree are a conflict, flagged in the data).
+-- A curated row's load time is the report date of its source, so the warehouse stays a function of data/.
+CREATE TABLE facts AS
+SELECT seq AS fact_id, indicator_id, entity_id, entity AS entity_as_written, programme, category, num * factor AS value,
+       base_num * factor AS base, canonical_unit AS unit, num AS value_stated, unit AS unit_stated, as_of_date AS as_of,
+       source_file, source_quote, conflict_id, note, file AS data_file, row AS data_row, false AS is_illustrative,
+       is_submission, loaded_at, is_current, CASE WHEN NOT is_current THEN top END AS superseded_by
+FROM (SELECT *, CASE WHEN is_submission THEN row_number() OVER latest = 1 ELSE count(*) FILTER (WHERE is_submission) OVER k = 0
+                END AS is_current, first_value(seq) OVER latest AS top
+      FROM (SELECT o.* REPLACE (coalesce(o.loaded_at, s.report_date::TIMESTAMP) AS loaded_at) FROM obs o
+            LEFT JOIN (SELECT source_file, min(report_date) AS report_date FROM ref_sources GROUP BY ALL) s
+            USING (source_file))
+      WINDOW k AS (PARTITION BY indicator_id, entity_id, programme, category, as_of_date),
+             latest AS (PARTITION BY indicator_id, entity_id, programme, category, as_of_date
+                        ORDER BY is_submission DESC, loaded_at DESC, seq DESC))
+ORDER BY fact_id;
+
+-- Every version of every budget row, superseded as figures are.
+CREATE TABLE budget_history AS
+SELECT year_num AS year, level, spending_kind, domain, stage, num * factor AS amount_bn_vnd, as_of_date AS as_of,
+       a.name_vi AS entity, entity_id, num AS amount_stated, unit AS unit_stated, source_file, source_quote,
+       conflict_id, note, file AS data_file, row AS data_row, false AS is_illustrative, is_submission, loaded_at,
+       is_current
+FROM (SELECT *, CASE WHEN is_submission THEN row_number() OVER latest = 1 ELSE count(*) FILTER (WHERE is_submission) OVER k = 0
+                END AS is_current
+      FROM (SELECT b.* REPLACE (coalesce(b.loaded_at, s.report_date::TIMESTAMP) AS loaded_at) FROM bud b
+            LEFT JOIN (SELECT source_file, min(report_date) AS report_date FROM ref_sources GROUP BY ALL) s
+            USING (source_file))
+      WINDOW k AS (PARTITION BY year_num, level, spending_kind, domain, stage, entity_id, as_of_date),
+             latest AS (PARTITION BY year_num, level, spending_kind, domain, stage, entity_id, as_of_date
+                        ORDER BY is_submission DESC, loaded_at DESC, seq DESC)) b
+LEFT JOIN agencies a ON a.id = b.entity_id
+ORDER BY seq;
+
+CREATE VIEW budget AS SELECT * EXCLUDE (is_current) FROM budget_history WHERE is_current;
+
+CREATE VIEW budget_superseded AS SELECT * EXCLUDE (is_current) FROM budget_history WHERE NOT is_current;
+
+CREATE TABLE conflicts AS
+SELECT f.conflict_id, count(*) AS rows, list(DISTINCT source_file ORDER BY source_file) AS sources,
+       string_agg(DISTINCT note, ' | ' ORDER BY note) AS notes, any_value(e.explanation_vi) AS explanation_vi,
+       any_value(e.explanation_en) AS explanation_en
+FROM (SELECT conflict_id, source_file, note FROM facts WHERE conflict_id IS NOT NULL AND NOT is_submission
+      UNION ALL SELECT conflict_id, source_file, note FROM budget WHERE conflict_id IS NOT NULL) f
+LEFT JOIN ref_conflicts e USING (conflict_id)
+GROUP BY f.conflict_id ORDER BY f.conflict_id;
+
+CREATE VIEW observations AS
+SELECT f.fact_id, f.indicator_id, i.name_vi AS indicator_name_vi, i.name_en AS indicator_name_en, i.theme, i.pillar,
+       c.name_vi AS category_name_vi, c.name_en AS category_name_en,
+       CASE WHEN f.entity_id IS NULL THEN 'national' WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END AS scope,
+       a.name_vi AS entity_name, f.entity_id, f.programme, f.category, f.value, f.base, f.unit, f.as_of, f.source_file,
+       f.source_quote, f.is_illustrative, f.conflict_id, f.note, f.value_stated, f.unit_stated, i.direction
+FROM facts f JOIN indicators i ON i.id = f.indicator_id LEFT JOIN agencies a ON a.id = f.entity_id
+LEFT JOIN categories c ON c.slug = f.category
+WHERE f.is_current
+UNION ALL
+SELECT NULL, 'budget_' || b.stage, i.name_vi, i.name_en, 'budget', NULL, NULL, NULL,
+       CASE WHEN b.entity_id IS NULL THEN 'national' WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END,
+       b.entity, b.entity_id, NULL, concat_ws('/', b.year, b.level, b.spending_kind, b.domain), b.amount_bn_vnd, NULL,
+       'billion_vnd', b.as_of, b.source_file, b.source_quote, b.is_illustrative, b.conflict_id, b.note, b.amount_stated,
+       b.unit_stated, i.direction
+FROM budget b LEFT JOIN indicators i ON i.id = 'budget_' || b.stage LEFT JOIN agencies a ON a.id = b.entity_id;
+
+CREATE VIEW observation_history AS
+SELECT f.fact_id, f.indicator_id, f.entity_id, a.name_vi AS entity_name, f.programme, f.category, f.value, f.unit,
+       f.value_stated, f.unit_stated, f.as_of, f.source_file, f.source_quote, f.note, f.is_submission, f.loaded_at,
+       f.is_current, f.superseded_by
+FROM facts f LEFT JOIN agencies a ON a.id = f.entity_id
+UNION ALL
+SELECT NULL, 'budget_' || stage, entity_id, entity, NULL, concat_ws('/', year, level, spending_kind, domain),
+       amount_bn_vnd, 'billion_vnd', amount_stated, unit_stated, as_of, source_file, source_quote, note, is_submission,
+       loaded_at, is_current, NULL
+FROM budget_history;
