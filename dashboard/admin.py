@@ -18,8 +18,9 @@ import streamlit as st
 
 from dashboard import queries, theme
 from dashboard.shell import View
-from etl import submissions
-from etl.issues import Issue
+from etl import sheets, submissions
+from etl.issues import MAX_LISTED, Issue
+from etl.templates import template_bytes
 
 PASSWORD_ENV = "NQ57_ADMIN_PASSWORD"
 
@@ -79,7 +80,7 @@ def check_upload(name: str, data: bytes) -> Checked:
     path.write_bytes(data)
     try:
         kind, rows, issues = submissions.validate_file(path, name=Path(name).name)
-    except submissions.UnreadableFile as exc:
+    except sheets.UnreadableFile as exc:
         return Checked(path, name, None, 0, [], f"{exc.issue.reason_vi} / {exc.issue.reason_en}")
     return Checked(path, name, kind, rows, issues)
 
@@ -89,17 +90,17 @@ def issues_frame(issues: list[Issue], view: View) -> pd.DataFrame:
         view.t("file"): i.file, view.t("sheet"): getattr(i, "sheet", None) or "", view.t("row"): i.row,
         view.t("column"): i.column, view.t("value"): i.value,
         view.t("reason"): i.reason_vi if view.lang == "vi" else i.reason_en,
-    } for i in issues[:submissions.MAX_LISTED]])
+    } for i in issues[:MAX_LISTED]])
 
 
 def templates(view: View) -> None:
     st.subheader(view.t("templates"))
-    cols = st.columns(len(submissions.KINDS))
-    for col, kind in zip(cols, submissions.KINDS, strict=True):
+    cols = st.columns(len(sheets.KINDS))
+    for col, kind in zip(cols, sheets.KINDS, strict=True):
         with col:
             st.markdown(f"**{view.t('kind_' + kind)}**")
             for fmt in ("xlsx", "csv"):
-                col.download_button(f"{fmt.upper()}", (lambda k=kind, f=fmt: submissions.template_bytes(k, f)),
+                col.download_button(f"{fmt.upper()}", (lambda k=kind, f=fmt: template_bytes(k, f)),
                                     file_name=f"mau_{kind}.{fmt}", key=f"tpl_{kind}_{fmt}", on_click="ignore",
                                     icon=":material/download:")
 
@@ -107,7 +108,7 @@ def templates(view: View) -> None:
 def upload_and_load(view: View, user: str) -> None:
     st.subheader(view.t("upload"))
     up = st.file_uploader(view.t("upload_help"), type=["xlsx", "csv"], key="admin_upload",
-                          max_upload_size=submissions.MAX_BYTES // (1024 * 1024))
+                          max_upload_size=sheets.MAX_BYTES // (1024 * 1024))
     if up is None:
         return
     checked = st.session_state.get("admin_checked")

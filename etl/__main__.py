@@ -10,7 +10,7 @@ from pathlib import Path
 
 from etl.build import build
 from etl.issues import ValidationFailed
-from etl.sheets import KINDS
+from etl.sheets import EXTENSIONS, KINDS
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -29,13 +29,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from etl import submissions
+    from etl.templates import make_template
 
     out = Path(args.out)
-    if out.suffix.lower() not in submissions.EXTENSIONS:
+    if out.suffix.lower() not in EXTENSIONS:
         print("Tệp ra phải có đuôi .xlsx hoặc .csv / the output file must end in .xlsx or .csv", file=sys.stderr)
         return 2
-    submissions.make_template(args.kind, out)
+    make_template(args.kind, out)
     print(f"{out}: biểu mẫu / template '{args.kind}'")
     return 0
 

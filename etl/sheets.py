@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from etl import paths
 from etl.issues import Issue
-from etl.text import decode, nfc
+from etl.text import decode, nfc, parse_date, parse_number
 from kpis.registry import units
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a submission larger than this is refused unread
@@ -66,8 +66,6 @@ VALUE_COLUMN = {"indicators": "value", "tasks": "total", "budget": "amount", "pr
 KEY_COLUMN = {"indicators": "indicator_id", "tasks": "programme", "budget": "fiscal_year", "products": "category"}
 TASK_COUNTS = ("total", "done_on_time", "done_late", "in_progress_on_time", "overdue", "recurring")
 PRODUCT_INDICATOR = "products_reported"
-# Units whose figures are often fractional: there "1.234" is ambiguous (1.234 or 1234) and is refused.
-FRACTIONAL_UNITS = frozenset({"percent", "percent_change", "percent_of_plan", "score", "mbps", "mw", "per_10000"})
 _SLUG = re.compile(r"^[a-z0-9_]+$")
 
 OBS_COLUMNS = ("indicator_id", "entity", "programme", "category", "value", "unit", "as_of", "source_quote", "note")
@@ -112,87 +110,6 @@ class Reference:
                    [a["name_vi"] for a in _csv_rows(data_dir / "dims" / "agencies.csv") if a.get("name_vi")],
                    [r["id"] for r in _csv_rows(data_dir / "dims" / "programmes.csv") if r.get("id")],
                    sorted(cats) or ["cncl", "ngoai_cncl"])
-
-
-# ---- cells ------------------------------------------------------------------------------------------------
-
-_NUM = re.compile(r"^[+-]?[0-9][0-9.,]*$")
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
-
-
-def parse_number(raw: object, unit: str | None = None) -> tuple[float | None, str | None]:
-    """A number from a cell; (None, reason) when the cell is empty, text, or its separators are ambiguous.
-
-    Vietnamese convention first: spaces between digits are dropped; with both "." and "," the later one is the
-    decimal mark; a lone "," is the decimal mark ("48,9") unless exactly three digits follow it ("1,234" is
-    ambiguous) - "0,125" is a decimal; several "," or several "." group thousands ("1.234.567"); a lone "."
-    followed by exactly three digits groups thousands ("65.020" = 65020) except in fractional units (percent,
-    score, ...) where it is ambiguous; otherwise "." is the decimal mark. A "%" suffix is accepted for percent units.
-    """
-    if raw is None or (isinstance(raw, str) and not _SPACES.sub("", raw)):
-        return None, "empty"
-    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        return None, "text"
-    if not isinstance(raw, str):
-        x = float(raw)
-        return (x, None) if x == x and abs(x) != float("inf") else (None, "text")
-    s = _SPACES.sub("", raw)
-    if s.endswith("%") and (unit or "").startswith("percent"):
-        s = s[:-1]
-    if not _NUM.match(s):
-        return None, "text"
-    sign, s = (-1.0 if s[0] == "-" else 1.0), s.lstrip("+-")
-
-    def grouped(body: str, sep: str) -> bool:
-        parts = body.split(sep)
-        return 1 <= len(parts[0]) <= 3 and parts[0] != "0" and all(len(p) == 3 for p in parts[1:])
-
-    dots, commas = s.count("."), s.count(",")
-    if dots and commas:
-        dec = "." if s.rfind(".") > s.rfind(",") else ","
-        whole, _, frac = s.partition(dec)
-        if s.count(dec) != 1 or not frac or not grouped(whole, "," if dec == "." else "."):
-            return None, "text"
-        return sign * float(whole.replace("," if dec == "." else ".", "") + "." + frac), None
-    sep = "," if commas else "." if dots else None
-    if sep is None:
-        return sign * float(s), None
-    if s.count(sep) > 1:
-        return (sign * float(s.replace(sep, "")), None) if grouped(s, sep) else (None, "text")
-    whole, _, frac = s.partition(sep)
-    if not whole or not frac:
-        return None, "text"
-    if len(frac) == 3 and whole != "0" and (sep == "," or len(whole) <= 3):
-        if sep == "," or unit in FRACTIONAL_UNITS:
-            return None, "ambiguous"
-        return sign * float(whole + frac), None
-    return sign * float(whole + "." + frac), None
-
-
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
-
-
-def parse_date(raw: object) -> tuple[dt.date | None, str | None]:
-    """ISO yyyy-mm-dd, dd/mm/yyyy (also with - or .), an Excel date cell or an Excel serial number."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, "empty"
-    if isinstance(raw, dt.datetime):
-        return raw.date(), None
-    if isinstance(raw, dt.date):
-        return raw, None
-    s = raw.strip() if isinstance(raw, str) else raw
-    if isinstance(s, str) and (m := _ISO.match(s) or _DMY.match(s)):
-        y, mo, d = (m[1], m[2], m[3]) if len(m[1]) == 4 else (m[3], m[2], m[1])
-        try:
-            return dt.date(int(y), int(mo), int(d)), None
-        except ValueError:
-            return None, "text"
-    if isinstance(s, str) and re.fullmatch(r"\d{5}(\.0+)?", s):
-        s = float(s)
-    if isinstance(s, (int, float)) and not isinstance(s, bool) and 1 <= s < 2958466:
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(s)), None  # an Excel serial number
-    return None, "text"
 
 
 def _text(raw: object) -> str:

@@ -22,30 +22,10 @@ import duckdb
 import pyarrow.parquet as pq
 
 from etl import archive, build, paths, sheets
-from etl.issues import MAX_LISTED, Issue, ValidationFailed, ordered, report_text  # noqa: F401 (the API of loads)
-from etl.issues import report_csv as _report_csv
-from etl.sheets import (  # noqa: F401 (the API of submissions, as the app and the tests use it)
-    ENTITY_VI,
-    EXTENSIONS,
-    KEY_COLUMN,
-    KINDS,
-    MAX_BYTES,
-    VALUE_COLUMN,
-    Parsed,
-    Reference,
-    UnreadableFile,
-    parse_bytes,
-    parse_date,
-    parse_number,
-)
-from etl.templates import make_template, template_bytes  # noqa: F401
+from etl.issues import Issue, ValidationFailed, ordered, report_csv, report_text  # noqa: F401 (the reports of a load)
+from etl.sheets import EXTENSIONS, KEY_COLUMN, KINDS, VALUE_COLUMN, Parsed, Reference, UnreadableFile, parse_bytes
 
-REPORT_COLUMNS = ("file", "sheet", "row", "column", "value", "reason_vi", "reason_en")
-
-
-def report_csv(issues: list[Issue], limit: int = MAX_LISTED) -> str:
-    """file, sheet, row, column, value, reason_vi, reason_en: the first `limit` issues, then a total line."""
-    return _report_csv(issues, limit)
+REPORT_COLUMNS = ("file", "sheet", "row", "column", "value", "reason_vi", "reason_en")  # of report_csv
 
 
 def _labels(kind: str) -> dict[str, str]:

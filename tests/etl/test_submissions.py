@@ -13,10 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import sheets
+from etl import sheets, templates
 from etl import submissions as sub
 from etl.build import build
 from etl.issues import MAX_LISTED, Issue
+from etl.text import parse_date, parse_number
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = Path(__file__).resolve().parent / "fixtures" / "submissions"
@@ -65,7 +66,7 @@ ERROR_CASES = [
     ("bad_header_misspelt.csv", 1, "Mã chỉ tiu", "did you mean 'Mã chỉ tiêu'", "sai chính tả"),
     ("bad_header_extra.csv", 1, "Người nhập", "extra column", "cột thừa"),
     ("bad_header_missing.csv", 1, "Giá trị", "required column", "thiếu cột bắt buộc"),
-    ("bad_entity.csv", 2, sub.ENTITY_VI, "did you mean 'Lào Cai'", "không có trong danh mục"),
+    ("bad_entity.csv", 2, sheets.ENTITY_VI, "did you mean 'Lào Cai'", "không có trong danh mục"),
     ("bad_indicator.csv", 2, "Mã chỉ tiêu", "did you mean 'coverage_5g_population'", "chưa có trong danh mục"),
     ("bad_unit.csv", 2, "Đơn vị tính", "does not match the registry", "không khớp"),
     ("bad_unit_unknown.csv", 2, "Đơn vị tính", "unknown unit", "không hợp lệ"),
@@ -118,18 +119,18 @@ def test_file_over_the_size_limit_is_refused(ds, monkeypatch, tmp_path):
 
 
 def test_the_documented_size_limit_is_20_mb():
-    assert sub.MAX_BYTES == 20 * 1024 * 1024
+    assert sheets.MAX_BYTES == 20 * 1024 * 1024
     assert "20 MB" in (REPO / "data" / "submissions" / "README.md").read_text(encoding="utf-8")
 
 
 def test_corrupt_workbook_and_unknown_type_are_unreadable(ds, tmp_path):
-    with pytest.raises(sub.UnreadableFile):
+    with pytest.raises(sheets.UnreadableFile):
         _validate(ds, "corrupt.xlsx")
     txt = tmp_path / "x.txt"
     txt.write_text("a,b\n", encoding="utf-8")
-    with pytest.raises(sub.UnreadableFile):
+    with pytest.raises(sheets.UnreadableFile):
         sub.validate_file(txt, ds.data, ds.kpis)
-    with pytest.raises(sub.UnreadableFile):
+    with pytest.raises(sheets.UnreadableFile):
         sub.validate_file(tmp_path / "missing.csv", ds.data, ds.kpis)
 
 
@@ -140,33 +141,33 @@ def test_corrupt_workbook_and_unknown_type_are_unreadable(ds, tmp_path):
 def test_good_files_validate(ds, name):
     kind, rows, issues = _validate(ds, name)
     assert issues == [], "\n".join(map(str, issues))
-    assert rows >= 1 and kind in sub.KINDS
+    assert rows >= 1 and kind in sheets.KINDS
 
 
 def test_vietnamese_numbers_and_dates_are_read():
     ref_unit = None
-    assert sub.parse_number("48,9") == (48.9, None)
-    assert sub.parse_number("65.020") == (65020.0, None)
-    assert sub.parse_number("1.234,5") == (1234.5, None)
-    assert sub.parse_number("1,234.5") == (1234.5, None)
-    assert sub.parse_number("1.234.567") == (1234567.0, None)
-    assert sub.parse_number("65 020") == (65020.0, None)
-    assert sub.parse_number("0,125") == (0.125, None)
-    assert sub.parse_number("48.9") == (48.9, None)
-    assert sub.parse_number("1,234", ref_unit)[1] == "ambiguous"
-    assert sub.parse_number("1.234", "percent")[1] == "ambiguous"
-    assert sub.parse_number("1.234", "count") == (1234.0, None)
-    assert sub.parse_number("48,9%", "percent") == (48.9, None)
-    assert sub.parse_number("abc")[1] == "text"
-    assert sub.parse_number("1.23.4")[1] == "text"
+    assert parse_number("48,9") == (48.9, None)
+    assert parse_number("65.020") == (65020.0, None)
+    assert parse_number("1.234,5") == (1234.5, None)
+    assert parse_number("1,234.5") == (1234.5, None)
+    assert parse_number("1.234.567") == (1234567.0, None)
+    assert parse_number("65 020") == (65020.0, None)
+    assert parse_number("0,125") == (0.125, None)
+    assert parse_number("48.9") == (48.9, None)
+    assert parse_number("1,234", ref_unit)[1] == "ambiguous"
+    assert parse_number("1.234", "percent")[1] == "ambiguous"
+    assert parse_number("1.234", "count") == (1234.0, None)
+    assert parse_number("48,9%", "percent") == (48.9, None)
+    assert parse_number("abc")[1] == "text"
+    assert parse_number("1.23.4")[1] == "text"
     import datetime as dt
 
     d = dt.date(2026, 5, 3)
     for raw in ("03/05/2026", "3/5/2026", "2026-05-03", "03-05-2026", "03.05.2026", 46145, 46145.0, "46145",
                 dt.datetime(2026, 5, 3, 0, 0), "2026-05-03 00:00:00"):
-        assert sub.parse_date(raw) == (d, None), raw
-    assert sub.parse_date("31/02/2026")[0] is None
-    assert sub.parse_date("05/03/26")[0] is None
+        assert parse_date(raw) == (d, None), raw
+    assert parse_date("31/02/2026")[0] is None
+    assert parse_date("05/03/26")[0] is None
 
 
 def test_clean_file_loads_into_facts_observations_sources_and_log(ds):
@@ -319,11 +320,11 @@ def test_report_lists_at_most_1000_plus_the_total(ds, tmp_path):
 
 # --- templates ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", list(sub.KINDS))
+@pytest.mark.parametrize("kind", list(sheets.KINDS))
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_template_round_trip_loads(ds, tmp_path, kind, fmt):
-    path = sub.make_template(kind, tmp_path / f"{kind}.{fmt}", ds.data, ds.kpis)
-    assert path.read_bytes() == sub.template_bytes(kind, fmt, ds.data, ds.kpis)
+    path = templates.make_template(kind, tmp_path / f"{kind}.{fmt}", ds.data, ds.kpis)
+    assert path.read_bytes() == templates.template_bytes(kind, fmt, ds.data, ds.kpis)
     k, rows, issues = sub.validate_file(path, ds.data, ds.kpis)
     assert (k, rows, issues) == (kind, 1, []), "\n".join(map(str, issues))
     assert _load(ds, path).status == "loaded"
@@ -332,12 +333,12 @@ def test_template_round_trip_loads(ds, tmp_path, kind, fmt):
 def test_xlsx_template_has_lists_notes_and_drop_downs(ds, tmp_path):
     import openpyxl
 
-    path = sub.make_template("indicators", tmp_path / "t.xlsx", ds.data, ds.kpis)
+    path = templates.make_template("indicators", tmp_path / "t.xlsx", ds.data, ds.kpis)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Dữ liệu", "lists", "Hướng dẫn - Notes"]
     assert wb["lists"].sheet_state == "hidden"
     ws = wb["Dữ liệu"]
-    assert [c.value for c in ws[1]] == ["Mã chỉ tiêu", sub.ENTITY_VI, "Ngày số liệu", "Giá trị", "Đơn vị tính",
+    assert [c.value for c in ws[1]] == ["Mã chỉ tiêu", sheets.ENTITY_VI, "Ngày số liệu", "Giá trị", "Đơn vị tính",
                                          "Nguồn", "Ghi chú"]
     formulas = {dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
     assert any(f.startswith("=lists!$") for f in formulas) and len(formulas) >= 3

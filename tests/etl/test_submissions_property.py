@@ -13,11 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from etl import sheets
 from etl import submissions as sub
+from etl.text import parse_date, parse_number
 
 CLEAN = Path(__file__).resolve().parent / "fixtures" / "clean"
-REF = sub.Reference.load(CLEAN / "data", CLEAN / "kpis")
-HEADER_VI = [c.vi for c in sub.KINDS["indicators"]]
+REF = sheets.Reference.load(CLEAN / "data", CLEAN / "kpis")
+HEADER_VI = [c.vi for c in sheets.KINDS["indicators"]]
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 numbers = st.one_of(st.integers(-10**9, 10**9), st.floats(allow_nan=True, allow_infinity=True))
@@ -39,7 +41,7 @@ plausible_row = st.tuples(
     st.sampled_from(["Báo cáo 12/BC"] * 4 + [""]),
     st.just("")).map(list)
 header = st.one_of(st.just(HEADER_VI), st.lists(st.one_of(text, st.sampled_from(
-    [h for cols in sub.KINDS.values() for c in cols for h in (c.vi, c.en)])), max_size=9))
+    [h for cols in sheets.KINDS.values() for c in cols for h in (c.vi, c.en)])), max_size=9))
 
 
 def _csv_bytes(head: list, rows: list[list]) -> bytes:
@@ -62,7 +64,7 @@ def _xlsx_bytes(head: list, rows: list[list]) -> bytes:
 
 def _check(raw: bytes, name: str, ext: str) -> None:
     """A file is refused with reasons that name it, or every row it gives is a complete, plausible figure."""
-    parsed = sub.parse_bytes(raw, name, ext, REF)
+    parsed = sheets.parse_bytes(raw, name, ext, REF)
     issues = sub.check(parsed, CLEAN / "data", CLEAN / "kpis")
     lines = raw.count(b"\n") + 1 if ext == ".csv" else 1 + max((n for n, _ in parsed.sheet.rows), default=1) \
         if parsed.sheet else 1
@@ -70,7 +72,7 @@ def _check(raw: bytes, name: str, ext: str) -> None:
         assert i.file == name and i.reason_vi and i.reason_en and i.reason_vi != i.reason_en, i
         assert i.row is None or 1 <= i.row <= lines, i
     if not issues:
-        assert parsed.kind in sub.KINDS and parsed.table is not None and parsed.table.num_rows >= 1
+        assert parsed.kind in sheets.KINDS and parsed.table is not None and parsed.table.num_rows >= 1
         for r in parsed.table.to_pylist():
             assert r["as_of_date"] is not None and dt.date(2000, 1, 1) <= r["as_of_date"] <= dt.date.today(), r
             assert r["num"] is not None and math.isfinite(r["num"]) and r["source_quote"], r
@@ -106,7 +108,7 @@ def test_messy_xlsx_loads_or_is_rejected_with_reasons(rows):
 def test_random_bytes_never_raise_anything_but_unreadable(data, ext):
     try:
         _check(data, "x" + ext, ext)
-    except sub.UnreadableFile:
+    except sheets.UnreadableFile:
         assert ext == ".xlsx"
 
 
@@ -114,7 +116,7 @@ def test_random_bytes_never_raise_anything_but_unreadable(data, ext):
 @given(raw=st.one_of(text, numbers, number_text, st.none()),
        unit=st.sampled_from([None, "percent", "count", "score", "billion_vnd"]))
 def test_parse_number_never_raises(raw, unit):
-    value, why = sub.parse_number(raw, unit)
+    value, why = parse_number(raw, unit)
     assert (value is None) != (why is None)
     if value is not None:
         assert value == value and abs(value) != float("inf")
@@ -123,7 +125,7 @@ def test_parse_number_never_raises(raw, unit):
 @SETTINGS
 @given(raw=st.one_of(text, numbers, date_text, dates, st.none()))
 def test_parse_date_never_raises(raw):
-    d, why = sub.parse_date(raw)
+    d, why = parse_date(raw)
     assert (d is None) != (why is None)
 
 
@@ -131,6 +133,6 @@ def test_parse_date_never_raises(raw):
 def test_valid_generated_rows_load(v):
     data = _csv_bytes(HEADER_VI, [["coverage_5g_population", "", "03/05/2026", "48,9", "percent", "nguồn", ""],
                                   ["tasks_total", "", "03/05/2026", v, "count", "nguồn", ""]])
-    issues = sub.check(sub.parse_bytes(data, "x.csv", ".csv", REF), CLEAN / "data", CLEAN / "kpis")
+    issues = sub.check(sheets.parse_bytes(data, "x.csv", ".csv", REF), CLEAN / "data", CLEAN / "kpis")
     # tasks_total belongs to the tasks template: refused with a reason, the other row is fine
     assert [i.row for i in issues] == [3]

@@ -11,6 +11,7 @@ from dashboard import admin, queries
 from dashboard.i18n import t
 from etl import submissions
 from etl.build import build
+from etl.templates import template_bytes
 from tests.pages.conftest import open_page, texts
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,7 +60,7 @@ def scratch(tmp_path, monkeypatch):
 
 
 def test_upload_checks_then_loads_and_shows_in_history(scratch):
-    good = submissions.template_bytes("indicators", "csv")
+    good = template_bytes("indicators", "csv")
     checked = admin.check_upload("bao_cao_ha_noi.csv", good)
     assert checked.kind == "indicators" and checked.rows == 1 and not checked.issues
     result = submissions.load(checked.path, loaded_by="Hà Nội", original_name=checked.name)
@@ -69,7 +70,7 @@ def test_upload_checks_then_loads_and_shows_in_history(scratch):
 
 
 def test_a_bad_upload_gets_a_report_and_nothing_is_written(scratch):
-    bad = submissions.template_bytes("indicators", "csv").replace(b"coverage_5g_population", b"coverage_5g_populaton")
+    bad = template_bytes("indicators", "csv").replace(b"coverage_5g_population", b"coverage_5g_populaton")
     checked = admin.check_upload("sai.csv", bad)
     assert checked.issues
     frame = admin.issues_frame(checked.issues, queries_view())
