@@ -212,6 +212,16 @@ def agencies() -> pd.DataFrame:
 
 
 @st.cache_data(**_CACHE)
+def _categories(s: Stamp) -> pd.DataFrame:
+    return _df(s, "SELECT slug, name_vi, name_en FROM categories ORDER BY category_id")
+
+
+def categories() -> pd.DataFrame:
+    """The label of every sub-group slug (data/dims/categories.csv), by slug."""
+    return _categories(stamp()).set_index("slug", drop=False)
+
+
+@st.cache_data(**_CACHE)
 def _conflicts(s: Stamp) -> pd.DataFrame:
     return _df(s, "SELECT * FROM conflicts ORDER BY conflict_id")
 

@@ -220,26 +220,31 @@ def products(view: View) -> None:
     if not total.empty:
         st.metric(name(total.iloc[0], view.lang, "indicator_name"),
                   value_text(total.iloc[0]["value"], "count", view), border=True)
+    cats = queries.categories()
+
+    def labels(slugs: pd.Series, prefix: str = "") -> list[str]:  # a chart of one group names its parts alone
+        return [name(cats.loc[c.removeprefix(prefix)], view.lang) for c in slugs]
+
     split = _category_rows(counts, "", ("cncl", "ngoai_cncl"))
     if not split.empty:
         title = view.t("products_strategic")
         cached_chart(view, "products_split", title, split,
                      partial(charts.bar_figure, split, title, "count", "higher", view.as_of, view.lang,
-                                    labels=[view.t(f"cat_{c}") for c in split["category"]]))
+                                    labels=labels(split["category"])))
     stages = _category_rows(counts, "cncl_", STAGES)
     if not stages.empty:
         title = view.t("products_stage")
-        labels = [view.t("cat_" + c.removeprefix("cncl_")) for c in stages["category"]]
         cached_chart(view, "products_stage", title, stages,
-                     partial(charts.funnel_figure, stages, labels, title, view.as_of, view.lang))
-    for prefix, label in (("", "products_funding"), ("cncl_", "cat_cncl"), ("ngoai_cncl_", "cat_ngoai_cncl")):
+                     partial(charts.funnel_figure, stages, labels(stages["category"], "cncl_"), title, view.as_of,
+                             view.lang))
+    for prefix in ("", "cncl_", "ngoai_cncl_"):
         funding = _category_rows(counts, prefix, FUNDING)
         if funding.empty:
             continue
-        title = view.t("products_funding") + ("" if not prefix else f" — {view.t(label)}")
-        labels = [view.t("cat_" + c.removeprefix(prefix)) for c in funding["category"]]
+        title = view.t("products_funding") + (f" — {name(cats.loc[prefix[:-1]], view.lang)}" if prefix else "")
         cached_chart(view, f"products_funding_{prefix or 'all'}", title, funding,
-                     partial(charts.bar_figure, funding, title, "count", "higher", view.as_of, view.lang, labels=labels))
+                     partial(charts.bar_figure, funding, title, "count", "higher", view.as_of, view.lang,
+                             labels=labels(funding["category"], prefix)))
     per_unit = counts[counts["entity_id"].notna()]
     if not per_unit.empty:
         title = view.t("products_by_unit")

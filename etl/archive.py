@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl import paths, sheets
+from etl.inputs import table
 from etl.issues import Issue
 
 MANIFEST_COLUMNS = ("sha256", "original_name", "kind", "rows", "loaded_at", "loaded_by")
@@ -49,10 +50,10 @@ def archived_name(sha: str, ext: str) -> str:
 class Staged:
     """Every loaded submission as staging rows, its source row and load-log row, or what stops the build."""
 
-    obs: pa.Table = field(default_factory=SCHEMA["obs"].empty_table)
-    bud: pa.Table = field(default_factory=SCHEMA["bud"].empty_table)
-    sources: pa.Table = field(default_factory=SOURCE_SCHEMA.empty_table)
-    log: list[dict] = field(default_factory=list)
+    obs: pa.Table = field(default_factory=lambda: table(SCHEMA["obs"]))
+    bud: pa.Table = field(default_factory=lambda: table(SCHEMA["bud"]))
+    sources: pa.Table = field(default_factory=lambda: table(SOURCE_SCHEMA))
+    log: list[tuple] = field(default_factory=list)  # rows of the load log
     issues: list[Issue] = field(default_factory=list)
 
 
@@ -69,12 +70,10 @@ def as_staged(parsed: sheets.Parsed, entry: dict[str, str], order: int, rel: str
     for name, typ in _EXTRA:
         rows = rows.append_column(pa.field(name, typ), pa.array([extra[name]] * rows.num_rows, typ))
     who, name = entry.get("loaded_by") or "", entry.get("original_name") or ""
-    source = pa.Table.from_pylist([{"id": f"sub_{entry['sha256'][:12]}", "source_file": rel, "issuer_vi": who,
-                                    "issuer_en": who, "title_vi": name, "title_en": name, "report_date": loaded_at.date(),
-                                    "note": f"agency submission ({parsed.kind}, {parsed.rows} rows)",
-                                    "file": f"data/{FOLDER}/manifest.csv", "row": order}], schema=SOURCE_SCHEMA)
-    log = [{"file": f"data/{rel}", "sha256": entry["sha256"], "bytes": size, "rows": parsed.rows,
-            "loaded_at": loaded_at, "kind": FOLDER}]
+    source = table(SOURCE_SCHEMA, [(f"sub_{entry['sha256'][:12]}", rel, who, who, name, name, loaded_at.date(),
+                                    f"agency submission ({parsed.kind}, {parsed.rows} rows)",
+                                    f"data/{FOLDER}/manifest.csv", order)])
+    log = [(f"data/{rel}", entry["sha256"], size, parsed.rows, loaded_at, FOLDER)]
     return Staged(**{parsed.part: rows.select(SCHEMA[parsed.part].names)}, sources=source, log=log)
 
 

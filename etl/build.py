@@ -7,6 +7,7 @@ import difflib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,19 +48,14 @@ def _fill(reason: str, detail: object) -> str:
 
 
 def run_rules(con: duckdb.DuckDBPyConnection, name: str) -> list[Issue]:
-    """Every rule of etl/sql/<name>.sql: the cells each finds, with its reason in both languages."""
-    issues = []
-    for sql in statements(name):
-        vi, en = _reason(sql)
-        for file, row, column, value, *detail in con.execute(sql).fetchall():
-            d = detail[0] if detail else None
-            issues.append(Issue(file, None if row is None else int(row), column, None if value is None else str(value),
-                                _fill(vi, d), _fill(en, d)))
-    return issues
-
-
-def _empty(columns: tuple[str, ...]) -> pa.Table:
-    return pa.schema([(c, pa.string()) for c in columns] + [("file", pa.string()), ("row", pa.int64())]).empty_table()
+    """Every rule of etl/sql/<name>.sql, in one query: the cells each finds, with its reason in both languages."""
+    rules = statements(name)
+    found = con.execute(" UNION ALL ".join(
+        f"SELECT {i}, #1::VARCHAR, #2::BIGINT, #3::VARCHAR, #4::VARCHAR, #5::VARCHAR FROM ({sql})"
+        for i, sql in enumerate(rules)) + " ORDER BY 1").fetchall()
+    reasons = [_reason(sql) for sql in rules]
+    return [Issue(file, row, column, value, _fill(reasons[i][0], detail), _fill(reasons[i][1], detail))
+            for i, file, row, column, value, detail in found]
 
 
 def read_inputs(data_dir: Path, kpi_dir: Path, figures: bool = True
@@ -77,7 +73,7 @@ def read_inputs(data_dir: Path, kpi_dir: Path, figures: bool = True
             if f is not None:
                 files.append(f)
                 parts.append(f.table)
-        tables[name] = pa.concat_tables(parts) if parts else _empty(columns[0] + columns[1])
+        tables[name] = pa.concat_tables(parts) if parts else inputs.table(inputs.text_schema(columns[0] + columns[1]))
 
     for name, (rel, columns, optional) in schema.SMALL.items():
         path = kpi_dir / rel.removeprefix("kpis/") if rel.startswith("kpis/") else data_dir / rel
@@ -87,10 +83,11 @@ def read_inputs(data_dir: Path, kpi_dir: Path, figures: bool = True
     geo = data_dir / "geo" / "vn_provinces_34.geojson"
     tables["shapes"], found = inputs.read_shapes(geo, str(geo.relative_to(data_dir.parent)))
     issues += found
-    tables["vocab"] = pa.Table.from_pylist([{"vocabulary": v, "id": i, "name_vi": vi, "name_en": en}
-                                            for v, ids in vocabularies().items() for i, (vi, en) in ids.items()])
-    tables["units"] = pa.Table.from_pylist([{"id": u.id, "family": u.family, "factor": u.factor,
-                                             "canonical": u.canonical} for u in units().values()])
+    tables["vocab"] = inputs.table(pa.schema([(c, pa.string()) for c in ("vocabulary", "id", "name_vi", "name_en")]),
+                                   [(v, i, vi, en) for v, ids in vocabularies().items() for i, (vi, en) in ids.items()])
+    tables["units"] = inputs.table(pa.schema([("id", pa.string()), ("family", pa.string()), ("factor", pa.float64()),
+                                              ("canonical", pa.bool_())]),
+                                   [(u.id, u.family, u.factor, u.canonical) for u in units().values()])
     return files, tables, issues
 
 
@@ -116,6 +113,22 @@ def stage(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], subs: arc
     con.create_function("quote_names", names, [v, v], b)
     con.create_function("suggest_entity", closest(entity_names), [v], v, null_handling="special")
     con.create_function("suggest_indicator", closest(indicator_ids), [v], v, null_handling="special")
+
+
+def resolver(data_dir: Path) -> Callable[[str], str | None]:
+    """The warehouse's resolver of unit names and ids (etl/sql/entities.sql) over the dimension files of data_dir,
+    for Python callers."""
+    con = duckdb.connect()
+    for name in ("aliases", "agencies"):
+        rel, columns, _ = schema.SMALL[name]
+        f, issues = inputs.read(data_dir / rel, rel, *columns)
+        if f is None:
+            raise ValidationFailed(issues)
+        con.register(f"raw_{name}", f.table)
+    for sql in statements("entities"):
+        con.execute(sql)
+    return lambda text: con.execute("SELECT coalesce((SELECT id FROM raw_agencies WHERE id = $t), resolve_entity($t))",
+                                    {"t": text}).fetchone()[0]
 
 
 def task_pivot(rows: str) -> str:
@@ -159,11 +172,10 @@ def _write(con: duckdb.DuckDBPyConnection, files: list[inputs.InputFile], subs: 
         FROM ({task_pivot("SELECT *, data_file AS file, data_row AS row FROM facts WHERE is_current")}) t
         LEFT JOIN agencies a ON a.id = t.entity_id
         ORDER BY t.programme, t.entity_id NULLS FIRST, t.source_file, t.as_of, t.category NULLS FIRST""")
-    log = [{"file": f.name, "sha256": f.sha256, "bytes": f.size, "rows": f.table.num_rows, "loaded_at": started,
-            "kind": f.kind} for f in sorted(files, key=lambda f: f.name)] + subs.log
-    con.register("log_rows", pa.Table.from_pylist(log, schema=pa.schema([
+    log = [(f.name, f.sha256, f.size, f.table.num_rows, started, f.kind) for f in sorted(files, key=lambda f: f.name)]
+    con.register("log_rows", inputs.table(pa.schema([
         ("file", pa.string()), ("sha256", pa.string()), ("bytes", pa.int64()), ("rows", pa.int64()),
-        ("loaded_at", pa.timestamp("us")), ("kind", pa.string())])))
+        ("loaded_at", pa.timestamp("us")), ("kind", pa.string())]), log + subs.log))
     con.execute("CREATE TABLE load_log AS SELECT * FROM log_rows")
     con.execute("USE memory")
     con.execute("RESET search_path")

@@ -17,34 +17,28 @@ import argparse
 import csv
 import io
 import random
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from etl import schema
+from etl.build import resolver
+from kpis.registry import TASK_STATUSES, read_rows
+
 SEED = 57
 
-COLUMNS = (
-    "task_id", "programme", "as_of", "title_vi", "title_en", "lead_agency_ids", "co_agency_ids",
-    "task_group", "deadline", "status", "completion_date", "deliverable_vi", "is_illustrative",
-)
-
-STATUSES = ("done_on_time", "done_late", "in_progress_on_time", "overdue", "recurring")
+COLUMNS = schema.SMALL["tasks"][1][0]
+# the status of one task: the task-status words that are not sums of others
+STATUSES = tuple(s for s in TASK_STATUSES if s not in ("total", "done", "in_progress"))
 INDICATOR = {s: f"tasks_{s}" for s in STATUSES}
 
-# The task groups the reports break tasks into (category slugs of tasks_overdue rows), with labels
-# and how often a province (rather than a central agency) leads a task of that group.
-GROUPS: dict[str, tuple[str, str, float]] = {
-    "the_che": ("Thể chế", "Institutions", 0.10),
-    "ha_tang": ("Hạ tầng", "Infrastructure", 0.60),
-    "nhan_luc": ("Nhân lực", "Human resources", 0.35),
-    "chi_dao_dieu_hanh": ("Chỉ đạo, điều hành", "Direction and coordination", 0.40),
-    "cds_doanh_nghiep": ("CĐS doanh nghiệp", "Business digital transformation", 0.55),
-    "cds_he_thong_chinh_tri": ("CĐS hệ thống chính trị", "Digital transformation of the political system", 0.60),
-}
-GROUP_WEIGHTS = {"the_che": 3, "ha_tang": 4, "nhan_luc": 2, "chi_dao_dieu_hanh": 3,
-                 "cds_doanh_nghiep": 2, "cds_he_thong_chinh_tri": 3}
+# The task groups the reports break tasks into (category slugs of tasks_overdue rows; their labels are in
+# data/dims/categories.csv): how often a task falls in the group, and how often a province (rather than a central
+# agency) leads it.
+GROUPS: dict[str, tuple[int, float]] = {"the_che": (3, 0.10), "ha_tang": (4, 0.60), "nhan_luc": (2, 0.35),
+                                        "chi_dao_dieu_hanh": (3, 0.40), "cds_doanh_nghiep": (2, 0.55),
+                                        "cds_he_thong_chinh_tri": (3, 0.60)}
 
 # Programmes whose counts are not tasks of their own: generating them would double count.
 EXCLUDED = {
@@ -59,19 +53,6 @@ CENTRAL_BODIES = ("o_vast", "o_vass", "o_dhqg_hn", "o_dhqg_hcm", "o_ttxvn")
 CO_LED_CATEGORY = "dong_chu_tri_da_co_quan"
 DELIVERABLE_VI = "Văn bản/sản phẩm minh họa"
 FLOOR = date(2025, 1, 1)
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def key(alias: str) -> str:
-    return nfc(alias).strip().casefold()
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [{k: nfc(v or "") for k, v in row.items()} for row in csv.DictReader(fh)]
 
 
 def number(text: str) -> int:
@@ -99,21 +80,18 @@ class Data:
     """The curated CSVs this generator reads: agencies, aliases, programmes and task observations."""
 
     def __init__(self, data_dir: Path):
-        self.agencies = read_csv(data_dir / "dims" / "agencies.csv")
+        self.agencies = read_rows(data_dir / "dims" / "agencies.csv")
         self.kind = {a["id"]: a["kind"] for a in self.agencies}
-        self.aliases = {key(r["alias"]): r["agency_id"] for r in read_csv(data_dir / "dims" / "agency_aliases.csv")}
-        for a in self.agencies:
-            self.aliases.setdefault(key(a["id"]), a["id"])
-            self.aliases.setdefault(key(a["name_vi"]), a["id"])
-        self.programmes = read_csv(data_dir / "dims" / "programmes.csv")
-        self.rows = [r for path in sorted((data_dir / "observations").glob("*.csv")) for r in read_csv(path)
+        self.resolve = resolver(data_dir)
+        self.labels = {r["slug"]: (r["name_vi"], r["name_en"]) for r in read_rows(data_dir / "dims" / "categories.csv")}
+        self.programmes = read_rows(data_dir / "dims" / "programmes.csv")
+        self.rows = [r for path in sorted((data_dir / "observations").glob("*.csv")) for r in read_rows(path)
                      if r["indicator_id"].startswith("tasks_") and r["unit"] == "count"]
 
     def agency(self, entity: str) -> str:
-        try:
-            return self.aliases[key(entity)]
-        except KeyError:
-            raise ValueError(f"entity {entity!r} does not resolve to an agency") from None
+        if (found := self.resolve(entity)) is None:
+            raise ValueError(f"entity {entity!r} does not resolve to an agency")
+        return found
 
     def ids(self, kind: str) -> list[str]:
         return [a["id"] for a in self.agencies if a["kind"] == kind]
@@ -247,14 +225,14 @@ def _breakdown_tasks(rng: random.Random, data: Data, prog: Programme) -> list[di
     pool = central + local
     statuses = [s for s in STATUSES for _ in range(prog.counts.get(s, 0))]
     rng.shuffle(statuses)
-    groups = list(GROUP_WEIGHTS)
-    weights = [GROUP_WEIGHTS[g] for g in groups]
+    groups = list(GROUPS)
+    weights = [GROUPS[g][0] for g in groups]
     first_leads = rng.sample(must_lead, len(must_lead))  # each covers one task, in random order
     tasks = []
     for i, status in enumerate(statuses):
         group = rng.choices(groups, weights)[0]
         leads = ([first_leads[i]] if i < len(first_leads)
-                 else [rng.choice(local if rng.random() < GROUPS[group][2] else central)])
+                 else [rng.choice(local if rng.random() < GROUPS[group][1] else central)])
         if rng.random() < 0.06:
             leads.append(rng.choice([a for a in pool if a not in leads]))
         n_co = rng.choices((0, 1, 2), (40, 35, 25))[0]
@@ -310,8 +288,8 @@ def _overdue_list_tasks(rng: random.Random, data: Data, prog: Programme) -> list
     lead_sets = [sorted(s) for s in sets] + [[a] for a in sorted(left) for _ in range(left[a])]
     rng.shuffle(lead_sets)
     central, local = data.ids("ministry"), data.ids("province")
-    groups = list(GROUP_WEIGHTS)
-    weights = [GROUP_WEIGHTS[g] for g in groups]
+    groups = list(GROUPS)
+    weights = [GROUPS[g][0] for g in groups]
     tasks = []
     for leads in lead_sets:
         group = rng.choices(groups, weights)[0]
@@ -337,9 +315,9 @@ def generate(data_dir: Path) -> list[dict[str, str]]:
         tasks = make(rng, data, prog)
         width = max(3, len(str(len(tasks))))
         for n, t in enumerate(tasks, 1):
-            label_vi, label_en, _ = GROUPS[t["group"]]
+            label_vi, label_en = data.labels[t["group"]]
             num = f"{n:0{width}d}"
-            rows.append({k: nfc(v) for k, v in {
+            rows.append({
                 "task_id": f"{_prefix(prog.id)}-{num}",
                 "programme": prog.id,
                 "as_of": prog.as_of.isoformat(),
@@ -353,7 +331,7 @@ def generate(data_dir: Path) -> list[dict[str, str]]:
                 "completion_date": t["completion_date"],
                 "deliverable_vi": DELIVERABLE_VI,
                 "is_illustrative": "true",
-            }.items()})
+            })
     return rows
 
 

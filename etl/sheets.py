@@ -19,7 +19,7 @@ import pyarrow as pa
 from etl import paths
 from etl.issues import Issue
 from etl.text import decode, nfc, parse_date, parse_number
-from kpis.registry import units
+from kpis.registry import read_rows, units
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a submission larger than this is refused unread
 EXTENSIONS = (".csv", ".xlsx")
@@ -85,13 +85,6 @@ class UnreadableFile(ValueError):
         super().__init__(f"{name}: {vi} / {en}")
 
 
-def _csv_rows(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [{k: nfc((v or "").strip()) for k, v in r.items() if k} for r in csv.DictReader(fh)]
-
-
 @dataclass
 class Reference:
     """What reading a submission needs of the registry and dimensions (and the templates offer in their lists)."""
@@ -105,10 +98,10 @@ class Reference:
     def load(cls, data_dir: Path | None = None, kpi_dir: Path | None = None) -> Reference:
         data_dir, kpi_dir = Path(data_dir or paths.data_dir()), Path(kpi_dir or paths.kpi_dir())
         cats = {r.get("category", "") for p in sorted((data_dir / "observations").glob("*.csv"))
-                for r in _csv_rows(p) if r.get("indicator_id") == PRODUCT_INDICATOR} - {""}
-        return cls({r["id"]: r for r in _csv_rows(kpi_dir / "indicators.csv") if r.get("id")},
-                   [a["name_vi"] for a in _csv_rows(data_dir / "dims" / "agencies.csv") if a.get("name_vi")],
-                   [r["id"] for r in _csv_rows(data_dir / "dims" / "programmes.csv") if r.get("id")],
+                for r in read_rows(p) if r.get("indicator_id") == PRODUCT_INDICATOR} - {""}
+        return cls({r["id"]: r for r in read_rows(kpi_dir / "indicators.csv") if r.get("id")},
+                   [a["name_vi"] for a in read_rows(data_dir / "dims" / "agencies.csv") if a.get("name_vi")],
+                   [r["id"] for r in read_rows(data_dir / "dims" / "programmes.csv") if r.get("id")],
                    sorted(cats) or ["cncl", "ngoai_cncl"])
 
 
@@ -133,8 +126,6 @@ def _forms(col: Col) -> set[str]:
     forms = {_header(f) for f in (col.vi, col.en, col.key, *col.synonyms)}
     return forms | {_plain(f) for f in forms}
 
-
-# ---- files ------------------------------------------------------------------------------------------------
 
 @dataclass
 class Sheet:
@@ -236,8 +227,6 @@ def _read_xlsx(raw: bytes, name: str) -> Sheet:
     return s
 
 
-# ---- rows -------------------------------------------------------------------------------------------------
-
 def detect_kind(header: list[object]) -> str | None:
     """The kind whose headers the file's header matches best (None when it matches none)."""
     cells = {f for h in header if _text(h) for f in (_header(h), _plain(_header(h)))}
@@ -275,7 +264,7 @@ def _unit_ids() -> dict[str, str]:
     return out
 
 
-def parse_bytes(raw: bytes, name: str, ext: str, ref: Reference, today: dt.date | None = None) -> Parsed:
+def parse_bytes(raw: bytes, name: str, ext: str, ref: Reference) -> Parsed:
     """Read one submission into staging rows, with what reading found wrong (the rules of etl/sql/ judge the rest).
     Raises UnreadableFile only when the file cannot be read at all."""
     if len(raw) > MAX_BYTES:
@@ -301,7 +290,9 @@ def parse_bytes(raw: bytes, name: str, ext: str, ref: Reference, today: dt.date 
         match = next((c for c in cols if {_header(t), _plain(_header(t))} & _forms(c)), None) if t else None
         if not t:
             if any(i < len(cells) and _text(cells[i]) for _, cells in s.rows):
-                issues.append(s.issue(1, _column_letter(i), None, "cột có dữ liệu nhưng không có tiêu đề",
+                from openpyxl.utils import get_column_letter
+
+                issues.append(s.issue(1, get_column_letter(i + 1), None, "cột có dữ liệu nhưng không có tiêu đề",
                                       "column has data but no header"))
         elif match is None:
             close = difflib.get_close_matches(t, labels, n=1, cutoff=0.6)
@@ -326,14 +317,6 @@ def parse_bytes(raw: bytes, name: str, ext: str, ref: Reference, today: dt.date 
         rows.read(kind, n, cells, out)
     return Parsed(kind, len(s.rows), pa.Table.from_pylist(out, schema=ROW_SCHEMA["bud" if kind == "budget" else "obs"]),
                   issues, s)
-
-
-def _column_letter(i: int) -> str:
-    out, i = "", i + 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 class _Rows:

@@ -17,7 +17,8 @@ VOCABULARIES_CSV = KPI_DIR / "vocabularies.csv"
 UNITS_CSV = KPI_DIR / "units.csv"
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV file's rows, every cell trimmed and NFC (empty cells as "")."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return [
             {k: unicodedata.normalize("NFC", (v or "").strip()) for k, v in row.items()}
@@ -30,7 +31,7 @@ def vocabularies() -> dict[str, dict[str, tuple[str, str]]]:
     """Every closed list of the product (themes, pillars, regions, agency kinds, budget and task-status words,
     periods, directions), in file order: vocabulary -> id -> (Vietnamese, English) label."""
     out: dict[str, dict[str, tuple[str, str]]] = {}
-    for r in _rows(VOCABULARIES_CSV):
+    for r in read_rows(VOCABULARIES_CSV):
         out.setdefault(r["vocabulary"], {})[r["id"]] = (r["name_vi"], r["name_en"])
     return out
 
@@ -53,7 +54,7 @@ class Unit:
 def units() -> dict[str, Unit]:
     """The units figures are stated in (kpis/units.csv)."""
     return {r["id"]: Unit(r["id"], r["family"], float(r["factor"]), r["canonical"] == "true", r["label_vi"],
-                          r["label_en"]) for r in _rows(UNITS_CSV)}
+                          r["label_en"]) for r in read_rows(UNITS_CSV)}
 
 
 def unit_factor(stated: str, canonical: str) -> float | None:
@@ -124,7 +125,7 @@ def load_indicators(path: Path = INDICATORS_CSV) -> tuple[Indicator, ...]:
             period=r["period"] or "point",
             description=r["description"],
         )
-        for r in _rows(path)
+        for r in read_rows(path)
     )
 
 
@@ -143,7 +144,7 @@ def load_targets(path: Path = TARGETS_CSV) -> tuple[Target, ...]:
             source_quote=r["source_quote"],
             note=r.get("note", ""),
         )
-        for r in _rows(path)
+        for r in read_rows(path)
     )
 
 
@@ -161,6 +162,6 @@ class Headline:
 @lru_cache(maxsize=4)
 def load_headlines(path: Path = HEADLINES_CSV) -> tuple[Headline, ...]:
     """The 3-5 headline indicators of each dashboard theme, in the order the overview shows them."""
-    rows = [Headline(r["theme"], r["indicator_id"], int(r["order"])) for r in _rows(path)]
+    rows = [Headline(r["theme"], r["indicator_id"], int(r["order"])) for r in read_rows(path)]
     return tuple(sorted(rows, key=lambda h: (DASHBOARD_THEMES.index(h.theme) if h.theme in DASHBOARD_THEMES else 99,
                                              h.order)))

