@@ -1,4 +1,5 @@
-"""Reading the curated files: encoding, header and shape checks, then every cell as trimmed text (NULL if empty)."""
+"""Reading the curated files (encoding, header and shape checks, every cell as trimmed text, NULL if empty) and
+loading rows into DuckDB."""
 
 from __future__ import annotations
 
@@ -6,33 +7,47 @@ import csv
 import hashlib
 import io
 import json
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
+import duckdb
 
+from etl import schema
 from etl.issues import Issue
 from etl.text import decode
+from kpis.registry import units, vocabularies
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+Columns = dict[str, str]  # column -> DuckDB type, in order
 
 
-def table(schema: pa.Schema, rows: Iterable[Sequence[object]] = ()) -> pa.Table:
-    """Rows of Python values (None for NULL, "" read as NULL too) as an Arrow table of `schema`.
-
-    Written as CSV text and parsed by Arrow's reader, because Arrow's converters of Python objects import pandas the
-    first time they run: 0.2 s, a third of the build of the shipped data."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows([schema.names, *rows])
-    return pacsv.read_csv(io.BytesIO(buf.getvalue().encode()), parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                          convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True))
+def text_columns(columns: Iterable[str]) -> Columns:
+    """The columns of a curated file as text, after the `file` and line (`row`) each record comes from."""
+    return {"file": "VARCHAR", "row": "BIGINT"} | {c: "VARCHAR" for c in columns}
 
 
-def text_schema(columns: Iterable[str]) -> pa.Schema:
-    """The columns of a curated file as text, with the `file` and `row` (line) each record comes from."""
-    return pa.schema([("file", pa.string()), ("row", pa.int64()), *[(c, pa.string()) for c in columns]])
+@dataclass(frozen=True)
+class Rows:
+    """Rows of Python values (None for NULL) and the DuckDB type of each column."""
+
+    columns: Columns
+    rows: list[Sequence[object]]
+
+
+def load(con: duckdb.DuckDBPyConnection, name: str, data: Rows) -> None:
+    """`data` as the new table `name`: written as CSV and bulk-read by DuckDB, the way databases load files (Arrow's
+    converters of Python objects would import pandas, a third of the build of the shipped data)."""
+    con.execute(f"CREATE TABLE {name} ({', '.join(f'{c} {t}' for c, t in data.columns.items())})")  # names: the code's
+    if not data.rows:
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(data.rows)
+        fh.flush()
+        spec = ", ".join(f"'{c}': '{t}'" for c, t in data.columns.items())
+        con.execute(f"INSERT INTO {name} SELECT * FROM read_csv(?, auto_detect = false, header = false, "
+                    f"columns = {{{spec}}}, delim = ',', quote = '\"', escape = '\"', nullstr = '')", [fh.name])
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,7 @@ class InputFile:
     """One file read: its name as errors give it (relative to the repository), its rows and checksum."""
 
     name: str
-    table: pa.Table  # the declared columns as text, then `file` and `row` (the line an editor shows)
+    data: Rows
     sha256: str
     size: int
 
@@ -53,7 +68,7 @@ class InputFile:
 
 def read(path: Path, name: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
          ) -> tuple[InputFile | None, list[Issue]]:
-    """Read one CSV file; on a problem return no table and the issues."""
+    """Read one CSV file; on a problem return no rows and the issues."""
     if not path.exists():
         return None, [Issue(name, None, None, None, "thiếu tệp bắt buộc", "required file is missing")]
     raw = path.read_bytes()
@@ -74,32 +89,64 @@ def read(path: Path, name: str, required: tuple[str, ...], optional: tuple[str, 
     issues += [Issue(name, 1, c, None, "cột bị lặp", "duplicate column") for i, c in enumerate(header) if c in header[:i]]
     if issues:
         return None, issues
-    columns = required + optional
-    at = [header.index(c) if c in header else None for c in columns]
+    at = [header.index(c) if c in header else None for c in required + optional]
     rows, line = [], 2
     for record in reader:
         if len(record) > len(header):
             issues.append(Issue(name, line, None, None, "dòng có nhiều ô hơn dòng tiêu đề",
                                 "the line has more cells than the header"))
         if any(cell.strip() for cell in record):
-            rows.append([name, line, *(record[i].strip() if i is not None and i < len(record) else None for i in at)])
+            rows.append([name, line, *((record[i].strip() or None) if i is not None and i < len(record) else None
+                                       for i in at)])
         line = reader.line_num + 1
     if issues:
         return None, issues
-    return InputFile(name, table(text_schema(columns), rows), hashlib.sha256(raw).hexdigest(), len(raw)), []
+    return InputFile(name, Rows(text_columns(required + optional), rows), hashlib.sha256(raw).hexdigest(), len(raw)), []
 
 
-SHAPE_SCHEMA = pa.schema([(c, pa.string()) for c in ("code", "agency_id", "name_vi", "name_en", "geometry")])
+SHAPE_COLUMNS = {c: "VARCHAR" for c in ("code", "agency_id", "name_vi", "name_en", "geometry")}
 
 
-def read_shapes(path: Path, name: str) -> tuple[pa.Table, list[Issue]]:
+def read_shapes(path: Path, name: str) -> tuple[Rows, list[Issue]]:
     """The province map (one GeoJSON feature per unit) as rows; the geometry stays GeoJSON text."""
     if not path.exists():
-        return table(SHAPE_SCHEMA), []
+        return Rows(SHAPE_COLUMNS, []), []
     try:
-        rows = [[*(f["properties"][k] for k in SHAPE_SCHEMA.names[:4]), json.dumps(f["geometry"], separators=(",", ":"))]
+        rows = [[*(f["properties"][k] for k in list(SHAPE_COLUMNS)[:4]), json.dumps(f["geometry"], separators=(",", ":"))]
                 for f in json.loads(path.read_text(encoding="utf-8"))["features"]]
     except (ValueError, KeyError, TypeError) as exc:
-        return table(SHAPE_SCHEMA), [Issue(name, None, None, None, f"GeoJSON không đọc được: {exc}",
-                                           f"GeoJSON cannot be read: {exc}")]
-    return table(SHAPE_SCHEMA, rows), []
+        return Rows(SHAPE_COLUMNS, []), [Issue(name, None, None, None, f"GeoJSON không đọc được: {exc}",
+                                               f"GeoJSON cannot be read: {exc}")]
+    return Rows(SHAPE_COLUMNS, rows), []
+
+
+def read_all(data_dir: Path, kpi_dir: Path, figures: bool = True
+             ) -> tuple[list[InputFile], dict[str, Rows], list[Issue]]:
+    """Every curated input (the observation and budget files only with `figures`): the files read, their rows by
+    name (as etl/sql/staging.sql reads them: raw_<name>), and what reading them found wrong."""
+    files, found, issues = [], {}, []
+
+    def read_into(name: str, paths: list[Path], columns: schema.Columns) -> None:
+        rows = []
+        for path in paths:
+            base = kpi_dir if path.is_relative_to(kpi_dir) else data_dir
+            f, problems = read(path, str(path.relative_to(base.parent)), *columns)
+            issues.extend(problems)
+            if f is not None:
+                files.append(f)
+                rows += f.data.rows
+        found[name] = Rows(text_columns(columns[0] + columns[1]), rows)
+
+    for name, (rel, columns, optional) in schema.SMALL.items():
+        path = kpi_dir / rel.removeprefix("kpis/") if rel.startswith("kpis/") else data_dir / rel
+        read_into(name, [path] if path.exists() or not optional else [], columns)
+    for name, folder, columns in (("obs", "observations", schema.OBSERVATIONS), ("bud", "budget", schema.BUDGET)):
+        read_into(name, sorted((data_dir / folder).glob("*.csv")) if figures else [], columns)
+    geo = data_dir / "geo" / "vn_provinces_34.geojson"
+    found["shapes"], problems = read_shapes(geo, str(geo.relative_to(data_dir.parent)))
+    issues += problems
+    found["vocab"] = Rows({"vocabulary": "VARCHAR", "id": "VARCHAR", "name_vi": "VARCHAR", "name_en": "VARCHAR"},
+                          [(v, i, vi, en) for v, ids in vocabularies().items() for i, (vi, en) in ids.items()])
+    found["units"] = Rows({"id": "VARCHAR", "family": "VARCHAR", "factor": "DOUBLE", "canonical": "BOOLEAN"},
+                          [(u.id, u.family, u.factor, u.canonical) for u in units().values()])
+    return files, found, issues

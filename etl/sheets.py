@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-import pyarrow as pa
-
 from etl import paths
+from etl.inputs import Rows
 from etl.issues import Issue
 from etl.text import decode, nfc, parse_date, parse_number
 from kpis.registry import read_rows, units
@@ -68,13 +67,14 @@ TASK_COUNTS = ("total", "done_on_time", "done_late", "in_progress_on_time", "ove
 PRODUCT_INDICATOR = "products_reported"
 _SLUG = re.compile(r"^[a-z0-9_]+$")
 
-OBS_COLUMNS = ("indicator_id", "entity", "programme", "category", "value", "unit", "as_of", "source_quote", "note")
-BUD_COLUMNS = ("fiscal_year", "level", "spending_kind", "domain", "stage", "entity", "amount", "unit", "as_of",
-               "source_quote", "note")
-ROW_SCHEMA = {"obs": pa.schema([("row", pa.int64()), *[(c, pa.string()) for c in OBS_COLUMNS], ("num", pa.float64()),
-                                ("as_of_date", pa.date32())]),
-              "bud": pa.schema([("row", pa.int64()), *[(c, pa.string()) for c in BUD_COLUMNS], ("num", pa.float64()),
-                                ("year_num", pa.int32()), ("as_of_date", pa.date32())])}
+# A submission's rows in the staging shape of the curated ones, per staging table: column -> DuckDB type.
+ROW_COLUMNS = {"obs": {"row": "BIGINT"} | {c: "VARCHAR" for c in ("indicator_id", "entity", "programme", "category",
+                                                                    "value", "unit", "as_of", "source_quote", "note")}
+                      | {"num": "DOUBLE", "as_of_date": "DATE"},
+               "bud": {"row": "BIGINT"} | {c: "VARCHAR" for c in ("fiscal_year", "level", "spending_kind", "domain",
+                                                                    "stage", "entity", "amount", "unit", "as_of",
+                                                                    "source_quote", "note")}
+                      | {"num": "DOUBLE", "year_num": "INTEGER", "as_of_date": "DATE"}}
 
 
 class UnreadableFile(ValueError):
@@ -107,6 +107,8 @@ class Reference:
 
 def _text(raw: object) -> str:
     """A cell as trimmed text (cells are NFC already: the readers normalise them)."""
+    if type(raw) is str:
+        return raw.strip()
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, (dt.datetime, dt.date)):
@@ -168,7 +170,7 @@ def _read_csv(raw: bytes, name: str) -> Sheet:
         for record in reader:
             if line == 1:
                 s.header.extend(record)
-            elif not _blank(record):
+            elif "".join(record).strip():
                 s.rows.append((line, record))
             line = reader.line_num + 1
     except csv.Error as exc:
@@ -245,7 +247,7 @@ def detect_kind(header: list[object]) -> str | None:
 class Parsed:
     kind: str | None
     rows: int  # data rows read (blank rows skipped)
-    table: pa.Table | None  # the rows in the staging shape (ROW_SCHEMA), None when the header is unusable
+    data: Rows | None  # the rows in the staging shape (ROW_COLUMNS), None when the header is unusable
     issues: list[Issue]
     sheet: Sheet | None = None
 
@@ -315,8 +317,8 @@ def parse_bytes(raw: bytes, name: str, ext: str, ref: Reference) -> Parsed:
     rows = _Rows(s, cols, pos, ref, issues)
     for n, cells in s.rows:
         rows.read(kind, n, cells, out)
-    return Parsed(kind, len(s.rows), pa.Table.from_pylist(out, schema=ROW_SCHEMA["bud" if kind == "budget" else "obs"]),
-                  issues, s)
+    columns = ROW_COLUMNS["bud" if kind == "budget" else "obs"]
+    return Parsed(kind, len(s.rows), Rows(columns, [tuple(map(r.get, columns)) for r in out]), issues, s)
 
 
 class _Rows:
@@ -328,7 +330,8 @@ class _Rows:
         self.unit_ids = _unit_ids()
 
     def read(self, kind: str, n: int, cells: list[object], out: list[dict]) -> None:
-        self.n, self.cells = n, cells
+        width = len(cells)
+        self.n, self.cells = n, {k: cells[i] if i < width else None for k, i in self.pos.items()}
         common = dict(row=n, entity=self.text("entity") or None, as_of=self.text("as_of") or None,
                       as_of_date=self.date(), source_quote=self.text("source") or None, note=self.text("note") or None)
         if kind == "budget":
@@ -367,8 +370,7 @@ class _Rows:
                                      num=None if x is None else float(x), unit="count"))
 
     def raw(self, key: str) -> object:
-        i = self.pos.get(key)
-        return self.cells[i] if i is not None and i < len(self.cells) else None
+        return self.cells.get(key)
 
     def text(self, key: str) -> str:
         return _text(self.raw(key))

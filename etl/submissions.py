@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow.parquet as pq
 
-from etl import archive, build, paths, sheets
+from etl import archive, build, inputs, paths, sheets
+from etl.inputs import Rows
 from etl.issues import Issue, ValidationFailed, ordered, report_csv, report_text  # noqa: F401 (the reports of a load)
 from etl.sheets import EXTENSIONS, KEY_COLUMN, KINDS, VALUE_COLUMN, Parsed, Reference, UnreadableFile, parse_bytes
 
@@ -36,15 +36,24 @@ def _labels(kind: str) -> dict[str, str]:
                      "key": labels[KEY_COLUMN[kind]]}
 
 
-def check(parsed: Parsed, data_dir: Path | None = None, kpi_dir: Path | None = None) -> list[Issue]:
-    """What reading found wrong, and what the rules of the build find in the rows (named as the template names
-    its columns)."""
-    if parsed.table is None:
+def store(data: Rows, path: Path) -> None:
+    """Parsed rows as Parquet, as the build reads them."""
+    with duckdb.connect() as con:
+        inputs.load(con, "parsed", data)
+        con.table("parsed").write_parquet(str(path))
+
+
+def check(parsed: Parsed, data_dir: Path | None = None, kpi_dir: Path | None = None,
+          stored: Path | None = None) -> list[Issue]:
+    """What reading found wrong, and what the rules of the build find in the rows (read from `stored`, their
+    Parquet, when given), named as the template names its columns."""
+    if parsed.data is None:
         return ordered(parsed.issues)
     data_dir, kpi_dir = Path(data_dir or paths.data_dir()), Path(kpi_dir or paths.kpi_dir())
-    files, tables, issues = build.read_inputs(data_dir, kpi_dir, figures=False)
+    files, tables, issues = inputs.read_all(data_dir, kpi_dir, figures=False)
     entry = {"sha256": "0" * 64, "loaded_at": dt.datetime.now().isoformat(timespec="seconds"), "original_name": ""}
-    staged = archive.as_staged(parsed, entry, 1, f"{archive.FOLDER}/{parsed.sheet.name}", 0, parsed.sheet.name)
+    staged = archive.Staged()
+    staged.add(stored or parsed.data, parsed, entry, 1, f"{archive.FOLDER}/{parsed.sheet.name}", 0, parsed.sheet.name)
     with duckdb.connect() as con:
         build.stage(con, tables, staged, data_dir / "sources")
         found = build.validate(con)
@@ -69,17 +78,22 @@ def _read_bytes(path: Path, name: str) -> bytes:
                              f"cannot read the file: {exc.strerror or exc}") from exc
 
 
-def _parse(path: Path, name: str, data_dir: Path | None, kpi_dir: Path | None) -> tuple[bytes, Parsed, list[Issue]]:
+def _parse(path: Path, name: str, data_dir: Path | None, kpi_dir: Path | None, stored: Path
+           ) -> tuple[bytes, Parsed, list[Issue]]:
+    """The file read, parsed once into `stored` (Parquet) and checked from there."""
     raw = _read_bytes(path, name)
     parsed = parse_bytes(raw, name, Path(name).suffix or path.suffix, Reference.load(data_dir, kpi_dir))
-    return raw, parsed, check(parsed, data_dir, kpi_dir)
+    if parsed.data is not None:
+        store(parsed.data, stored)
+    return raw, parsed, check(parsed, data_dir, kpi_dir, stored if parsed.data is not None else None)
 
 
 def validate_file(path: str | Path, data_dir: Path | None = None, kpi_dir: Path | None = None,
                   name: str | None = None) -> tuple[str | None, int, list[Issue]]:
     """(kind, data rows, issues) of a submission; raises UnreadableFile when it cannot be read at all."""
     path = Path(path)
-    _, parsed, issues = _parse(path, name or path.name, data_dir, kpi_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        _, parsed, issues = _parse(path, name or path.name, data_dir, kpi_dir, Path(tmp) / "rows.parquet")
     return parsed.kind, parsed.rows, issues
 
 
@@ -139,13 +153,25 @@ def load(path: str | Path, dry_run: bool = False, loaded_by: str = "cli", data_d
     known = next((e for e in archive.read_manifest(data_dir) if e.get("sha256") == sha), None)
     if known is not None and not dry_run:
         return LoadResult("unchanged", sha, known.get("kind"), int(known.get("rows") or 0), [], _UNCHANGED)
-    raw, parsed, issues = _parse(path, name, data_dir, kpi_dir)
-    if issues:
-        return LoadResult("rejected", sha, parsed.kind, parsed.rows, issues,
-                          "tệp bị từ chối, không ghi gì / file rejected, nothing written")
-    if dry_run:
-        return LoadResult("dry_run_ok", sha, parsed.kind, parsed.rows, [],
-                          "hợp lệ (chạy thử, chưa nạp) / valid (dry run, not loaded)")
+    with tempfile.TemporaryDirectory() as tmp:
+        parsed_rows = Path(tmp) / "rows.parquet"
+        raw, parsed, issues = _parse(path, name, data_dir, kpi_dir, parsed_rows)
+        if issues:
+            return LoadResult("rejected", sha, parsed.kind, parsed.rows, issues,
+                              "tệp bị từ chối, không ghi gì / file rejected, nothing written")
+        if dry_run:
+            return LoadResult("dry_run_ok", sha, parsed.kind, parsed.rows, [],
+                              "hợp lệ (chạy thử, chưa nạp) / valid (dry run, not loaded)")
+        failed = _record(raw, sha, name, path.suffix, parsed, parsed_rows, loaded_by, data_dir, db_path,
+                         kpi_dir)
+    return failed or LoadResult("loaded", sha, parsed.kind, parsed.rows, [],
+                                f"đã nạp / loaded: {name} ({parsed.kind}, {parsed.rows} dòng/rows)")
+
+
+def _record(raw: bytes, sha: str, name: str, suffix: str, parsed: Parsed, parsed_rows: Path, loaded_by: str,
+            data_dir: Path, db_path: Path | None, kpi_dir: Path | None) -> LoadResult | None:
+    """Archive the file and its rows, add it to the manifest and rebuild; on any failure put every file back (and
+    return the rebuild's findings, or raise)."""
     folder = archive.folder(data_dir)
     with _locked(folder):
         entries = archive.read_manifest(data_dir)
@@ -153,7 +179,7 @@ def load(path: str | Path, dry_run: bool = False, loaded_by: str = "cli", data_d
             return LoadResult("unchanged", sha, parsed.kind, parsed.rows, [], _UNCHANGED)
         manifest = folder / "manifest.csv"
         before = manifest.read_bytes() if manifest.exists() else None
-        original = folder / archive.archived_name(sha, Path(name).suffix or path.suffix)
+        original = folder / archive.archived_name(sha, Path(name).suffix or suffix)
         stored = original.with_suffix(".parquet")
         written = [p for p in (original, stored) if not p.exists()]
         entry = dict(sha256=sha, original_name=name, kind=parsed.kind, rows=str(parsed.rows),
@@ -162,7 +188,7 @@ def load(path: str | Path, dry_run: bool = False, loaded_by: str = "cli", data_d
             if original in written:
                 _write_atomic(original, raw)
             if stored in written:
-                pq.write_table(parsed.table, stored)
+                _write_atomic(stored, parsed_rows.read_bytes())
             _write_atomic(manifest, _manifest_bytes(entries + [entry]))
             build.build(data_dir, db_path, kpi_dir)
         except BaseException as exc:
@@ -176,5 +202,4 @@ def load(path: str | Path, dry_run: bool = False, loaded_by: str = "cli", data_d
                 return LoadResult("rejected", sha, parsed.kind, parsed.rows, list(exc.issues),
                                   "nạp lại kho dữ liệu thất bại; đã hoàn tác / rebuilding the warehouse failed; undone")
             raise
-    return LoadResult("loaded", sha, parsed.kind, parsed.rows, [],
-                      f"đã nạp / loaded: {name} ({parsed.kind}, {parsed.rows} dòng/rows)")
+    return None

@@ -136,6 +136,15 @@ _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: \d{1,2}:\d{2}(?::\d{
 
 def parse_date(raw: object) -> tuple[dt.date | None, str | None]:
     """ISO yyyy-mm-dd, dd/mm/yyyy (also with - or .), an Excel date cell or an Excel serial number."""
+    return _parse_text_date(raw) if type(raw) is str else _parse_date(raw)
+
+
+@lru_cache(maxsize=65536)
+def _parse_text_date(raw: str) -> tuple[dt.date | None, str | None]:
+    return _parse_date(raw)  # a submission repeats its few dates on many rows
+
+
+def _parse_date(raw: object) -> tuple[dt.date | None, str | None]:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, "empty"
     if isinstance(raw, dt.datetime):

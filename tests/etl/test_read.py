@@ -13,16 +13,15 @@ def test_a_file_mixing_decomposed_and_composed_text_reads_as_nfc(tmp_path):
     path.write_text(f"entity,value\n{unicodedata.normalize('NFD', name)},1\n{name},2\n", encoding="utf-8")
     f, issues = read(path, "f.csv", ("entity", "value"))
     assert issues == []
-    assert f.table["entity"].to_pylist() == [name, name]
+    assert [r[2] for r in f.data.rows] == [name, name]  # file, row, then the declared columns
 
 
 def test_cells_are_trimmed_empty_is_null_and_blank_lines_keep_line_numbers(tmp_path):
     path = tmp_path / "f.csv"
     path.write_text('entity,value,note\n  Huế ,1,\n\n"Hà\nNội",2, x \n', encoding="utf-8")
     f, _ = read(path, "f.csv", ("entity", "value"), ("note", "base"))
-    t = f.table.to_pydict()
-    assert t["entity"] == ["Huế", "Hà\nNội"] and t["note"] == [None, "x"] and t["base"] == [None, None]
-    assert t["row"] == [2, 4] and t["file"] == ["f.csv", "f.csv"]
+    assert list(f.data.columns) == ["file", "row", "entity", "value", "note", "base"]
+    assert f.data.rows == [["f.csv", 2, "Huế", "1", None, None], ["f.csv", 4, "Hà\nNội", "2", "x", None]]
 
 
 def test_a_byte_that_is_not_utf8_is_reported_with_its_line(tmp_path):
@@ -39,3 +38,18 @@ def test_a_line_with_more_cells_than_the_header_is_refused(tmp_path):
     path.write_text("entity,value\nHuế,1,extra\n", encoding="utf-8")
     f, issues = read(path, "f.csv", ("entity", "value"))
     assert f is None and [(i.row, i.reason_en) for i in issues] == [(2, "the line has more cells than the header")]
+
+
+def test_rows_load_into_duckdb_with_their_types_and_nulls(tmp_path):
+    import datetime as dt
+
+    import duckdb
+
+    from etl.inputs import Rows, load
+
+    con = duckdb.connect()
+    load(con, "t", Rows({"s": "VARCHAR", "n": "DOUBLE", "d": "DATE"}, [("Hà\n\"Nội\", 1", 1.5, dt.date(2026, 5, 3)),
+                                                                      (None, None, None)]))
+    assert con.execute("SELECT * FROM t").fetchall() == [('Hà\n"Nội", 1', 1.5, dt.date(2026, 5, 3)), (None, None, None)]
+    load(con, "empty", Rows({"s": "VARCHAR"}, []))
+    assert con.execute("SELECT count(*) FROM empty").fetchone() == (0,)

@@ -72,8 +72,8 @@ def _check(raw: bytes, name: str, ext: str) -> None:
         assert i.file == name and i.reason_vi and i.reason_en and i.reason_vi != i.reason_en, i
         assert i.row is None or 1 <= i.row <= lines, i
     if not issues:
-        assert parsed.kind in sheets.KINDS and parsed.table is not None and parsed.table.num_rows >= 1
-        for r in parsed.table.to_pylist():
+        assert parsed.kind in sheets.KINDS and parsed.data is not None and parsed.data.rows
+        for r in (dict(zip(parsed.data.columns, row, strict=True)) for row in parsed.data.rows):
             assert r["as_of_date"] is not None and dt.date(2000, 1, 1) <= r["as_of_date"] <= dt.date.today(), r
             assert r["num"] is not None and math.isfinite(r["num"]) and r["source_quote"], r
 
