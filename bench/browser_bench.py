@@ -3,7 +3,7 @@
 Starts the app on a free port, opens every page (warm: each page once before timing) and reports the median
 time from navigation until the script has finished and every chart is drawn.
 
-    python bench/browser_bench.py [--repeat 3] [--scale 1]
+    python bench/browser_bench.py [--repeat 3]
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,33 +38,22 @@ def _load(pg, url: str) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--scale", type=int, default=1)
     args = ap.parse_args()
-    env = dict(os.environ)
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.scale > 1:
-            from bench.build_bench import _scaled_copy
-            from etl.build import build
+    with serve_app(dict(os.environ)) as url:
+        from playwright.sync_api import sync_playwright
 
-            data = Path(tmp) / "data"
-            _scaled_copy(REPO / "data", data, args.scale)
-            env["NQ57_DB"], env["NQ57_DATA"] = str(Path(tmp) / "w.duckdb"), str(data)
-            build(data, Path(env["NQ57_DB"]))
-        with serve_app(env) as url:
-            from playwright.sync_api import sync_playwright
-
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-                pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-                worst = 0.0
-                for page in PAGES:
-                    _load(pg, f"{url}/{page}")  # warm the server's caches
-                    times = [_load(pg, f"{url}/{page}") for _ in range(args.repeat)]
-                    med = statistics.median(times)
-                    worst = max(worst, med)
-                    print(f"{page or '/':36s} median {med:.2f} s (min {min(times):.2f}, max {max(times):.2f})")
-                print(f"slowest page median: {worst:.2f} s (bar 3 s)")
-                browser.close()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+            worst = 0.0
+            for page in PAGES:
+                _load(pg, f"{url}/{page}")  # warm the server's caches
+                times = [_load(pg, f"{url}/{page}") for _ in range(args.repeat)]
+                med = statistics.median(times)
+                worst = max(worst, med)
+                print(f"{page or '/':36s} median {med:.2f} s (min {min(times):.2f}, max {max(times):.2f})")
+            print(f"slowest page median: {worst:.2f} s (bar 3 s)")
+            browser.close()
 
 
 if __name__ == "__main__":

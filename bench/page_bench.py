@@ -3,16 +3,14 @@
 Runs each page with Streamlit's AppTest (the same script run a browser session triggers) and reports the
 median of several warm runs. The bar is 0.3 s per page on the server.
 
-    python bench/page_bench.py [--repeat 5] [--scale 1]   # --scale 100: data repeated 100 times
+    python bench/page_bench.py [--repeat 5]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -57,27 +55,15 @@ def _run(page: str | None, lang: str):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--scale", type=int, default=1)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.scale > 1:
-            from bench.build_bench import _scaled_copy
-            from etl.build import build
-
-            data = Path(tmp) / "data"
-            rows = _scaled_copy(REPO / "data", data, args.scale)
-            os.environ["NQ57_DB"] = str(Path(tmp) / "w.duckdb")
-            os.environ["NQ57_DATA"] = str(data)
-            build(data, Path(os.environ["NQ57_DB"]))
-            print(f"data scaled {args.scale}x: {rows:,} rows")
-        worst = 0.0
-        for name, page in PAGES.items():
-            for lang in ("vi", "en"):
-                times = [_run(page, lang) for _ in range(args.repeat)]
-                med = statistics.median(times)
-                worst = max(worst, med)
-                print(f"{name:24s} {lang}: median {med:.3f} s (min {min(times):.3f}, max {max(times):.3f})")
-        print(f"slowest page median: {worst:.3f} s (bar 0.3 s)")
+    worst = 0.0
+    for name, page in PAGES.items():
+        for lang in ("vi", "en"):
+            times = [_run(page, lang) for _ in range(args.repeat)]
+            med = statistics.median(times)
+            worst = max(worst, med)
+            print(f"{name:24s} {lang}: median {med:.3f} s (min {min(times):.3f}, max {max(times):.3f})")
+    print(f"slowest page median: {worst:.3f} s (bar 0.3 s)")
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ def unit_factor(stated: str, canonical: str) -> float | None:
 
 
 THEMES = vocabulary("theme")
-DASHBOARD_THEMES = THEMES[:5]
+DASHBOARD_THEMES = THEMES[:THEMES.index("tasks")]  # the rows before the monitoring views (tasks, budget, ...)
 PILLARS = vocabulary("pillar")
 REGIONS = vocabulary("region")
 DIRECTIONS = vocabulary("direction")

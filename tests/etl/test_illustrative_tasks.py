@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.illustrative import generate, render
+from data.illustrative.make_tasks import generate, render
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"

@@ -6,7 +6,8 @@ This module builds a clearly flagged, *generated* registry of individual tasks t
 aggregates exactly, so the dashboard can show a task-level view (sortable lists, "6 rõ" fields)
 without pretending to know real tasks. Every row carries ``is_illustrative = true``.
 
-Run ``python -m etl.illustrative [--data data]`` to (re)write ``data/illustrative/tasks.csv``.
+A recipe run by hand when the reported task figures change, never by the build:
+``python data/illustrative/make_tasks.py [--data data]`` (re)writes ``data/illustrative/tasks.csv``.
 The generator is deterministic (``random.Random(57)``, stable ordering): regenerating from the same
 curated data gives a byte-identical file.
 """
@@ -17,14 +18,17 @@ import argparse
 import csv
 import io
 import random
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from etl import schema
-from etl.build import resolver
-from kpis.registry import TASK_STATUSES, read_rows
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, when run as a script
+
+from etl import schema  # noqa: E402
+from etl.build import resolver  # noqa: E402
+from kpis.registry import TASK_STATUSES, read_rows  # noqa: E402
 
 SEED = 57
 
@@ -351,8 +355,8 @@ def write(rows: list[dict[str, str]], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m etl.illustrative", description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parent.parent / "data",
+    parser = argparse.ArgumentParser(prog="python data/illustrative/make_tasks.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1],
                         help="curated data folder (default: the repository's data/)")
     parser.add_argument("--out", type=Path, default=None, help="output CSV (default: DATA/illustrative/tasks.csv)")
     args = parser.parse_args(argv)
