@@ -214,3 +214,22 @@ def test_each_conflict_explanation_is_complete_and_given_once(dataset, rows, col
     with pytest.raises(ValidationFailed) as err:
         build(dataset.data, dataset.db, dataset.kpis)
     assert any(i.file == EXPLANATIONS and i.column == column and words in i.reason_en for i in err.value.issues)
+
+
+@pytest.mark.parametrize("name", ["rules", "cross"])
+def test_every_rule_states_its_reason_in_both_languages(name):
+    from etl.build import _reason, statements
+
+    rules = statements(name)
+    assert len(rules) >= (50 if name == "rules" else 3)
+    for sql in rules:
+        vi, en = _reason(sql)  # IndexError: a rule without its "-- vi | en" comment
+        assert vi.strip() and en.strip() and vi != en, sql
+
+
+def test_a_name_without_diacritics_resolves_when_only_one_unit_has_it(dataset):
+    dataset.set(OBS, 6, "entity", "Thanh pho Ho Chi Minh")
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    assert con.execute("SELECT entity_id FROM facts WHERE entity_as_written = 'Thanh pho Ho Chi Minh'").fetchone() == (
+        "tp_ho_chi_minh",)
