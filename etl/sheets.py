@@ -18,7 +18,7 @@ from etl import paths
 from etl.inputs import Rows
 from etl.issues import Issue
 from etl.text import decode, nfc, parse_date, parse_number
-from kpis.registry import read_rows, units
+from kpis.registry import TASK_STATUSES, read_rows, units
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a submission larger than this is refused unread
 EXTENSIONS = (".csv", ".xlsx")
@@ -63,7 +63,7 @@ KINDS: dict[str, tuple[Col, ...]] = {
 # The template column that holds a row's figure and the one that names its key, per kind (issue columns).
 VALUE_COLUMN = {"indicators": "value", "tasks": "total", "budget": "amount", "products": "count"}
 KEY_COLUMN = {"indicators": "indicator_id", "tasks": "programme", "budget": "fiscal_year", "products": "category"}
-TASK_COUNTS = ("total", "done_on_time", "done_late", "in_progress_on_time", "overdue", "recurring")
+TASK_COUNTS = tuple(c.key for c in KINDS["tasks"] if c.key in TASK_STATUSES)  # each feeds tasks_<status>
 PRODUCT_INDICATOR = "products_reported"
 _SLUG = re.compile(r"^[a-z0-9_]+$")
 
