@@ -27,7 +27,8 @@ SELECT row_number() OVER (ORDER BY labelled DESC, pos)::INTEGER AS category_id, 
 FROM (SELECT true AS labelled, row AS pos, slug, name_vi, name_en FROM ref_categories
       UNION ALL
       SELECT false, min(seq), category, NULL, NULL FROM obs
-      WHERE category NOT IN (SELECT slug FROM ref_categories WHERE slug IS NOT NULL) GROUP BY category)
+      WHERE category IS NOT NULL AND category NOT IN (SELECT slug FROM ref_categories WHERE slug IS NOT NULL)
+      GROUP BY category)
 ORDER BY category_id;
 
 -- illustrative rows only: generated to reproduce the reported aggregates (data/illustrative/README.md)

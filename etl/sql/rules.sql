@@ -16,7 +16,7 @@ SELECT file, row, 'name_en', name_en, NULL FROM ref_agencies WHERE name_vi IS NU
 -- bí danh trỏ tới nhiều cơ quan | alias maps to several agencies
 SELECT 'data/dims/agency_aliases.csv', NULL, 'alias', min(name), NULL FROM entity_names GROUP BY key HAVING count(DISTINCT agency_id) > 1;
 -- bí danh trỏ tới cơ quan không tồn tại | alias points to an unknown agency
-SELECT file, row, 'agency_id', agency_id, NULL FROM raw_aliases WHERE agency_id NOT IN (SELECT id FROM ref_agencies WHERE id IS NOT NULL);
+SELECT file, row, 'agency_id', agency_id, NULL FROM raw_aliases WHERE agency_id IS NULL OR agency_id NOT IN (SELECT id FROM ref_agencies WHERE id IS NOT NULL);
 -- mã chỉ tiêu bị trùng | indicator id is duplicated
 SELECT file, row, 'id', id, NULL FROM ref_indicators QUALIFY count(*) OVER (PARTITION BY id) > 1;
 -- chủ đề không hợp lệ | unknown theme
@@ -33,7 +33,7 @@ SELECT file, row, 'name_en', id, NULL FROM ref_indicators WHERE name_vi IS NULL 
 -- ngày báo cáo không hợp lệ (cần yyyy-mm-dd) | report date does not parse (expected yyyy-mm-dd)
 SELECT file, row, 'report_date', report_date, NULL FROM ref_sources WHERE report_date IS NULL;
 -- mục tiêu cho chỉ tiêu không có trong danh mục | target for an indicator not in the registry
-SELECT file, row, 'indicator_id', indicator_id, NULL FROM ref_targets WHERE indicator_id NOT IN (SELECT id FROM ref_indicators WHERE id IS NOT NULL);
+SELECT file, row, 'indicator_id', indicator_id, NULL FROM ref_targets WHERE indicator_id IS NULL OR indicator_id NOT IN (SELECT id FROM ref_indicators WHERE id IS NOT NULL);
 -- phép so sánh phải là >=, <= hoặc = | comparator must be >=, <= or =
 SELECT file, row, 'comparator', comparator, NULL FROM ref_targets WHERE comparator IS NULL OR comparator NOT IN ('>=', '<=', '=');
 -- giá trị không phải là số | value is not a number
@@ -60,7 +60,7 @@ GROUP BY source_quote, num, value HAVING NOT quote_states(source_quote, num);
 SELECT file, row, 'indicator_id', indicator_id, NULL FROM obs WHERE indicator_id IS NULL;
 -- chỉ tiêu chưa có trong danh mục (kpis/indicators.csv){; có phải '%s'?} | indicator is not in the registry (kpis/indicators.csv){; did you mean '%s'?}
 SELECT file, row, 'indicator_id', indicator_id, suggest_indicator(indicator_id) FROM obs
-WHERE indicator_id NOT IN (SELECT id FROM ref_indicators WHERE id IS NOT NULL);
+WHERE indicator_id IS NOT NULL AND indicator_id NOT IN (SELECT id FROM ref_indicators WHERE id IS NOT NULL);
 -- giá trị không phải là số | value is not a number
 SELECT file, row, 'value', value, NULL FROM obs WHERE NOT is_submission AND num IS NULL;
 -- mẫu số không phải là số | base is not a number
@@ -85,10 +85,10 @@ SELECT file, row, 'base', base, NULL FROM obs WHERE base_num < num AND unit <> '
 SELECT file, row, 'programme', programme, NULL FROM obs WHERE programme IS NULL
 AND indicator_id IN (SELECT id FROM ref_indicators WHERE theme = 'tasks' AND id LIKE 'tasks\_%' ESCAPE '\');
 -- chương trình không có trong data/dims/programmes.csv | programme is not in data/dims/programmes.csv
-SELECT file, row, 'programme', programme, NULL FROM obs WHERE programme NOT IN (SELECT id FROM ref_programmes WHERE id IS NOT NULL);
+SELECT file, row, 'programme', programme, NULL FROM obs WHERE programme IS NOT NULL AND programme NOT IN (SELECT id FROM ref_programmes WHERE id IS NOT NULL);
 -- nhóm chưa có tên trong data/dims/categories.csv | category has no label in data/dims/categories.csv
 SELECT file, row, 'category', category, NULL FROM obs
-WHERE category NOT IN (SELECT slug FROM ref_categories WHERE slug IS NOT NULL) AND EXISTS (SELECT 1 FROM ref_categories);
+WHERE category IS NOT NULL AND category NOT IN (SELECT slug FROM ref_categories WHERE slug IS NOT NULL) AND EXISTS (SELECT 1 FROM ref_categories);
 -- ngày không hợp lệ (cần yyyy-mm-dd) | date does not parse (expected yyyy-mm-dd)
 SELECT file, row, 'as_of', as_of, NULL FROM obs WHERE NOT is_submission AND as_of_date IS NULL;
 -- nguồn không có trong data/sources.csv | source is not listed in data/sources.csv
@@ -109,7 +109,7 @@ SELECT file, row, 'entity', entity, suggest_entity(entity) FROM (FROM obs UNION 
 WHERE entity IS NOT NULL AND entity_id IS NULL;
 -- mã xung đột chưa được giải thích trong data/dims/conflicts.csv | conflict id has no explanation in data/dims/conflicts.csv
 SELECT file, row, 'conflict_id', conflict_id, NULL FROM (FROM obs UNION ALL BY NAME FROM bud)
-WHERE conflict_id NOT IN (SELECT conflict_id FROM ref_conflicts WHERE conflict_id IS NOT NULL) AND EXISTS (SELECT 1 FROM ref_conflicts);
+WHERE conflict_id IS NOT NULL AND conflict_id NOT IN (SELECT conflict_id FROM ref_conflicts WHERE conflict_id IS NOT NULL) AND EXISTS (SELECT 1 FROM ref_conflicts);
 -- trích dẫn không có nguyên văn trong{ %s} | quote is not found verbatim in{ %s}
 SELECT arg_min(file, seq), arg_min(row, seq), 'source_quote', left(source_quote, 80), source_file
 FROM (SELECT file, row, seq, source_file, source_quote FROM obs WHERE NOT is_submission
@@ -177,10 +177,10 @@ SELECT file, min(row), 'conflict_id', conflict_id, NULL FROM ref_conflicts GROUP
 -- danh mục nhiệm vụ minh họa: mọi dòng phải ghi is_illustrative = true | illustrative task registry: every row must say is_illustrative = true
 SELECT file, row, 'is_illustrative', is_illustrative, NULL FROM raw_tasks WHERE is_illustrative IS DISTINCT FROM 'true';
 -- chương trình không có trong data/dims/programmes.csv | programme is not in data/dims/programmes.csv
-SELECT file, row, 'programme', programme, NULL FROM raw_tasks WHERE programme NOT IN (SELECT id FROM ref_programmes WHERE id IS NOT NULL);
+SELECT file, row, 'programme', programme, NULL FROM raw_tasks WHERE programme IS NULL OR programme NOT IN (SELECT id FROM ref_programmes WHERE id IS NOT NULL);
 -- tình trạng nhiệm vụ không hợp lệ | unknown task status
 SELECT file, row, 'status', status, NULL FROM raw_tasks
-WHERE status NOT IN (SELECT id FROM vocab WHERE vocabulary = 'task_status' AND id NOT IN ('total', 'done', 'in_progress'));
+WHERE status IS NULL OR status NOT IN (SELECT id FROM vocab WHERE vocabulary = 'task_status' AND id NOT IN ('total', 'done', 'in_progress'));
 -- cơ quan chủ trì không có trong danh mục đơn vị | lead agency is not in the agency table
 SELECT file, row, 'lead_agency_ids', a, NULL FROM (SELECT file, row, unnest(string_split(lead_agency_ids, ';')) AS a FROM raw_tasks)
 WHERE a NOT IN (SELECT id FROM ref_agencies WHERE id IS NOT NULL);
@@ -193,6 +193,6 @@ SELECT file, row, 'deadline', deadline, NULL FROM raw_tasks
 WHERE status = 'overdue' AND NOT (try_cast(deadline AS DATE) < try_cast(as_of AS DATE));
 -- vùng bản đồ không khớp tỉnh nào | map feature matches no province
 SELECT 'data/geo/vn_provinces_34.geojson', NULL, 'agency_id', agency_id, NULL FROM raw_shapes
-WHERE agency_id NOT IN (SELECT id FROM ref_agencies WHERE kind = 'province');
+WHERE agency_id IS NULL OR agency_id NOT IN (SELECT id FROM ref_agencies WHERE kind = 'province');
 -- mã tỉnh trùng trên bản đồ | province code appears twice on the map
 SELECT 'data/geo/vn_provinces_34.geojson', NULL, 'code', code, NULL FROM raw_shapes GROUP BY code HAVING count(*) > 1;

@@ -134,3 +134,37 @@ def test_every_table_and_view_of_the_warehouse_is_documented(dataset):
     con.close()
     readme = (Path(__file__).resolve().parents[2] / "data" / "README.md").read_text(encoding="utf-8")
     assert [n for n in names if f"`{n}`" not in readme] == []
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_facts_spell_out_the_category_and_observations_its_label(dataset):
+    (dataset.data / "dims" / "categories.csv").write_text("slug,name_vi,name_en\nha_tang,Hạ tầng,Infrastructure\n",
+                                                          encoding="utf-8")
+    dataset.set("data/observations/r1.csv", 5, "category", " ha_tang ")  # trimmed like every cell
+    build(dataset.data, dataset.db, dataset.kpis)
+    assert _rows(dataset.db, "SELECT category_id, slug, name_en FROM categories") == [(1, "ha_tang", "Infrastructure")]
+    assert _rows(dataset.db, "SELECT data_row, category FROM facts WHERE category IS NOT NULL") == [(7, "ha_tang")]
+    assert _rows(dataset.db, "SELECT category, category_name_vi FROM observations WHERE category IS NOT NULL "
+                             "AND NOT starts_with(indicator_id, 'budget_')") == [("ha_tang", "Hạ tầng")]
+
+
+def test_without_labels_the_categories_table_still_lists_every_slug_used(dataset):
+    dataset.set("data/observations/r1.csv", 5, "category", "the_che")
+    build(dataset.data, dataset.db, dataset.kpis)
+    assert _rows(dataset.db, "SELECT slug, name_vi FROM categories") == [("the_che", None)]
+    assert _rows(dataset.db, "SELECT category, category_name_vi FROM observations WHERE category = 'the_che'") == [
+        ("the_che", None)]
+
+
+def test_every_figure_keeps_its_source_quote_and_unit(dataset):
+    build(dataset.data, dataset.db, dataset.kpis)
+    assert _rows(dataset.db, "SELECT count(*) FROM facts")[0][0] == len(dataset.rows("data/observations/r1.csv"))
+    assert _rows(dataset.db, "SELECT count(*) FROM facts WHERE indicator_id IS NULL OR source_quote IS NULL "
+                             "OR unit IS NULL")[0][0] == 0
