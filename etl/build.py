@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 import tempfile
@@ -15,7 +14,6 @@ import duckdb
 
 from etl import archive, inputs, paths, schema, sheets
 from etl.issues import Issue, ValidationFailed
-from etl.text import names, quote_in_source, quote_states
 from kpis.registry import TASK_STATUSES
 
 SQL = Path(__file__).resolve().parent / "sql"
@@ -57,9 +55,8 @@ def run_rules(con: duckdb.DuckDBPyConnection, name: str) -> list[Issue]:
             for i, file, row, column, value, detail in found]
 
 
-def stage(con: duckdb.DuckDBPyConnection, tables: dict[str, inputs.Rows], subs: archive.Staged,
-          sources_dir: Path) -> None:
-    """The inputs loaded and typed (etl/sql/staging.sql), with the functions the rules call."""
+def stage(con: duckdb.DuckDBPyConnection, tables: dict[str, inputs.Rows], subs: archive.Staged) -> None:
+    """The inputs loaded and typed (etl/sql/staging.sql)."""
     for name, rows in tables.items():
         inputs.load(con, name if name in ("vocab", "units") else f"raw_{name}", rows)
     inputs.load(con, "sub_sources", inputs.Rows(archive.SOURCE_COLUMNS, subs.sources))
@@ -75,18 +72,6 @@ def stage(con: duckdb.DuckDBPyConnection, tables: dict[str, inputs.Rows], subs: 
         con.execute("DROP TABLE IF EXISTS parsed")
     for sql in statements("entities") + statements("staging"):
         con.execute(sql)
-    entity_names = [r[0] for r in con.execute("SELECT DISTINCT name FROM entity_names ORDER BY 1").fetchall()]
-    indicator_ids = [r[0] for r in con.execute("SELECT id FROM ref_indicators WHERE id IS NOT NULL").fetchall()]
-
-    def closest(candidates: list[str]):  # the nearest name or id, or NULL
-        return lambda text: next(iter(difflib.get_close_matches(text or "", candidates, n=1, cutoff=0.6)), None)
-
-    v, b, d = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BOOLEAN"), duckdb.sqltype("DOUBLE")
-    con.create_function("quote_found", lambda f, q: quote_in_source(q, sources_dir / f), [v, v], b)
-    con.create_function("quote_states", quote_states, [v, d], b)
-    con.create_function("quote_names", names, [v, v], b)
-    con.create_function("suggest_entity", closest(entity_names), [v], v, null_handling="special")
-    con.create_function("suggest_indicator", closest(indicator_ids), [v], v, null_handling="special")
 
 
 def resolver(data_dir: Path) -> Callable[[str], str | None]:
@@ -169,7 +154,7 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
     # one thread: on the shipped data a pool's start costs more than it saves (0.67 s against 0.87 s per build)
     with duckdb.connect(config={"threads": 1}) as con:
         try:
-            stage(con, tables, subs, data_dir / "sources")
+            stage(con, tables, subs)
             issues = validate(con)
             if issues:
                 raise ValidationFailed(issues)

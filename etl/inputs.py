@@ -47,7 +47,8 @@ def load(con: duckdb.DuckDBPyConnection, name: str, data: Rows) -> None:
         fh.flush()
         spec = ", ".join(f"'{c}': '{t}'" for c, t in data.columns.items())
         con.execute(f"INSERT INTO {name} SELECT * FROM read_csv(?, auto_detect = false, header = false, "
-                    f"columns = {{{spec}}}, delim = ',', quote = '\"', escape = '\"', nullstr = '')", [fh.name])
+                    f"columns = {{{spec}}}, delim = ',', quote = '\"', escape = '\"', nullstr = '', "
+                    "max_line_size = 1000000000)", [fh.name])
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,14 @@ def read_all(data_dir: Path, kpi_dir: Path, figures: bool = True
         read_into(name, [path] if path.exists() or not optional else [], columns)
     for name, folder, columns in (("obs", "observations", schema.OBSERVATIONS), ("bud", "budget", schema.BUDGET)):
         read_into(name, sorted((data_dir / folder).glob("*.csv")) if figures else [], columns)
+    texts = []
+    for path in sorted((data_dir / "sources").glob("*.txt")):  # the reports the quotes are checked against
+        text, bad_line = decode(path.read_bytes())
+        texts.append((path.name, text))
+        if text is None:
+            issues.append(Issue(str(path.relative_to(data_dir.parent)), bad_line, None, None,
+                                "tệp không mã hóa UTF-8", "file is not UTF-8 encoded"))
+    found["source_texts"] = Rows({"source_file": "VARCHAR", "text": "VARCHAR"}, texts)
     geo = data_dir / "geo" / "vn_provinces_34.geojson"
     found["shapes"], problems = read_shapes(geo, str(geo.relative_to(data_dir.parent)))
     issues += problems

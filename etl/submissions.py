@@ -55,7 +55,7 @@ def check(parsed: Parsed, data_dir: Path | None = None, kpi_dir: Path | None = N
     staged = archive.Staged()
     staged.add(stored or parsed.data, parsed, entry, 1, f"{archive.FOLDER}/{parsed.sheet.name}", 0, parsed.sheet.name)
     with duckdb.connect() as con:
-        build.stage(con, tables, staged, data_dir / "sources")
+        build.stage(con, tables, staged)
         found = build.validate(con)
     labels = _labels(parsed.kind)
     sheet = parsed.sheet.sheet if parsed.sheet else None

@@ -18,3 +18,7 @@ CREATE MACRO resolve_entity(s) AS coalesce(
     (SELECT min(agency_id) FROM entity_names WHERE plain = entity_plain(s) AND entity_plain(s) = entity_key(s)
      HAVING count(DISTINCT agency_id) = 1));
 
+
+-- The closest name to one that resolves to nothing, for the rules' "did you mean" (NULL when none is close).
+CREATE MACRO suggest_entity(s) AS (SELECT name FROM entity_names WHERE jaro_winkler_similarity(plain, entity_plain(s)) >= 0.8
+                                  ORDER BY jaro_winkler_similarity(plain, entity_plain(s)) DESC, name LIMIT 1);

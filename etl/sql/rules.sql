@@ -45,13 +45,13 @@ SELECT file, row, 'source_quote', source_quote, NULL FROM ref_targets WHERE sour
 -- đơn vị của mục tiêu khác đơn vị chỉ tiêu | target unit differs from the indicator's unit
 SELECT t.file, t.row, 'unit', t.unit, NULL FROM ref_targets t JOIN ref_indicators i ON t.indicator_id = i.id WHERE t.unit <> i.unit;
 -- trích dẫn không có nguyên văn trong{ %s} | quote is not found verbatim in{ %s}
-SELECT arg_min(file, row), min(row), 'source_quote', left(source_quote, 80), source_file FROM ref_targets
-WHERE source_file IN (SELECT source_file FROM ref_sources) AND source_quote IS NOT NULL
-GROUP BY source_file, source_quote HAVING NOT quote_found(source_file, source_quote);
+SELECT arg_min(file, row), min(row), 'source_quote', left(source_quote, 80), source_file
+FROM ref_targets JOIN ref_source_texts t USING (source_file) WHERE source_quote IS NOT NULL
+GROUP BY source_file, source_quote, t.text HAVING NOT contains(t.text, fold(source_quote));
 -- trích dẫn không chứa con số này | quote does not contain this number
 SELECT arg_min(file, row), min(row), 'value', value, NULL FROM ref_targets
 WHERE source_file IN (SELECT source_file FROM ref_sources) AND source_quote IS NOT NULL AND num IS NOT NULL
-GROUP BY source_quote, num, value HAVING NOT quote_states(source_quote, num);
+GROUP BY source_quote, num, value HAVING NOT states(source_quote, num);
 
 
 -- Figures (observations): one row at a time.
@@ -114,23 +114,23 @@ WHERE conflict_id IS NOT NULL AND conflict_id NOT IN (SELECT conflict_id FROM re
 SELECT arg_min(file, seq), arg_min(row, seq), 'source_quote', left(source_quote, 80), source_file
 FROM (SELECT file, row, seq, source_file, source_quote FROM obs WHERE NOT is_submission
       UNION ALL SELECT file, row, seq + 1e9, source_file, source_quote FROM bud WHERE NOT is_submission)
-WHERE source_file IN (SELECT source_file FROM ref_sources) AND source_quote IS NOT NULL
-GROUP BY source_file, source_quote HAVING NOT quote_found(source_file, source_quote);
+JOIN ref_source_texts t USING (source_file) WHERE source_quote IS NOT NULL
+GROUP BY source_file, source_quote, t.text HAVING NOT contains(t.text, fold(source_quote));
 -- trích dẫn không chứa con số này | quote does not contain this number
 SELECT arg_min(file, seq), arg_min(row, seq), 'value', value, NULL FROM obs
 WHERE NOT is_submission AND source_quote IS NOT NULL AND num IS NOT NULL AND coalesce(unit, '') <> 'flag'
-GROUP BY source_quote, num, value HAVING NOT quote_states(source_quote, num);
+GROUP BY source_quote, num, value HAVING NOT states(source_quote, num);
 -- trích dẫn không chứa con số này | quote does not contain this number
 SELECT arg_min(file, seq), arg_min(row, seq), 'amount', amount, NULL FROM bud
 WHERE NOT is_submission AND source_quote IS NOT NULL AND num IS NOT NULL
-GROUP BY source_quote, num, amount HAVING NOT quote_states(source_quote, num);
+GROUP BY source_quote, num, amount HAVING NOT states(source_quote, num);
 -- trích dẫn không chứa mẫu số này | quote does not contain this base
 SELECT arg_min(file, seq), arg_min(row, seq), 'base', base, NULL FROM obs WHERE NOT is_submission AND source_quote IS NOT NULL AND base_num IS NOT NULL
-GROUP BY source_quote, base_num, base HAVING NOT quote_states(source_quote, base_num);
+GROUP BY source_quote, base_num, base HAVING NOT states(source_quote, base_num);
 -- trích dẫn không nêu tên đơn vị | quote does not name the entity
 SELECT arg_min(file, seq), arg_min(row, seq), 'source_quote', left(source_quote, 80), NULL FROM obs
 WHERE NOT is_submission AND unit = 'flag' AND entity IS NOT NULL AND source_quote IS NOT NULL
-GROUP BY source_quote, entity HAVING NOT quote_names(source_quote, entity);
+GROUP BY source_quote, entity HAVING NOT contains(lower(fold(source_quote)), lower(fold(entity)));
 -- dòng trùng với dòng{ %s} (cùng khóa) | duplicate of row{ %s} (same key)
 SELECT file, row, 'key', NULL, min(row) OVER w FROM obs WHERE is_submission
 WINDOW w AS (PARTITION BY file, indicator_id, coalesce(entity_id, entity), programme, category, as_of_date)

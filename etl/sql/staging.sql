@@ -1,6 +1,19 @@
 -- Staging: every input typed and named, nothing else. Cells arrive trimmed, empty as NULL (etl.inputs); the
 -- figures of submissions arrive parsed already (etl.submissions), in the same shape as the curated ones.
 
+-- Quotes are compared folded: NFC, typographic quotes and dashes made plain, white space collapsed.
+CREATE MACRO fold(s) AS trim(regexp_replace(translate(nfc_normalize(s), '“”‘’–—', '""''''--'),
+    '[\s\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]+', ' ', 'g'));
+
+-- Every value the numbers printed in a text can mean, read with Vietnamese separators (65.020,5) or English ones
+-- (65,020.5); whether one of them is x.
+CREATE MACRO readings(q) AS flatten(list_transform(regexp_extract_all(q, '\d+(?:[.,]\d+)*'), lambda t: [
+    CASE WHEN regexp_full_match(t, '\d+(\.\d{3})*(,\d+)?') THEN replace(replace(t, '.', ''), ',', '.')::DOUBLE END,
+    CASE WHEN regexp_full_match(t, '\d+(,\d{3})*(\.\d+)?') THEN replace(t, ',', '')::DOUBLE END]));
+CREATE MACRO states(q, x) AS coalesce(list_bool_or(list_transform(readings(q), lambda r: abs(r - x) <= 1e-9 * greatest(1, abs(x)))), false);
+
+CREATE TABLE ref_source_texts AS SELECT source_file, fold(text) AS text FROM raw_source_texts;
+
 CREATE TABLE ref_sources AS
 SELECT id, source_file, issuer_vi, issuer_en, title_vi, title_en, try_cast(report_date AS DATE) AS report_date,
        note, file, row
@@ -11,6 +24,10 @@ CREATE TABLE ref_agencies AS SELECT * FROM raw_agencies;
 CREATE TABLE ref_programmes AS SELECT *, try_cast(year AS INTEGER) AS year_num FROM raw_programmes;
 
 CREATE TABLE ref_indicators AS SELECT * EXCLUDE (period), coalesce(period, 'point') AS period FROM raw_indicators;
+
+-- The closest registry id to one that is not in it, for the rules' "did you mean" (NULL when none is close).
+CREATE MACRO suggest_indicator(s) AS (SELECT id FROM ref_indicators WHERE jaro_winkler_similarity(id, s) >= 0.8
+                                     ORDER BY jaro_winkler_similarity(id, s) DESC, id LIMIT 1);
 
 CREATE TABLE ref_targets AS
 SELECT *, try_cast(value AS DOUBLE) AS num, try_cast(year AS INTEGER) AS year_num FROM raw_targets;

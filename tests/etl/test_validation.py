@@ -233,3 +233,18 @@ def test_a_name_without_diacritics_resolves_when_only_one_unit_has_it(dataset):
     con = duckdb.connect(str(dataset.db), read_only=True)
     assert con.execute("SELECT entity_id FROM facts WHERE entity_as_written = 'Thanh pho Ho Chi Minh'").fetchone() == (
         "tp_ho_chi_minh",)
+
+
+@pytest.mark.parametrize(("quote", "value", "states"), [
+    ("đạt 65.020 tỷ đồng", 65020, True), ("đạt 65.020 tỷ đồng", 65.02, True), ("7.225,56 tỷ đồng", 7225.56, True),
+    ("48,9% dân số", 48.9, True), ("1,234.5 units", 1234.5, True), ("131/167 nhiệm vụ", 167, True),
+    ("12.25 Mbps", 1225, False), ("1.163,5", 1.1635, False), ("không có số", 0, False), ("48,9%", 49, False),
+])
+def test_a_quote_states_a_number_under_either_separator_convention(quote, value, states):
+    from etl.build import statements
+
+    con = duckdb.connect()
+    for sql in (s for s in statements("staging") if "CREATE MACRO" in s and "suggest" not in s):
+        con.execute(sql)
+    assert con.execute("SELECT states(?, ?), contains(fold(?), fold(?))",
+                       [quote, value, f"  “{quote}”\u00a0 ", f'"{quote}"']).fetchone() == (states, True)
