@@ -332,8 +332,9 @@ class _Rows:
     def read(self, kind: str, n: int, cells: list[object], out: list[dict]) -> None:
         width = len(cells)
         self.n, self.cells = n, {k: cells[i] if i < width else None for k, i in self.pos.items()}
-        common = dict(row=n, entity=self.text("entity") or None, as_of=self.text("as_of") or None,
-                      as_of_date=self.date(), source_quote=self.text("source") or None, note=self.text("note") or None)
+        text = self.text
+        common = dict(row=n, entity=text("entity") or None, as_of=text("as_of") or None, as_of_date=self.date(),
+                      source_quote=text("source") or None, note=text("note") or None)
         if kind == "budget":
             year = self.number("fiscal_year", "count")
             out.append(common | dict(
@@ -373,7 +374,8 @@ class _Rows:
         return self.cells.get(key)
 
     def text(self, key: str) -> str:
-        return _text(self.raw(key))
+        raw = self.cells.get(key)
+        return raw.strip() if type(raw) is str else _text(raw)
 
     def bad(self, key: str, vi: str, en: str) -> None:
         self.issues.append(self.s.issue(self.n, self.labels.get(key, key), self.text(key) or None, vi, en))
