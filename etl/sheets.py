@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
-from xml.etree import ElementTree
 
 from etl import paths
 from etl.inputs import Rows
@@ -186,6 +184,9 @@ _CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 def _read_xlsx(raw: bytes, name: str) -> Sheet:
     """The data sheet of a workbook: the one named "Dữ liệu" (or "data"), else the first visible one that is not
     the template's lists or notes; cached values of formulas, dates for date-formatted cells."""
+    import zipfile
+    from xml.etree import ElementTree
+
     import openpyxl
 
     try:
@@ -297,7 +298,7 @@ def parse_bytes(raw: bytes, name: str, ext: str, ref: Reference) -> Parsed:
                 issues.append(s.issue(1, get_column_letter(i + 1), None, "cột có dữ liệu nhưng không có tiêu đề",
                                       "column has data but no header"))
         elif match is None:
-            close = difflib.get_close_matches(t, labels, n=1, cutoff=0.6)
+            close = get_close_matches(t, labels, n=1, cutoff=0.6)
             issues.append(s.issue(1, t, t, f"tiêu đề cột sai chính tả; có phải '{close[0]}'?",
                                   f"misspelt column header; did you mean '{close[0]}'?") if close else
                           s.issue(1, t, t, "cột thừa, không thuộc biểu mẫu: hãy xóa cột này",
@@ -362,7 +363,7 @@ class _Rows:
         else:
             cat = self.text("category").lower()
             if cat and not _SLUG.match(cat):
-                close = difflib.get_close_matches(cat, self.ref.categories, n=1, cutoff=0.5)
+                close = get_close_matches(cat, self.ref.categories, n=1, cutoff=0.5)
                 hint = f" ('{close[0]}'?)" if close else ""
                 self.bad("category", f"nhóm sản phẩm phải là mã viết thường, không dấu, dùng '_' (vd. cncl){hint}",
                          f"category must be a lower-case slug with '_' (e.g. cncl){hint}")
