@@ -160,16 +160,18 @@ def build(data_dir: Path | None = None, db_path: Path | None = None, kpi_dir: Pa
             issues = validate(con)
             if issues:
                 raise ValidationFailed(issues)
-            db_path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
-            os.close(fd)
-            tmp = Path(name)
-            tmp.unlink()  # DuckDB must create the file itself
-            con.execute("ATTACH ? AS w", [str(tmp)])
-            _write(con, files, subs, started)
-            con.execute("DETACH w")
-            os.replace(tmp, db_path)  # atomic on POSIX: readers see the old file or the new one
-            tmp = None
+            with paths.locked(db_path.parent / f".{db_path.name}.lock"):
+                for stale in db_path.parent.glob(f"{db_path.name}.*.tmp*"):  # a dead build's: none runs now
+                    stale.unlink()
+                fd, name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
+                os.close(fd)
+                tmp = Path(name)
+                tmp.unlink()  # DuckDB must create the file itself
+                con.execute("ATTACH ? AS w", [str(tmp)])
+                _write(con, files, subs, started)
+                con.execute("DETACH w")
+                os.replace(tmp, db_path)  # atomic on POSIX: readers see the old file or the new one
+                tmp = None
             counts = con.execute("SELECT (SELECT count(*) FROM obs), (SELECT count(*) FROM bud)").fetchone()
         finally:
             if tmp is not None:  # a refused or failed build leaves nothing behind

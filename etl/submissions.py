@@ -7,10 +7,8 @@ and rebuilds the warehouse; any failure puts every file back as it was. Rules an
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import fcntl
 import hashlib
 import io
 import os
@@ -128,17 +126,6 @@ def _manifest_bytes(entries: list[dict[str, str]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-@contextlib.contextmanager
-def _locked(folder: Path):
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
 _UNCHANGED = "đã nạp trước đó, không thay đổi gì / already loaded, nothing changed"
 
 
@@ -151,7 +138,7 @@ def load(path: str | Path, dry_run: bool = False, loaded_by: str = "cli", data_d
     raw = _read_bytes(path, name)
     sha = hashlib.sha256(raw).hexdigest()
     known = next((e for e in archive.read_manifest(data_dir) if e.get("sha256") == sha), None)
-    if known is not None and not dry_run:
+    if known is not None and not dry_run and _in_warehouse(sha, db_path):
         return LoadResult("unchanged", sha, known.get("kind"), int(known.get("rows") or 0), [], _UNCHANGED)
     with tempfile.TemporaryDirectory() as tmp:
         parsed_rows = Path(tmp) / "rows.parquet"
@@ -168,14 +155,29 @@ def load(path: str | Path, dry_run: bool = False, loaded_by: str = "cli", data_d
                                 f"đã nạp / loaded: {name} ({parsed.kind}, {parsed.rows} dòng/rows)")
 
 
+def _in_warehouse(sha: str, db_path: Path | None) -> bool:
+    """Whether the warehouse was built with the submission (a load killed before its rebuild had swapped the new
+    warehouse in leaves it in the manifest only)."""
+    path = Path(db_path or paths.warehouse_path())
+    if not path.exists():
+        return False
+    with duckdb.connect() as con:
+        con.execute("ATTACH ? AS w (READ_ONLY)", [str(path)])
+        return con.execute("SELECT count(*) FROM w.load_log WHERE sha256 = ?", [sha]).fetchone()[0] > 0
+
+
 def _record(raw: bytes, sha: str, name: str, suffix: str, parsed: Parsed, parsed_rows: Path, loaded_by: str,
             data_dir: Path, db_path: Path | None, kpi_dir: Path | None) -> LoadResult | None:
-    """Archive the file and its rows, add it to the manifest and rebuild; on any failure put every file back (and
-    return the rebuild's findings, or raise)."""
+    """Archive the file and its rows, add it to the manifest and rebuild; on a failure put back every file this
+    load wrote (and return the rebuild's findings, or raise). The order, and what a load killed at any moment
+    leaves, is in data/submissions/README.md."""
     folder = archive.folder(data_dir)
-    with _locked(folder):
+    with paths.locked(folder / ".lock"):
+        for stale in folder.glob("*.tmp"):  # written by a load that died: none runs now, we hold the lock
+            stale.unlink()
         entries = archive.read_manifest(data_dir)
-        if any(e.get("sha256") == sha for e in entries):  # another load won the race
+        listed = any(e.get("sha256") == sha for e in entries)
+        if listed and _in_warehouse(sha, db_path):  # another load won the race
             return LoadResult("unchanged", sha, parsed.kind, parsed.rows, [], _UNCHANGED)
         manifest = folder / "manifest.csv"
         before = manifest.read_bytes() if manifest.exists() else None
@@ -189,13 +191,15 @@ def _record(raw: bytes, sha: str, name: str, suffix: str, parsed: Parsed, parsed
                 _write_atomic(original, raw)
             if stored in written:
                 _write_atomic(stored, parsed_rows.read_bytes())
-            _write_atomic(manifest, _manifest_bytes(entries + [entry]))
+            if not listed:  # listed already: a load died before its rebuild; the rebuild below finishes it
+                _write_atomic(manifest, _manifest_bytes(entries + [entry]))
             build.build(data_dir, db_path, kpi_dir)
         except BaseException as exc:
-            if before is None:
-                manifest.unlink(missing_ok=True)
-            else:
-                _write_atomic(manifest, before)
+            if not listed:
+                if before is None:
+                    manifest.unlink(missing_ok=True)
+                else:
+                    _write_atomic(manifest, before)
             for p in written:
                 p.unlink(missing_ok=True)
             if isinstance(exc, ValidationFailed):
