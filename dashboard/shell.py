@@ -19,6 +19,7 @@ import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import LANG_NAMES, LANGS, name, t
+from etl.text import inert
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -100,14 +101,20 @@ def download_frame(data: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with no text cell a spreadsheet would run as a formula (the texts come from reports and uploads)."""
+    text = frame.select_dtypes(exclude=["number", "datetime", "bool"]).columns
+    return frame.assign(**{c: frame[c].map(inert) for c in text})
+
+
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8-sig")  # BOM: Excel opens Vietnamese text correctly
+    return _inert(frame).to_csv(index=False).encode("utf-8-sig")  # BOM: Excel opens Vietnamese text correctly
 
 
 def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        frame.to_excel(xl, index=False, sheet_name="data")
+        _inert(frame).to_excel(xl, index=False, sheet_name="data")
     return buf.getvalue()
 
 

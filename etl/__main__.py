@@ -8,6 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import duckdb
+
 from etl.build import build
 from etl.issues import ValidationFailed
 from etl.sheets import EXTENSIONS, KINDS
@@ -80,7 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--by", default="cli", help="who loads the file (recorded in the manifest)")
     ld.set_defaults(fn=_cmd_load)
     args = parser.parse_args(argv)
-    return args.fn(args)
+    try:
+        return args.fn(args)
+    except (OSError, duckdb.Error) as exc:  # a full disk, a read-only folder, a locked warehouse: nothing was changed
+        reason = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"Không đọc hoặc ghi được dữ liệu; không có gì thay đổi / Could not read or write the data; nothing "
+              f"changed: {reason.splitlines()[0]}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

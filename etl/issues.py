@@ -6,6 +6,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from etl.text import inert
+
 MAX_LISTED = 1000
 
 
@@ -47,9 +49,9 @@ def report_csv(issues: list[Issue], limit: int = MAX_LISTED, sheets: bool = True
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["file", *(["sheet"] if sheets else []), "row", "column", "value", "reason_vi", "reason_en"])
-    for i in issues[:limit]:
-        w.writerow([i.file, *([i.sheet or ""] if sheets else []), "" if i.row is None else i.row, i.column or "",
-                    "" if i.value is None else i.value, i.reason_vi, i.reason_en])
+    for i in issues[:limit]:  # the values and names come from the submitted file: written inert
+        w.writerow([inert(v) for v in (i.file, *([i.sheet or ""] if sheets else []), "" if i.row is None else i.row,
+                                       i.column or "", "" if i.value is None else i.value, i.reason_vi, i.reason_en)])
     if len(issues) > limit:
         w.writerow(["", *([""] if sheets else []), "", "", len(issues), f"chỉ liệt kê {limit} lỗi đầu; tổng số lỗi "
                     f"{len(issues)}", f"only the first {limit} listed; total errors {len(issues)}"])

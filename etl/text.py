@@ -12,6 +12,15 @@ from functools import lru_cache
 FRACTIONAL_UNITS = frozenset({"percent", "percent_change", "percent_of_plan", "score", "mbps", "mw", "per_10000"})
 
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV injection"): such a text cell gets a quote first.
+FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> object:
+    """A cell as a spreadsheet will show it and never run it: text that could start a formula is quoted."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_LEAD) else value
+
+
 def nfc(text: str) -> str:
     """Unicode NFC; the seed files mix composed and decomposed Vietnamese."""
     return unicodedata.normalize("NFC", text)

@@ -168,3 +168,24 @@ def test_every_figure_keeps_its_source_quote_and_unit(dataset):
     assert _rows(dataset.db, "SELECT count(*) FROM facts")[0][0] == len(dataset.rows("data/observations/r1.csv"))
     assert _rows(dataset.db, "SELECT count(*) FROM facts WHERE indicator_id IS NULL OR source_quote IS NULL "
                              "OR unit IS NULL")[0][0] == 0
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device", "warehouse.duckdb"),
+                                     duckdb.IOException("Could not set lock on file \"warehouse.duckdb\"")])
+def test_a_failure_to_write_is_a_message_not_a_traceback(dataset, monkeypatch, capsys, failure):
+    import etl.build as b
+    from etl.__main__ import main
+
+    for k, v in (("NQ57_DATA", dataset.data), ("NQ57_DB", dataset.db), ("NQ57_KPIS", dataset.kpis)):
+        monkeypatch.setenv(k, str(v))
+    assert main(["build"]) == 0
+    before = _digest(dataset.db)
+
+    def fail(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(b.os, "replace", fail)
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "Could not read or write the data; nothing changed" in err and "không có gì thay đổi" in err
+    assert "Traceback" not in err and _digest(dataset.db) == before

@@ -69,3 +69,24 @@ def test_a_tile_prints_progress_up_to_its_cap_and_says_when_it_is_beyond(progres
                       Assessment("on_track", TargetSpec(100.0, 2030, ">="), expected=62.0, progress=progress))
     line = target_line(summary, View(lang, dt.date(2026, 5, 3)))
     assert line.endswith(shown)
+
+
+def test_downloads_and_error_reports_never_carry_a_live_formula():
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from dashboard.shell import _csv_bytes, _xlsx_bytes
+    from etl.issues import Issue, report_csv
+
+    hostile = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "Hà Nội"]
+    frame = pd.DataFrame({"text": hostile, "value": [1.5, 2, 3, 4, 5, 6]})
+    cells = pd.read_csv(io.BytesIO(_csv_bytes(frame)), encoding="utf-8-sig", dtype=str)["text"].tolist()
+    assert cells == [f"'{h}" for h in hostile[:5]] + ["Hà Nội"]
+    ws = openpyxl.load_workbook(io.BytesIO(_xlsx_bytes(frame))).active
+    cells = [ws.cell(row=r, column=1) for r in range(2, 8)]
+    assert all(c.data_type == "s" for c in cells) and [c.value for c in cells][:4] == [f"'{h}" for h in hostile[:4]]
+    assert [ws.cell(row=r, column=2).value for r in range(2, 8)] == [1.5, 2, 3, 4, 5, 6]
+    report = pd.read_csv(io.StringIO(report_csv([Issue("=x.csv", 2, "Giá trị", hostile[0], "lỗi", "error")])), dtype=str)
+    assert (report.loc[0, "file"], report.loc[0, "value"]) == ("'=x.csv", f"'{hostile[0]}")
