@@ -23,6 +23,8 @@ SMALL: dict[str, tuple[str, Columns, bool]] = {
     # the labels of the `category` sub-groups and what each conflict id flags: optional until a dataset ships them
     "categories": ("dims/categories.csv", (("slug", "name_vi", "name_en"), ()), True),
     "conflict_notes": ("dims/conflicts.csv", (("conflict_id", "explanation_vi", "explanation_en"), ()), True),
+    # the 63 provinces before the merger of 1 July 2025 and the unit each is part of now (data/geo/README.md)
+    "mergers": ("geo/province_mergers.csv", (("code", "name_vi", "hasc"), ("old_name_vi",)), True),
     # the illustrative task registry (made by `python data/illustrative/make_tasks.py`)
     "tasks": ("illustrative/tasks.csv", (("task_id", "programme", "as_of", "title_vi", "title_en", "lead_agency_ids",
                                            "co_agency_ids", "task_group", "deadline", "status", "completion_date",

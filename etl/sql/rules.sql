@@ -105,8 +105,9 @@ SELECT file, row, 'as_of', as_of, NULL FROM (FROM obs UNION ALL BY NAME FROM bud
 -- thiếu trích dẫn nguồn | source quote is missing
 SELECT file, row, 'source_quote', source_quote, NULL FROM (FROM obs UNION ALL BY NAME FROM bud) WHERE source_quote IS NULL;
 -- đơn vị không có trong danh mục cơ quan, địa phương{; có phải '%s'?} | entity is not a known agency or province{; did you mean '%s'?}
-SELECT file, row, 'entity', entity, suggest_entity(entity) FROM (FROM obs UNION ALL BY NAME FROM bud)
-WHERE entity IS NOT NULL AND entity_id IS NULL;
+SELECT file, row, 'entity', entity, suggest_entity(entity) FROM unresolved WHERE merged_into IS NULL;
+-- tỉnh cũ, đã sáp nhập vào{ %s} từ 01/07/2025: hãy ghi đơn vị mới{ '%s'} | a former province, merged into{ %s} on 1 July 2025: write the new unit{ '%s'}
+SELECT file, row, 'entity', entity, merged_into FROM unresolved WHERE merged_into IS NOT NULL;
 -- mã xung đột chưa được giải thích trong data/dims/conflicts.csv | conflict id has no explanation in data/dims/conflicts.csv
 SELECT file, row, 'conflict_id', conflict_id, NULL FROM (FROM obs UNION ALL BY NAME FROM bud)
 WHERE conflict_id IS NOT NULL AND conflict_id NOT IN (SELECT conflict_id FROM ref_conflicts WHERE conflict_id IS NOT NULL) AND EXISTS (SELECT 1 FROM ref_conflicts);

@@ -76,3 +76,14 @@ SELECT r.*, row_number() OVER (ORDER BY r.load_order, r.file, r.row) AS seq, e.e
 FROM bud_rows r LEFT JOIN entity_ids e USING (entity) LEFT JOIN ref_units u ON u.stated = r.unit
      AND u.canonical = 'billion_vnd'
 ORDER BY seq;
+
+-- A name that resolves to nothing: is it a province that no longer exists (merged on 1 July 2025), and into what?
+CREATE TABLE unresolved AS
+SELECT o.file, o.row, o.entity, any_value(a.name_vi) AS merged_into
+FROM (SELECT file, row, entity FROM obs WHERE entity IS NOT NULL AND entity_id IS NULL
+      UNION ALL SELECT file, row, entity FROM bud WHERE entity IS NOT NULL AND entity_id IS NULL) o
+LEFT JOIN raw_mergers m ON m.old_name_vi <> m.name_vi
+     AND (entity_key(o.entity) = entity_key(m.old_name_vi)
+          OR (entity_plain(o.entity) = entity_key(o.entity) AND entity_plain(o.entity) = entity_plain(m.old_name_vi)))
+LEFT JOIN raw_agencies a ON a.kind = 'province' AND a.code = m.code
+GROUP BY ALL;

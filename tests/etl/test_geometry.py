@@ -50,7 +50,7 @@ def test_old_hasc_list_has_63_codes():
 
 
 def test_mergers_use_each_of_the_63_provinces_once(mergers, provinces):
-    assert list(mergers[0]) == ["code", "name_vi", "hasc"]
+    assert list(mergers[0]) == ["code", "name_vi", "hasc", "old_name_vi"]
     counts = Counter(r["hasc"] for r in mergers)
     assert len(mergers) == 63
     assert set(counts) == OLD_HASC
@@ -58,6 +58,11 @@ def test_mergers_use_each_of_the_63_provinces_once(mergers, provinces):
     assert {r["code"] for r in mergers} == set(provinces)
     for r in mergers:
         assert r["name_vi"] == provinces[r["code"]]["name_vi"], r
+    # 63 distinct former names; the 11 units the merger left alone kept theirs (Huế was Thừa Thiên Huế)
+    assert len({r["old_name_vi"] for r in mergers}) == 63
+    per_unit = Counter(r["code"] for r in mergers)
+    alone = [r for r in mergers if per_unit[r["code"]] == 1]
+    assert len(alone) == 11 and all(r["old_name_vi"] in (r["name_vi"], "Thừa Thiên Huế") for r in alone)
 
 
 def test_features_match_the_34_provinces_one_to_one(collection, provinces):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import duckdb
 import pytest
 
@@ -248,3 +251,30 @@ def test_a_quote_states_a_number_under_either_separator_convention(quote, value,
         con.execute(sql)
     assert con.execute("SELECT states(?, ?), contains(fold(?), fold(?))",
                        [quote, value, f"  “{quote}”\u00a0 ", f'"{quote}"']).fetchone() == (states, True)
+
+
+@pytest.mark.parametrize(("written", "hint"), [("Quảng Nam", "Đà Nẵng"), ("Quang Nam", "Đà Nẵng"),
+                                                ("tỉnh Hà Giang", None), ("Hà Giang", "Tuyên Quang")])
+def test_a_former_province_says_which_unit_it_is_part_of_now(dataset, written, hint):
+    rows = [r for r in csv.DictReader(io.StringIO(MERGERS))]
+    (dataset.data / "geo").mkdir()
+    dataset.write("data/geo/province_mergers.csv", rows)
+    for code, aid, name in (("48", "da_nang", "Đà Nẵng"), ("08", "tuyen_quang", "Tuyên Quang")):
+        dataset.append("data/dims/agencies.csv", id=aid, kind="province", name_vi=name, name_en=name,
+                       region="red_river_delta", code=code)
+    dataset.set(OBS, 8, "entity", written)
+    dataset.set(OBS, 8, "source_quote", "Các đơn vị chưa gửi báo cáo")
+    found = [e for e in _errors(dataset) if e.column == "entity"]
+    assert len(found) == 1 and found[0].row == 10
+    if hint:
+        assert f"merged into {hint} on 1 July 2025" in found[0].reason_en and hint in found[0].reason_vi
+    else:  # not the province's name as written: the ordinary finding
+        assert "not a known agency or province" in found[0].reason_en
+
+
+MERGERS = """code,name_vi,hasc,old_name_vi
+15,Lào Cai,LO,Lào Cai
+48,Đà Nẵng,DA,Đà Nẵng
+48,Đà Nẵng,QM,Quảng Nam
+08,Tuyên Quang,HG,Hà Giang
+"""
