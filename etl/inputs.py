@@ -47,7 +47,7 @@ def load(con: duckdb.DuckDBPyConnection, name: str, data: Rows) -> None:
         fh.flush()
         spec = ", ".join(f"'{c}': '{t}'" for c, t in data.columns.items())
         con.execute(f"INSERT INTO {name} SELECT * FROM read_csv(?, auto_detect = false, header = false, "
-                    f"columns = {{{spec}}}, delim = ',', quote = '\"', escape = '\"', nullstr = '', "
+                    f"columns = {{{spec}}}, delim = ',', quote = '\"', escape = '\"', nullstr = '', new_line = '\\n', "
                     "max_line_size = 1000000000)", [fh.name])
 
 

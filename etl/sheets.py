@@ -19,6 +19,11 @@ from etl.text import decode, nfc, parse_date, parse_number
 from kpis.registry import TASK_STATUSES, read_rows, units
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a submission larger than this is refused unread
+MAX_UNPACKED = 200 * 1024 * 1024  # what a workbook may unpack to, and at most 100 times its size (a "zip bomb")
+MAX_ROWS = 500_000
+MAX_CELL = 32_767  # characters in a cell, as in Excel itself
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible characters no figure or source holds
+EXAMPLE_NOTE = "dòng ví dụ"  # how the templates' example row starts its note: refused if submitted unchanged
 EXTENSIONS = (".csv", ".xlsx")
 DATA_SHEET = "Dữ liệu"
 LISTS_SHEET = "lists"
@@ -191,6 +196,12 @@ def _read_xlsx(raw: bytes, name: str) -> Sheet:
 
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
+        unpacked = sum(i.file_size for i in zf.infolist())
+        if unpacked > MAX_UNPACKED or (unpacked > 10 * 1024 * 1024 and unpacked > 100 * len(raw)):
+            return Sheet(name, None, [], [], [Issue(
+                name, None, None, str(unpacked), f"tệp Excel giải nén ra {unpacked >> 20} MB, quá giới hạn "
+                f"{MAX_UNPACKED >> 20} MB (hoặc 100 lần kích thước tệp)", f"the workbook unpacks to {unpacked >> 20} MB, "
+                f"over the limit of {MAX_UNPACKED >> 20} MB (or 100 times its size)")])
         sheets = [(s.get("name"), s.get("state") or "visible", s.get(_REL))
                   for s in ElementTree.fromstring(zf.read("xl/workbook.xml")).iter(f"{_NS}sheet")]
         targets = {r.get("Id"): r.get("Target") for r in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))}
@@ -203,7 +214,17 @@ def _read_xlsx(raw: bytes, name: str) -> Sheet:
         target = targets[rid].lstrip("/")
         xml = zf.read(target if target.startswith("xl/") else "xl/" + target)
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        values = [[nfc(v) if isinstance(v, str) else v for v in r] for r in wb[title].iter_rows(values_only=True)]
+        if dict((n, st) for n, st, _ in sheets)[title] != "visible":  # a hidden data sheet: the clerk typed elsewhere
+            shown = next((n for n, st, _ in sheets if st == "visible" and n not in (LISTS_SHEET, NOTES_SHEET)
+                          and any(not _blank(list(r)) for r in wb[n].iter_rows(max_row=50, values_only=True))), None)
+            if shown is not None:
+                wb.close()
+                return Sheet(name, title, [], [], [Issue(
+                    name, None, None, shown, f"trang '{title}' đang bị ẩn trong khi trang '{shown}' có dữ liệu: hãy "
+                    f"nhập số liệu vào trang '{title}' và bỏ ẩn", f"the data sheet '{title}' is hidden while sheet "
+                    f"'{shown}' holds data: put the figures on '{title}' and unhide it", title)])
+        values = [[nfc(v).replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v for v in r]
+                  for r in wb[title].iter_rows(values_only=True)]
         wb.close()
     except UnreadableFile:
         raise
@@ -279,6 +300,10 @@ def parse_bytes(raw: bytes, name: str, ext: str, ref: Reference) -> Parsed:
     if not any(_text(h) for h in s.header):
         return Parsed(None, 0, None, s.issues + ([] if s.issues else [s.issue(None, None, None, "tệp rỗng",
                                                                                 "file is empty")]), s)
+    if len(s.rows) > MAX_ROWS:
+        return Parsed(None, len(s.rows), None, s.issues + [s.issue(
+            None, None, str(len(s.rows)), f"tệp có {len(s.rows)} dòng, quá giới hạn {MAX_ROWS} dòng: hãy chia thành "
+            "nhiều tệp", f"the file has {len(s.rows)} rows, over the limit of {MAX_ROWS}: split it")], s)
     kind = detect_kind(s.header)
     if kind is None:
         expected = "; ".join(f"{k}: " + ", ".join(c.vi for c in cols) for k, cols in KINDS.items())
@@ -334,6 +359,19 @@ class _Rows:
         width = len(cells)
         self.n, self.cells = n, {k: cells[i] if i < width else None for k, i in self.pos.items()}
         text = self.text
+        joined = "".join(c for c in self.cells.values() if type(c) is str)
+        if len(joined) > MAX_CELL or _CONTROL.search(joined):  # looked at cell by cell only when the row is suspect
+            for key, cell in self.cells.items():
+                if type(cell) is str and len(cell) > MAX_CELL:
+                    self.bad(key, f"ô dài {len(cell)} ký tự, quá giới hạn {MAX_CELL}",
+                             f"the cell holds {len(cell)} characters, over the limit of {MAX_CELL}", shown=cell[:50])
+                elif type(cell) is str and _CONTROL.search(cell):
+                    self.bad(key, "ô chứa ký tự điều khiển ẩn (ví dụ NUL): hãy gõ lại ô này",
+                             "the cell holds a hidden control character (such as NUL): type it again",
+                             shown=repr(cell[:50]))
+        if text("note").casefold().startswith(EXAMPLE_NOTE):
+            self.bad("note", "dòng ví dụ của biểu mẫu: hãy thay bằng số liệu của đơn vị hoặc xóa dòng này",
+                     "the template's example row: replace it with your figures or delete it")
         common = dict(row=n, entity=text("entity") or None, as_of=text("as_of") or None, as_of_date=self.date(),
                       source_quote=text("source") or None, note=text("note") or None)
         if kind == "budget":
@@ -378,8 +416,8 @@ class _Rows:
         raw = self.cells.get(key)
         return raw.strip() if type(raw) is str else _text(raw)
 
-    def bad(self, key: str, vi: str, en: str) -> None:
-        self.issues.append(self.s.issue(self.n, self.labels.get(key, key), self.text(key) or None, vi, en))
+    def bad(self, key: str, vi: str, en: str, shown: str | None = None) -> None:
+        self.issues.append(self.s.issue(self.n, self.labels.get(key, key), shown or self.text(key) or None, vi, en))
 
     def unit(self) -> str | None:
         t = self.text("unit")

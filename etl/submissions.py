@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +134,8 @@ def load(path: str | Path, dry_run: bool = False, loaded_by: str = "cli", data_d
          db_path: Path | None = None, kpi_dir: Path | None = None, original_name: str | None = None) -> LoadResult:
     """Check, archive, record and rebuild. Raises UnreadableFile when the file cannot be read at all."""
     path = Path(path)
-    name = original_name or path.name
+    # the name as the manifest and the sources list show it: the file's own name, no folders, nothing invisible
+    name = re.sub(r"[\x00-\x1f\x7f]", "", Path(original_name or path.name).name)[:200] or f"submission{path.suffix}"
     data_dir = Path(data_dir or paths.data_dir())
     raw = _read_bytes(path, name)
     sha = hashlib.sha256(raw).hexdigest()

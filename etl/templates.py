@@ -9,7 +9,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from etl.sheets import DATA_SHEET, KINDS, LISTS_SHEET, NOTES_SHEET, Col, Reference
+from etl.sheets import DATA_SHEET, EXAMPLE_NOTE, KINDS, LISTS_SHEET, NOTES_SHEET, Col, Reference
 from kpis.registry import STATED_UNITS, units, vocabulary
 
 TEMPLATE_ROWS = 5000  # rows of the template that carry the drop-down lists
@@ -28,17 +28,17 @@ def _example(kind: str, ref: Reference, today: dt.date) -> dict[str, object]:
             return {}
         value = {"percent": 48.9, "rank": 1}.get(pick["unit"], 100)
         return dict(indicator_id=pick["id"], entity=province, as_of=as_of, value=value, unit=pick["unit"],
-                    source=source, note="dòng ví dụ — thay bằng số liệu của đơn vị / example row: replace it")
+                    source=source, note=f"{EXAMPLE_NOTE} — thay bằng số liệu của đơn vị / example row: replace it")
     if kind == "tasks":
         return dict(programme=ref.programmes[0] if ref.programmes else "", entity=province, as_of=as_of, total=10,
                     done_on_time=4, done_late=1, in_progress_on_time=3, overdue=2, recurring=None, source=source,
-                    note="dòng ví dụ / example row")
+                    note=f"{EXAMPLE_NOTE} / example row")
     if kind == "budget":
         return dict(fiscal_year=as_of.year, level="local", spending_kind="recurrent", domain="st",
                     stage="allocated", entity=province, amount=125.5, unit="billion_vnd", as_of=as_of,
-                    source=source, note="dòng ví dụ / example row")
+                    source=source, note=f"{EXAMPLE_NOTE} / example row")
     return dict(entity=province, category="cncl" if "cncl" in ref.categories else ref.categories[0], count=3, as_of=as_of,
-                source=source, note="dòng ví dụ / example row")
+                source=source, note=f"{EXAMPLE_NOTE} / example row")
 
 
 def _lists(kind: str, ref: Reference) -> dict[str, list[str]]:
@@ -66,7 +66,8 @@ def _notes(kind: str, ref: Reference) -> list[tuple[str, ...]]:
     rows += [(c.vi, c.en, "có / yes" if c.required else "không / no") for c in KINDS[kind]]
     rows += [
         ("",),
-        ("Dòng 2 là dòng ví dụ: thay bằng số liệu thật. / Row 2 is an example: replace it with real figures.",),
+        ("Dòng 2 là dòng ví dụ: thay bằng số liệu thật (tệp còn dòng ví dụ bị từ chối). / Row 2 is an example: replace "
+         "it with real figures (a file that still holds it is refused).",),
         ("Số: dấu phẩy là dấu thập phân (48,9), dấu chấm nhóm hàng nghìn (65.020 = 65020); '1,234' bị từ chối vì "
          "không rõ nghĩa.", "Numbers: decimal comma (48,9), dot groups thousands (65.020 = 65020); '1,234' is "
                             "refused as ambiguous."),

@@ -27,12 +27,14 @@ def nfc(text: str) -> str:
 
 
 def decode(raw: bytes) -> tuple[str | None, int | None]:
-    """UTF-8 text (BOM dropped, NFC), or None and the line of the first byte that is not UTF-8."""
+    """UTF-8 text (BOM dropped, NFC, line breaks as \\n), or None and the line of the first byte that is not UTF-8."""
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, raw[: exc.start].count(b"\n") + 1
+    # a file saved twice with a BOM carries two; line breaks become \n (DuckDB's reader refuses a lone \r in a cell)
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     # combining diacritics (U+0300-U+036F, lead bytes 0xCC/0xCD) are the only way Vietnamese is not NFC
     return (nfc(text) if b"\xcc" in raw or b"\xcd" in raw else text), None
 

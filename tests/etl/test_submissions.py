@@ -325,9 +325,27 @@ def test_report_lists_at_most_1000_plus_the_total(ds, tmp_path):
 def test_template_round_trip_loads(ds, tmp_path, kind, fmt):
     path = templates.make_template(kind, tmp_path / f"{kind}.{fmt}", ds.data, ds.kpis)
     assert path.read_bytes() == templates.template_bytes(kind, fmt, ds.data, ds.kpis)
+    k, rows, issues = sub.validate_file(path, ds.data, ds.kpis)  # untouched: its example row is no figure
+    assert (k, rows, [(i.row, i.column) for i in issues]) == (kind, 1, [(2, "Ghi chú")]), "\n".join(map(str, issues))
+    assert "example row" in issues[0].reason_en and _load(ds, path).status == "rejected"
+    _fill_example(path)
     k, rows, issues = sub.validate_file(path, ds.data, ds.kpis)
     assert (k, rows, issues) == (kind, 1, []), "\n".join(map(str, issues))
     assert _load(ds, path).status == "loaded"
+
+
+def _fill_example(path: Path) -> None:
+    """What an agency does with a template: its own figures (here: the example's) without the example's note."""
+    if path.suffix == ".csv":
+        path.write_bytes(path.read_bytes().replace(sheets.EXAMPLE_NOTE.encode(), b"ghi chu"))
+        return
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheets.DATA_SHEET]
+    note = next(c.column for c in ws[1] if c.value == "Ghi chú")
+    ws.cell(row=2, column=note, value="số liệu của đơn vị")
+    wb.save(path)
 
 
 def test_xlsx_template_has_lists_notes_and_drop_downs(ds, tmp_path):

@@ -60,7 +60,7 @@ def scratch(tmp_path, monkeypatch):
 
 
 def test_upload_checks_then_loads_and_shows_in_history(scratch):
-    good = template_bytes("indicators", "csv")
+    good = template_bytes("indicators", "csv").replace("dòng ví dụ".encode(), "ghi chú".encode())
     checked = admin.check_upload("bao_cao_ha_noi.csv", good)
     assert checked.kind == "indicators" and checked.rows == 1 and not checked.issues
     result = submissions.load(checked.path, loaded_by="Hà Nội", original_name=checked.name)
