@@ -10,6 +10,7 @@ from dashboard.i18n import t
 ICON = Path(__file__).parent / "dashboard" / "icon.png"  # a local file: an emoji or Material icon is fetched online
 st.set_page_config(page_title="NQ57 Dashboard", page_icon=str(ICON), layout="wide")
 queries.ensure_warehouse()
+queries.pin()  # one warehouse file for the whole page run, whatever a load swaps in meanwhile
 view = shell.sidebar()
 st.session_state["_view"] = view
 lang = view.lang

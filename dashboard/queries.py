@@ -6,6 +6,7 @@ ETL swaps in a new warehouse file; results are cached by their parameters and th
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import os
@@ -19,11 +20,24 @@ from etl import paths
 Stamp = tuple[str, int, int]
 
 
-def stamp() -> Stamp:
+_PINNED: contextvars.ContextVar[Stamp | None] = contextvars.ContextVar("warehouse", default=None)
+
+
+def _now() -> Stamp:
     """Identity of the warehouse file now: a swapped-in build has a new inode and mtime."""
     path = paths.warehouse_path()
     st_ = os.stat(path)
     return (str(path), st_.st_ino, st_.st_mtime_ns)
+
+
+def pin() -> None:
+    """Read every query of this page run from the warehouse there is now, though a rebuild swap in another."""
+    _PINNED.set(_now())
+
+
+def stamp() -> Stamp:
+    """The warehouse this page run reads (pinned by app.py), or the one there is now."""
+    return _PINNED.get() or _now()
 
 
 def warehouse_exists() -> bool:

@@ -107,8 +107,10 @@ class LoadResult:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    """`data` as `path`, whole or not at all; readable by the service's group (a temporary file is private)."""
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o640)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -80,6 +80,8 @@ def test_the_manifest_records_the_file_s_own_name_only(ds, tmp_path):
     result = sub.load(path, data_dir=ds.data, db_path=ds.db, kpi_dir=ds.kpis, original_name="../../x\x07.csv")
     assert result.status == "loaded"
     assert [e["original_name"] for e in archive.read_manifest(ds.data)] == ["x.csv"]
+    kept = [p for p in (ds.data / "submissions").iterdir() if p.name != ".lock"]
+    assert len(kept) == 3 and {p.stat().st_mode & 0o777 for p in kept} == {0o640}  # original, rows, manifest
 
 
 def test_workbook_bytes_of_the_bomb_fixture_stay_small():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 
 from dashboard import queries
@@ -41,3 +42,21 @@ def test_links_resolve_every_spelling_with_the_etl_s_resolver(dataset, monkeypat
                  "  TP.  Hồ   Chí Minh ": "tp_ho_chi_minh", "Lao Cai": "lao_cai", "BYT": "bo_y_te",
                  "Lào Cay": None, "": None}
     assert {s: queries.resolve_agency(s) for s in spellings} == spellings
+
+
+def test_a_page_run_reads_one_warehouse_though_a_load_swaps_in_another(dataset, monkeypatch):
+    monkeypatch.setenv("NQ57_DB", str(dataset.db))
+    build(dataset.data, dataset.db, dataset.kpis)
+    view = dt.date(2026, 5, 3)
+
+    def page_runs() -> None:
+        queries.pin()  # as app.py does at the start of every run
+        assert _coverage(view) == 48.9
+        rows = [r for r in dataset.rows("data/observations/r1.csv") if r["indicator_id"] != "coverage_5g_population"]
+        dataset.write("data/observations/r1.csv", rows)
+        build(dataset.data, dataset.db, dataset.kpis)
+        assert _coverage(view) == 48.9  # the same run: the warehouse it started with
+        queries.pin()  # the next run
+        assert queries.indicator_observations(view, ("coverage_5g_population",)).empty
+
+    contextvars.copy_context().run(page_runs)  # the pin stays inside these runs
