@@ -8,8 +8,12 @@ has no admin page at all (app.py does not list it).
 from __future__ import annotations
 
 import hmac
+import math
 import os
+import re
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +44,32 @@ def password_ok(given: str) -> bool:
     return bool(expected) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
+class Throttle:
+    """Wrong passwords, counted for the whole server (a new session does not start afresh): from the third on, each
+    makes the next try wait longer (2, 4, 8 … 60 s), and the tenth locks sign-in for 15 minutes."""
+
+    def __init__(self) -> None:
+        self.failures, self.until, self.lock = 0, 0.0, threading.Lock()
+
+    def wait(self) -> int:
+        """Seconds before the next try is heard."""
+        return math.ceil(max(0.0, self.until - time.monotonic()))
+
+    def failed(self) -> None:
+        with self.lock:
+            self.failures += 1
+            delay = 900 if self.failures >= 10 else min(60, 2 ** (self.failures - 2)) if self.failures >= 3 else 0
+            self.until = time.monotonic() + delay
+
+    def succeeded(self) -> None:
+        with self.lock:
+            self.failures, self.until = 0, 0.0
+
+
+SIGN_IN = Throttle()
+PLAIN_NAME = re.compile(r"[^\W_](?:[\w .,'&-]{0,58}[^\W_])?")  # letters (Vietnamese too), digits, spaces, . , ' & -
+
+
 def signed_in_user(view: View) -> str | None:
     """The signed-in user's name, after showing the sign-in control when nobody is signed in."""
     mode = auth_mode()
@@ -54,10 +84,17 @@ def signed_in_user(view: View) -> str | None:
         who = st.text_input(view.t("your_name"))
         pw = st.text_input(view.t("password"), type="password")
         if st.form_submit_button(view.t("sign_in")):
-            if password_ok(pw) and who.strip():
+            if SIGN_IN.wait():
+                st.error(view.t("sign_in_wait", seconds=SIGN_IN.wait()))
+            elif not PLAIN_NAME.fullmatch(who.strip()):
+                st.error(view.t("sign_in_plain_name"))
+            elif password_ok(pw):
+                SIGN_IN.succeeded()
                 st.session_state["admin_user"] = who.strip()
                 st.rerun()
-            st.error(view.t("sign_in_failed"))
+            else:
+                SIGN_IN.failed()
+                st.error(view.t("sign_in_failed"))
     return None
 
 
@@ -153,7 +190,7 @@ def admin_page(view: View) -> None:
     user = signed_in_user(view)
     if not user:
         return
-    st.caption(view.t("signed_in_as", user=user))
+    st.caption(view.t("signed_in_as", user=theme.plain_md(user)))
     templates(view)
     upload_and_load(view, user)
     history(view)

@@ -49,7 +49,8 @@ def source_line(data: pd.DataFrame, lang: str) -> str:
     """'Nguồn: <issuer>, <title> (dd/mm/yyyy); …' for the distinct reports behind a chart."""
     seen = data.drop_duplicates("source_file").sort_values("report_date")
     parts = [
-        f"{name(r, lang, 'source_issuer')}, {name(r, lang, 'source_title')} ({theme.format_date(r['report_date'], lang)})"
+        f"{theme.plain_html(name(r, lang, 'source_issuer'))}, {theme.plain_html(name(r, lang, 'source_title'))} "
+        f"({theme.format_date(r['report_date'], lang)})"
         for _, r in seen.iterrows()
     ]
     return f"{t('source', lang)}: " + "; ".join(parts)
@@ -130,8 +131,8 @@ def hover_data(data: pd.DataFrame, lang: str) -> list[list[str]]:
         rows.append([
             value or t("no_data", lang),
             f"{t('as_of', lang)} {theme.format_date(r['as_of'], lang)}",
-            name(r, lang, "source_title"),
-            _wrap(str(r["source_quote"]), 80),
+            theme.plain_html(name(r, lang, "source_title")),
+            _wrap(theme.plain_html(r["source_quote"]), 80),
         ])
     return rows
 
@@ -173,7 +174,8 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
         fig.add_trace(go.Scatter(
             x=[first["as_of"], end], y=[first["value"], tg["value"]], mode="lines+markers", name=label,
             line=dict(dash="dash", color=theme.TARGET_COLOUR), marker=dict(symbol=["circle-open", "star"], size=[1, 14]),
-            hovertemplate=f"{label}<br><i>{tg['source_quote']}</i><extra></extra>",
+            customdata=[[theme.plain_html(tg["source_quote"])]] * 2,
+            hovertemplate=f"{label}<br><i>%{{customdata[0]}}</i><extra></extra>",
         ))
     fig.update_yaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f",
                      rangemode="tozero" if direction == "higher" else None)

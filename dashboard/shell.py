@@ -215,7 +215,7 @@ def footer(view: View) -> None:
     src = queries.sources()
     src = src[src["report_date"].dt.date <= view.as_of]
     st.divider()
-    lines = [f"- {name(r, view.lang, 'issuer')}: {name(r, view.lang, 'title')} "
+    lines = [f"- {theme.plain_md(name(r, view.lang, 'issuer'))}: {theme.plain_md(name(r, view.lang, 'title'))} "
              f"({theme.format_date(r['report_date'], view.lang)})" for _, r in src.iterrows()]
     st.caption(f"**{view.t('footer_sources')}**\n\n" + "\n".join(lines) + f"\n\n{view.t('footer_licence')}")
 

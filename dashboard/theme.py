@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
+import re
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -107,3 +109,18 @@ def format_change(delta: float | None, unit: str, lang: str) -> str | None:
     if unit == "percent":
         return f"{sign}{body} {'điểm %' if lang == 'vi' else 'pp'}"
     return f"{sign}{body} {unit_label(unit, lang)}".strip()
+
+
+def plain_html(text: object) -> str:
+    """Text from the data inside a Plotly title, footer or hover label, which read a subset of HTML: shown as
+    written, never a link or markup."""
+    return html.escape(str(text), quote=False)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def plain_md(text: object) -> str:
+    """Text from the data (a name, a source, a sign-in name) inside Markdown: every mark escaped, so it makes no
+    link, emphasis or HTML."""
+    return _MARKDOWN.sub(r"\\\1", str(text))

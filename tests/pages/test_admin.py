@@ -44,7 +44,7 @@ def test_sign_in_then_templates_and_upload(monkeypatch):
     at.text_input[1].input("s3cret")
     at.button[0].click().run()
     assert t("templates", "vi") in [h.value for h in at.subheader]
-    assert t("signed_in_as", "vi", user="Bộ KH&CN") in texts(at)
+    assert t("signed_in_as", "vi", user="Bộ KH\\&CN") in texts(at)  # Markdown source: the name is shown, never run
 
 
 @pytest.fixture
@@ -89,3 +89,26 @@ def queries_view():
     from dashboard.shell import View
 
     return View(lang="en", as_of=dt.date(2026, 5, 8))
+
+
+def test_wrong_passwords_make_the_next_try_wait_then_lock_sign_in(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(admin.time, "monotonic", lambda: clock[0])
+    throttle = admin.Throttle()
+    waits = []
+    for _ in range(10):
+        throttle.failed()
+        waits.append(throttle.wait())
+    assert waits == [0, 0, 2, 4, 8, 16, 32, 60, 60, 900]  # the tenth locks sign-in for 15 minutes
+    clock[0] += 900
+    assert throttle.wait() == 0
+    throttle.succeeded()
+    throttle.failed()
+    assert throttle.wait() == 0
+
+
+@pytest.mark.parametrize(("name", "plain"), [("Nguyễn Văn An", True), ("Sở KH-CN Hà Nội", True), ("Bộ KH&CN", True),
+                                              ("[x](http://evil)", False), ("<b>x</b>", False), ("", False),
+                                              ("a" * 61, False), ("Phòng 3.2", True)])
+def test_a_sign_in_name_is_a_plain_name(name, plain):
+    assert bool(admin.PLAIN_NAME.fullmatch(name)) is plain

@@ -90,3 +90,23 @@ def test_downloads_and_error_reports_never_carry_a_live_formula():
     assert [ws.cell(row=r, column=2).value for r in range(2, 8)] == [1.5, 2, 3, 4, 5, 6]
     report = pd.read_csv(io.StringIO(report_csv([Issue("=x.csv", 2, "Giá trị", hostile[0], "lỗi", "error")])), dtype=str)
     assert (report.loc[0, "file"], report.loc[0, "value"]) == ("'=x.csv", f"'{hostile[0]}")
+
+
+def test_text_from_the_data_is_shown_never_run_as_a_link_or_markup():
+    import re
+
+    import pandas as pd
+
+    from dashboard import charts, theme
+
+    hostile = '<a href="http://evil">x</a> [y](http://evil) **z** <b>w</b>'
+    day = pd.Timestamp("2026-05-03")
+    frame = pd.DataFrame({"source_file": ["f"], "report_date": [day], "as_of": [day],
+                          "source_issuer_vi": [hostile], "source_title_vi": [hostile], "source_quote": [hostile],
+                          "value": [1.0], "unit": ["count"], "base": [None]})
+    line = charts.source_line(frame, "vi")
+    assert "<a" not in line and "<b>" not in line and "&lt;a href" in line  # Plotly draws HTML tags it knows
+    (hover,) = charts.hover_data(frame, "vi")
+    assert all("<a" not in cell and "<b>" not in cell for cell in hover) and "&lt;b&gt;w&lt;/b&gt;" in hover[3]
+    md = theme.plain_md(hostile)  # every Markdown or HTML mark escaped: no link, emphasis or tag can form
+    assert re.search(r"(?<!\\)[\[\]()*<>:]", md) is None and md.replace("\\", "") == hostile
