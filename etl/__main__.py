@@ -12,7 +12,6 @@ import duckdb
 
 from etl.build import build
 from etl.issues import ValidationFailed
-from etl.sheets import EXTENSIONS, KINDS
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -31,8 +30,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
+    from etl.sheets import EXTENSIONS, KINDS  # the submission parser: imported by the commands that need it
     from etl.templates import make_template
 
+    if args.kind not in KINDS:
+        print(f"Loại biểu mẫu không có / unknown template kind '{args.kind}': {', '.join(KINDS)}", file=sys.stderr)
+        return 2
     out = Path(args.out)
     if out.suffix.lower() not in EXTENSIONS:
         print("Tệp ra phải có đuôi .xlsx hoặc .csv / the output file must end in .xlsx or .csv", file=sys.stderr)
@@ -72,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--report", help="write the errors as CSV to this file")
     b.set_defaults(fn=_cmd_build)
     t = sub.add_parser("template", help="write a submission template (.xlsx or .csv by the suffix of --out)")
-    t.add_argument("kind", choices=list(KINDS))
+    t.add_argument("kind", help="indicators, tasks, budget or products")
     t.add_argument("--out", required=True)
     t.set_defaults(fn=_cmd_template)
     ld = sub.add_parser("load", help="validate and load an agency submission (.xlsx or .csv)")

@@ -9,10 +9,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from etl import paths, sheets
+from etl import paths
 from etl.inputs import Rows
 from etl.issues import Issue
+
+if TYPE_CHECKING:
+    from etl.sheets import Parsed
 
 MANIFEST_COLUMNS = ("sha256", "original_name", "kind", "rows", "loaded_at", "loaded_by")
 FOLDER = "submissions"  # under data/
@@ -56,7 +60,7 @@ class Staged:
     log: list[tuple] = field(default_factory=list)  # rows of the load log
     issues: list[Issue] = field(default_factory=list)
 
-    def add(self, rows: Path | Rows, parsed: sheets.Parsed, entry: dict[str, str], order: int, rel: str, size: int,
+    def add(self, rows: Path | Rows, parsed: Parsed, entry: dict[str, str], order: int, rel: str, size: int,
             file: str | None = None) -> None:
         """One submission (`rel` = its path under data/) of load number `order`; its rows name data/`rel` as their
         file unless `file` says otherwise."""
@@ -76,9 +80,13 @@ class Staged:
 def staged(data_dir: Path, kpi_dir: Path) -> Staged:
     """Every submission of the manifest, in load order: the rows stored at load, or the original parsed again when
     they are not there."""
-    out, ref, seen = Staged(), None, set()
+    out, ref, seen, entries = Staged(), None, set(), read_manifest(data_dir)
+    if not entries:
+        return out
+    from etl import sheets  # the parser: for submissions only, not for every build
+
     manifest = f"data/{FOLDER}/manifest.csv"
-    for line, e in enumerate(read_manifest(data_dir), start=2):
+    for line, e in enumerate(entries, start=2):
         sha = (e.get("sha256") or "").strip()
         rel = f"{FOLDER}/{archived_name(sha, Path(e.get('original_name') or '').suffix)}"
         path = data_dir / rel

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import archive, inputs, paths, schema, sheets
+from etl import archive, inputs, paths, schema
 from etl.issues import Issue, ValidationFailed
 from kpis.registry import TASK_STATUSES
 
@@ -60,7 +60,7 @@ def stage(con: duckdb.DuckDBPyConnection, tables: dict[str, inputs.Rows], subs: 
     for name, rows in tables.items():
         inputs.load(con, name if name in ("vocab", "units") else f"raw_{name}", rows)
     inputs.load(con, "sub_sources", inputs.Rows(archive.SOURCE_COLUMNS, subs.sources))
-    for part, columns in sheets.ROW_COLUMNS.items():
+    for part, columns in schema.ROW_COLUMNS.items():
         con.execute(f"CREATE TABLE sub_{part} ({', '.join(f'{c} {t}' for c, t in (columns | archive.EXTRA).items())})")
     for sub in subs.submissions:
         if isinstance(sub.rows, inputs.Rows):

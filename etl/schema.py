@@ -30,3 +30,11 @@ SMALL: dict[str, tuple[str, Columns, bool]] = {
                                            "co_agency_ids", "task_group", "deadline", "status", "completion_date",
                                            "deliverable_vi", "is_illustrative"), ()), True),
 }
+# A submission's rows in the staging shape of the curated ones, per staging table: column -> DuckDB type.
+ROW_COLUMNS = {"obs": {"row": "BIGINT"} | {c: "VARCHAR" for c in ("indicator_id", "entity", "programme", "category",
+                                                                    "value", "unit", "as_of", "source_quote", "note")}
+                      | {"num": "DOUBLE", "as_of_date": "DATE"},
+               "bud": {"row": "BIGINT"} | {c: "VARCHAR" for c in ("fiscal_year", "level", "spending_kind", "domain",
+                                                                    "stage", "entity", "amount", "unit", "as_of",
+                                                                    "source_quote", "note")}
+                      | {"num": "DOUBLE", "year_num": "INTEGER", "as_of_date": "DATE"}}

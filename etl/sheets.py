@@ -15,6 +15,7 @@ from pathlib import Path
 from etl import paths
 from etl.inputs import Rows
 from etl.issues import Issue
+from etl.schema import ROW_COLUMNS
 from etl.text import decode, nfc, parse_date, parse_number
 from kpis.registry import TASK_STATUSES, read_rows, units
 
@@ -69,16 +70,6 @@ KEY_COLUMN = {"indicators": "indicator_id", "tasks": "programme", "budget": "fis
 TASK_COUNTS = tuple(c.key for c in KINDS["tasks"] if c.key in TASK_STATUSES)  # each feeds tasks_<status>
 PRODUCT_INDICATOR = "products_reported"
 _SLUG = re.compile(r"^[a-z0-9_]+$")
-
-# A submission's rows in the staging shape of the curated ones, per staging table: column -> DuckDB type.
-ROW_COLUMNS = {"obs": {"row": "BIGINT"} | {c: "VARCHAR" for c in ("indicator_id", "entity", "programme", "category",
-                                                                    "value", "unit", "as_of", "source_quote", "note")}
-                      | {"num": "DOUBLE", "as_of_date": "DATE"},
-               "bud": {"row": "BIGINT"} | {c: "VARCHAR" for c in ("fiscal_year", "level", "spending_kind", "domain",
-                                                                    "stage", "entity", "amount", "unit", "as_of",
-                                                                    "source_quote", "note")}
-                      | {"num": "DOUBLE", "year_num": "INTEGER", "as_of_date": "DATE"}}
-
 
 class UnreadableFile(ValueError):
     """The file cannot be read at all (missing, not .csv/.xlsx, corrupt workbook): CLI exit code 2."""
