@@ -61,7 +61,7 @@ def stage(con: duckdb.DuckDBPyConnection, tables: dict[str, inputs.Rows], subs: 
         inputs.load(con, name if name in ("vocab", "units") else f"raw_{name}", rows)
     inputs.load(con, "sub_sources", inputs.Rows(archive.SOURCE_COLUMNS, subs.sources))
     for part, columns in schema.ROW_COLUMNS.items():
-        con.execute(f"CREATE TABLE sub_{part} ({', '.join(f'{c} {t}' for c, t in (columns | archive.EXTRA).items())})")
+        inputs.load(con, f"sub_{part}", inputs.Rows(columns | archive.EXTRA, []))
     for sub in subs.submissions:
         if isinstance(sub.rows, inputs.Rows):
             inputs.load(con, "parsed", sub.rows)
