@@ -153,7 +153,7 @@ def upload_and_load(view: View, user: str) -> None:
         checked = check_upload(up.name, up.getvalue())
         st.session_state["admin_checked"], st.session_state["admin_checked_id"] = checked, up.file_id
     if checked.unreadable:
-        st.error(checked.unreadable, icon=":material/error:")
+        st.error(theme.plain_md(checked.unreadable), icon=":material/error:")
         return
     if checked.issues:
         st.error(view.t("rejected", n=theme.format_number(len(checked.issues), view.lang)), icon=":material/error:")

@@ -129,14 +129,14 @@ def provinces_page(view: View) -> str | None:
             st.info(view.t("no_data"))
         elif unit == "flag":
             st.markdown(f"**{view.t('named_in_list')}** ({len(values)})")
-            st.markdown("\n".join(f"- {n}" for n in sorted(values["entity_name"])))
+            st.markdown("\n".join(f"- {theme.plain_md(n)}" for n in sorted(values["entity_name"])))
         else:
             cached_chart(view, f"prov_bar_{key}_{region}", title, values,
                          partial(charts.bar_figure, values, title, unit, direction, view.as_of, view.lang))
     missing = provinces[~provinces["id"].isin(values["entity_id"])]
     if not missing.empty:
         st.caption(f"**{view.t('not_in_list' if unit == 'flag' else 'no_data')}** ({len(missing)}): "
-                   + ", ".join(missing["name_" + view.lang].fillna(missing["name_vi"])))
+                   + ", ".join(map(theme.plain_md, missing["name_" + view.lang].fillna(missing["name_vi"]))))
     if unit == "flag" and not values.empty:  # no bar chart for a list: its rows are downloadable here
         downloads(values, title, view, f"prov_list_{key}")
     return picked

@@ -157,7 +157,8 @@ def chart(fig: go.Figure, data: pd.DataFrame, title: str, view: View, key: str,
     if notes is False:
         notes = conflict_notes(data, view.lang)
     if notes is not None:
-        st.warning(f"**{view.t('conflict')}** — {view.t('conflict_help')} {notes}", icon=":material/warning:")
+        st.warning(f"**{view.t('conflict')}** — {view.t('conflict_help')} {theme.plain_md(notes)}",
+                   icon=":material/warning:")
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -201,8 +202,8 @@ def value_text(value: float | None, unit: str, view: View, base: float | None = 
 
 
 def quote_help(row: pd.Series, view: View) -> str:
-    return (f"{view.t('source')}: {name(row, view.lang, 'source_title')} "
-            f"({theme.format_date(row['report_date'], view.lang)}) — “{row['source_quote']}”")
+    return (f"{view.t('source')}: {theme.plain_md(name(row, view.lang, 'source_title'))} "
+            f"({theme.format_date(row['report_date'], view.lang)}) — “{theme.plain_md(row['source_quote'])}”")
 
 
 def status_badge(status: str, view: View) -> str:

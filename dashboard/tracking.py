@@ -168,7 +168,7 @@ def agency_profile(view: View, agency_id: str) -> None:
     """Every figure the warehouse holds about one unit, across all themes, each with its source."""
     ags = queries.agencies().set_index("id")
     ag = ags.loc[agency_id]
-    st.header(f"{view.t('profile')}: {name(ag, view.lang)}")
+    st.header(f"{view.t('profile')}: {theme.plain_md(name(ag, view.lang))}")
     region = f" · {view.t('region')}: {view.t('region_' + ag['region'])}" if pd.notna(ag["region"]) else ""
     st.caption(view.t(f"agency_kind_{ag['kind']}") + region)
     obs = queries.entity_observations(view.as_of, agency_id, illustrative=False)

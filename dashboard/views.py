@@ -81,7 +81,7 @@ def tile(ind: pd.Series, s: Summary, view: View) -> None:
                    help=quote_help(latest, view))
         if pd.notna(latest.get("conflict_id")):
             st.caption(f":orange[:material/warning: {view.t('conflict')}] — "
-                       + conflict_explanation(latest["conflict_id"], view.lang, latest.get("note")))
+                       + theme.plain_md(conflict_explanation(latest["conflict_id"], view.lang, latest.get("note"))))
         for line in (change_line(s, view), target_line(s, view)):
             if line:
                 st.caption(line)
@@ -169,7 +169,7 @@ def _blocks(obs: pd.DataFrame, view: View, key: str) -> list[Block]:
             latest = latest_per_entity(units)
             t2 = f"{title} — {view.t('by_entity')}"
             if ind["unit"] == "flag":
-                text = ", ".join(sorted(latest["entity_name"].dropna().unique()))
+                text = ", ".join(theme.plain_md(n) for n in sorted(latest["entity_name"].dropna().unique()))
                 blocks.append(Block("flags", f"{key}_{ind_id}_flags", t2, latest, text=text, lang=view.lang))
             else:
                 fig = charts.bar_figure(latest, t2, ind["unit"], ind["direction"], view.as_of, view.lang)
