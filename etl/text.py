@@ -8,9 +8,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Units whose figures are often fractional: there "1.234" is ambiguous (1.234 or 1234) and is refused.
-FRACTIONAL_UNITS = frozenset({"percent", "percent_change", "percent_of_plan", "score", "mbps", "mw", "per_10000"})
-
+from kpis.registry import FRACTIONAL_UNITS
 
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV injection"): such a text cell gets a quote first.
 FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")

@@ -46,6 +46,7 @@ class Unit:
     family: str  # units of one family convert into each other ("" for a unit of its own)
     factor: float  # the size of one unit in its family's base
     canonical: bool  # a unit the registry may measure an indicator in
+    fractional: bool  # its figures are often fractional: a submitted "1.234" is ambiguous (1.234 or 1234)
     label_vi: str
     label_en: str
 
@@ -53,8 +54,8 @@ class Unit:
 @lru_cache(maxsize=1)
 def units() -> dict[str, Unit]:
     """The units figures are stated in (kpis/units.csv)."""
-    return {r["id"]: Unit(r["id"], r["family"], float(r["factor"]), r["canonical"] == "true", r["label_vi"],
-                          r["label_en"]) for r in read_rows(UNITS_CSV)}
+    return {r["id"]: Unit(r["id"], r["family"], float(r["factor"]), r["canonical"] == "true", r["fractional"] == "true",
+                          r["label_vi"], r["label_en"]) for r in read_rows(UNITS_CSV)}
 
 
 def unit_factor(stated: str, canonical: str) -> float | None:
@@ -75,6 +76,7 @@ COMPARATORS = (">=", "<=", "=")
 STATED_UNITS = frozenset(units())
 CANONICAL_UNITS = frozenset(u.id for u in units().values() if u.canonical)
 UNIT_LABELS = {u.id: (u.label_vi, u.label_en) for u in units().values()}
+FRACTIONAL_UNITS = frozenset(u.id for u in units().values() if u.fractional)
 # Each task status is reported by the indicator tasks_<status>; task_status has a column per status.
 TASK_STATUSES = vocabulary("task_status")
 TASK_STATUS_INDICATORS = tuple(f"tasks_{s}" for s in TASK_STATUSES)
