@@ -1,8 +1,9 @@
 """The "Cập nhật số liệu" page: sign-in, templates, upload with the validation report, confirm, history.
 
-Signing in: Streamlit's `st.login` when an OIDC provider is configured in secrets ([auth]); otherwise the
-password in the environment variable NQ57_ADMIN_PASSWORD, compared in constant time; with neither, the app
-has no admin page at all (app.py does not list it).
+Signing in: Streamlit's `st.login` when an OIDC provider is configured in secrets ([auth]); then only the
+verified e-mail addresses listed in secrets (`[admins] emails = [...]`) may load data, and with no list nobody
+may. Otherwise the password in the environment variable NQ57_ADMIN_PASSWORD, compared in constant time; with
+neither, the app has no admin page at all (app.py does not list it).
 """
 
 from __future__ import annotations
@@ -37,6 +38,23 @@ def auth_mode() -> str | None:
     except Exception:  # no secrets file at all  # noqa: BLE001
         pass
     return "password" if os.environ.get(PASSWORD_ENV) else None
+
+
+def admin_emails() -> frozenset[str]:
+    """The e-mail addresses allowed to load data when signing in through OIDC (lower case)."""
+    try:
+        listed = st.secrets.get("admins", {}).get("emails", [])
+    except Exception:  # no secrets file at all  # noqa: BLE001
+        return frozenset()
+    return frozenset(str(e).strip().lower() for e in listed if str(e).strip())
+
+
+def oidc_admin(claims: dict) -> str | None:
+    """The e-mail of a signed-in OIDC user when it is verified and on the allow-list, else None."""
+    email = str(claims.get("email") or "").strip().lower()
+    if not email or claims.get("email_verified") is False:
+        return None
+    return email if email in admin_emails() else None
 
 
 def password_ok(given: str) -> bool:
@@ -74,10 +92,15 @@ def signed_in_user(view: View) -> str | None:
     """The signed-in user's name, after showing the sign-in control when nobody is signed in."""
     mode = auth_mode()
     if mode == "oidc":
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "oidc-user")
-        st.button(view.t("sign_in"), on_click=st.login, icon=":material/login:")
-        return None
+        if not st.user.is_logged_in:
+            st.button(view.t("sign_in"), on_click=st.login, icon=":material/login:")
+            return None
+        admin = oidc_admin(st.user.to_dict())
+        if admin is None:
+            who = st.user.get("email") or st.user.get("name") or st.user.get("sub") or ""
+            st.error(view.t("not_an_admin", user=theme.plain_md(str(who))), icon=":material/block:")
+            st.button(view.t("sign_out"), on_click=st.logout, icon=":material/logout:")
+        return admin
     if st.session_state.get("admin_user"):
         return st.session_state["admin_user"]
     with st.form("admin_sign_in"):
@@ -191,6 +214,8 @@ def admin_page(view: View) -> None:
     if not user:
         return
     st.caption(view.t("signed_in_as", user=theme.plain_md(user)))
+    if auth_mode() == "oidc":
+        st.button(view.t("sign_out"), on_click=st.logout, icon=":material/logout:")
     templates(view)
     upload_and_load(view, user)
     history(view)

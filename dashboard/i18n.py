@@ -208,6 +208,11 @@ LABELS: dict[str, tuple[str, str]] = {
                            "The name may hold letters, digits, spaces and . , ' & - only (at most 60 characters)."),
     "sign_in_failed": ("Sai mật khẩu.", "Wrong password."),
     "signed_in_as": ("Đã đăng nhập: {user}", "Signed in as {user}"),
+    "not_an_admin": ("Tài khoản {user} không có trong danh sách quản trị viên được phép cập nhật số liệu "
+                     "(hoặc thư điện tử chưa được xác minh).",
+                     "The account {user} is not on the list of administrators allowed to update figures "
+                     "(or its e-mail address is not verified)."),
+    "sign_out": ("Đăng xuất", "Sign out"),
     "templates": ("Biểu mẫu nộp số liệu", "Submission templates"),
     "kind_indicators": ("Giá trị chỉ tiêu", "Indicator values"),
     "kind_tasks": ("Tình hình nhiệm vụ", "Task status"),

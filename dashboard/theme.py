@@ -118,9 +118,12 @@ def plain_html(text: object) -> str:
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+_AUTOLINK = re.compile(r"(@|www(?=\.)|:(?=//))", re.IGNORECASE)
 
 
 def plain_md(text: object) -> str:
     """Text from the data (a name, a source, a sign-in name) inside Markdown: every mark escaped, so it makes no
     link, emphasis or HTML."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    # Streamlit's renderer links bare e-mails, www. and http:// in text after escapes are read: a word joiner
+    # (invisible, U+2060) right after '@', 'www' or ':' keeps them plain.
+    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub("\\1\u2060", str(text)))

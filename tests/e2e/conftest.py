@@ -21,19 +21,20 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 SCREENSHOTS = Path(os.environ.get("NQ57_SCREENSHOTS", REPO / "build" / "screenshots"))
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 @contextmanager
-def serve_app(env: dict[str, str]) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with `env`; yields its URL once healthy, stops it after."""
-    port = _free_port()
+def serve_app(env: dict[str, str], *options: str, port: int | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a free port with `env` and extra command-line `options`; yields its URL once
+    healthy, stops it after."""
+    port = port or free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"

@@ -99,7 +99,7 @@ def test_text_from_the_data_is_shown_never_run_as_a_link_or_markup():
 
     from dashboard import charts, theme
 
-    hostile = '<a href="http://evil">x</a> [y](http://evil) **z** <b>w</b>'
+    hostile = '<a href="http://evil">x</a> [y](http://evil) **z** <b>w</b> ai@evil.vn www.evil.vn'
     day = pd.Timestamp("2026-05-03")
     frame = pd.DataFrame({"source_file": ["f"], "report_date": [day], "as_of": [day],
                           "source_issuer_vi": [hostile], "source_title_vi": [hostile], "source_quote": [hostile],
@@ -109,4 +109,4 @@ def test_text_from_the_data_is_shown_never_run_as_a_link_or_markup():
     (hover,) = charts.hover_data(frame, "vi")
     assert all("<a" not in cell and "<b>" not in cell for cell in hover) and "&lt;b&gt;w&lt;/b&gt;" in hover[3]
     md = theme.plain_md(hostile)  # every Markdown or HTML mark escaped: no link, emphasis or tag can form
-    assert re.search(r"(?<!\\)[\[\]()*<>:]", md) is None and md.replace("\\", "") == hostile
+    assert re.search(r"(?<!\\)[\[\]()*<>:.]|@(?!\u2060)", md) is None and md.replace("\\", "").replace("\u2060", "") == hostile
