@@ -12,7 +12,7 @@ import hmac
 import math
 import os
 import re
-import tempfile
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -23,7 +23,7 @@ import streamlit as st
 
 from dashboard import queries, theme
 from dashboard.shell import View
-from etl import sheets, submissions
+from etl import paths, sheets, submissions
 from etl.issues import MAX_LISTED, Issue
 from etl.templates import template_bytes
 
@@ -135,7 +135,7 @@ class Checked:
 
 def check_upload(name: str, data: bytes) -> Checked:
     """Keep the upload in a private temporary folder under its own name and validate it (nothing is loaded)."""
-    folder = Path(tempfile.mkdtemp(prefix="nq57_upload_"))
+    folder = paths.scratch("upload")
     path = folder / Path(name).name
     path.write_bytes(data)
     try:
@@ -173,6 +173,8 @@ def upload_and_load(view: View, user: str) -> None:
         return
     checked = st.session_state.get("admin_checked")
     if checked is None or checked.name != up.name or st.session_state.get("admin_checked_id") != up.file_id:
+        if checked is not None:
+            shutil.rmtree(checked.path.parent, ignore_errors=True)
         checked = check_upload(up.name, up.getvalue())
         st.session_state["admin_checked"], st.session_state["admin_checked_id"] = checked, up.file_id
     if checked.unreadable:
@@ -190,6 +192,7 @@ def upload_and_load(view: View, user: str) -> None:
         with st.spinner(view.t("loading")):
             result = submissions.load(checked.path, loaded_by=user, original_name=checked.name)
         st.session_state.pop("admin_checked", None)
+        shutil.rmtree(checked.path.parent, ignore_errors=True)
         (st.success if result.status in ("loaded", "unchanged") else st.error)(result.message)
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,3 +42,43 @@ def locked(lock_file: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+SCRATCH_PREFIX = "nq57_"
+SCRATCH_MAX_AGE = 24 * 3600  # no parse or upload check lasts this long (see the limits in etl/sheets.py)
+
+
+def scratch(kind: str) -> Path:
+    """A new private folder in the system's temporary folder for one check or load; whoever makes it removes it,
+    and what a killed process left is swept by the next one (the folder's name carries its maker's pid)."""
+    sweep_scratch()
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{kind}_{os.getpid()}_"))
+
+
+@contextlib.contextmanager
+def scratch_folder(kind: str) -> Iterator[Path]:
+    folder = scratch(kind)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_scratch() -> None:
+    """Remove this project's scratch folders whose maker is dead, or that are older than a day (the pid may have
+    been given to another process since)."""
+    cutoff = time.time() - SCRATCH_MAX_AGE
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*_*_*"):
+        with contextlib.suppress(OSError, ValueError):
+            if folder.is_dir() and (not _alive(int(folder.name.split("_")[2])) or folder.stat().st_mtime < cutoff):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

@@ -91,8 +91,8 @@ def validate_file(path: str | Path, data_dir: Path | None = None, kpi_dir: Path 
                   name: str | None = None) -> tuple[str | None, int, list[Issue]]:
     """(kind, data rows, issues) of a submission; raises UnreadableFile when it cannot be read at all."""
     path = Path(path)
-    with tempfile.TemporaryDirectory() as tmp:
-        _, parsed, issues = _parse(path, name or path.name, data_dir, kpi_dir, Path(tmp) / "rows.parquet")
+    with paths.scratch_folder("check") as tmp:
+        _, parsed, issues = _parse(path, name or path.name, data_dir, kpi_dir, tmp / "rows.parquet")
     return parsed.kind, parsed.rows, issues
 
 
@@ -144,8 +144,8 @@ def load(path: str | Path, dry_run: bool = False, loaded_by: str = "cli", data_d
     known = next((e for e in archive.read_manifest(data_dir) if e.get("sha256") == sha), None)
     if known is not None and not dry_run and _in_warehouse(sha, db_path):
         return LoadResult("unchanged", sha, known.get("kind"), int(known.get("rows") or 0), [], _UNCHANGED)
-    with tempfile.TemporaryDirectory() as tmp:
-        parsed_rows = Path(tmp) / "rows.parquet"
+    with paths.scratch_folder("load") as tmp:
+        parsed_rows = tmp / "rows.parquet"
         raw, parsed, issues = _parse(path, name, data_dir, kpi_dir, parsed_rows)
         if issues:
             return LoadResult("rejected", sha, parsed.kind, parsed.rows, issues,

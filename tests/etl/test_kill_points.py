@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -51,13 +52,17 @@ KILLER = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
-def test_a_killed_load_is_finished_by_the_same_load_again(dataset, moment):
+def test_a_killed_load_is_finished_by_the_same_load_again(dataset, moment, tmp_path, monkeypatch):
+    system_tmp = tmp_path / "system_tmp"  # the dead process's scratch folders land here, where we can count them
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
     with (dataset.kpis / "indicators.csv").open("a", encoding="utf-8") as fh:
         fh.write(EXTRA)
     build(dataset.data, dataset.db, dataset.kpis)
     module, name, nth, when = MOMENTS[moment]
     died = subprocess.run([sys.executable, "-c", KILLER, module, name, str(nth), when, str(GOOD), str(dataset.data),
-                           str(dataset.db), str(dataset.kpis)], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+                           str(dataset.db), str(dataset.kpis)], cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(system_tmp)},
                           capture_output=True, text=True)
     assert died.returncode == -9, died.stderr  # it was killed, at that moment
 
@@ -71,4 +76,5 @@ def test_a_killed_load_is_finished_by_the_same_load_again(dataset, moment):
     leftovers = [p.name for folder in (dataset.db.parent, dataset.data / "submissions") for p in folder.iterdir()
                  if ".tmp" in p.name]
     assert leftovers == []
+    assert list(system_tmp.iterdir()) == []  # the dead load's scratch folder went with the next load
     assert sub.load(GOOD, data_dir=dataset.data, db_path=dataset.db, kpi_dir=dataset.kpis).status == "unchanged"
