@@ -7,7 +7,8 @@ from kpis.registry import INDICATOR_COLUMNS, TARGET_COLUMNS
 Columns = tuple[tuple[str, ...], tuple[str, ...]]
 
 OBSERVATIONS: Columns = (("indicator_id", "value", "unit", "as_of", "source_file", "source_quote"),
-                         ("entity", "programme", "category", "base", "conflict_id", "note"))
+                         ("entity", "programme", "category", "base", "qualifier", "value_high", "definition",
+                          "conflict_id", "note"))
 BUDGET: Columns = (("fiscal_year", "level", "spending_kind", "domain", "stage", "amount", "unit", "as_of",
                     "source_file", "source_quote"), ("entity", "conflict_id", "note"))
 # name in the build -> (path under the data folder, or kpis/..., columns, whether the file may be absent)

@@ -1,11 +1,11 @@
 -- Rules across rows, run once every row passes the rules of rules.sql (same format).
 
--- số liệu mâu thuẫn với dòng khác cùng chỉ tiêu, đơn vị và ngày nhưng chưa gắn chung mã xung đột | figure disagrees with another row for the same indicator, entity and date and does not share its conflict id
+-- số liệu mâu thuẫn với dòng khác cùng chỉ tiêu, đơn vị, định nghĩa và ngày nhưng chưa gắn chung mã xung đột | figure disagrees with another row for the same indicator, entity, definition and date and does not share its conflict id
 SELECT file, row, 'conflict_id', value, NULL FROM (
     SELECT *, min(num * factor) OVER w <> max(num * factor) OVER w AS differ,
            count(conflict_id) OVER w = count(*) OVER w AND min(conflict_id) OVER w = max(conflict_id) OVER w AS shared
     FROM obs WHERE NOT is_submission
-    WINDOW w AS (PARTITION BY indicator_id, entity_id, programme, category, as_of_date))
+    WINDOW w AS (PARTITION BY indicator_id, entity_id, programme, category, definition, as_of_date))
 WHERE differ AND NOT shared ORDER BY file, row;
 -- số hoàn thành đúng hạn + quá hạn khác tổng số hoàn thành | done on time + done late differs from done
 SELECT total_file, total_row, 'value', NULL, NULL FROM task_groups

@@ -14,6 +14,9 @@ CREATE TABLE agency_aliases AS SELECT DISTINCT name AS alias, agency_id FROM ent
 CREATE TABLE programmes AS
 SELECT id, name_vi, name_en, year_num AS year, description FROM ref_programmes ORDER BY id;
 
+-- every closed list (kpis/vocabularies.csv): the qualifiers and definitions of figures among them
+CREATE TABLE vocabularies AS SELECT vocabulary, id, name_vi, name_en FROM vocab;
+
 CREATE TABLE indicators AS
 SELECT id, theme, pillar, name_vi, name_en, unit, direction, period, description FROM ref_indicators ORDER BY id;
 
@@ -46,7 +49,8 @@ CREATE TABLE province_shapes AS SELECT * FROM raw_shapes ORDER BY code;
 -- A curated row's load time is the report date of its source, so the warehouse stays a function of data/.
 CREATE TABLE facts AS
 SELECT seq AS fact_id, indicator_id, entity_id, entity AS entity_as_written, programme, category, num * factor AS value,
-       base_num * factor AS base, canonical_unit AS unit, num AS value_stated, unit AS unit_stated, as_of_date AS as_of,
+       base_num * factor AS base, canonical_unit AS unit, qualifier, high_num * factor AS value_high, definition,
+       num AS value_stated, unit AS unit_stated, as_of_date AS as_of,
        source_file, source_quote, conflict_id, note, file AS data_file, row AS data_row, false AS is_illustrative,
        is_submission, loaded_at, is_current, CASE WHEN NOT is_current THEN top END AS superseded_by
 FROM (SELECT *, CASE WHEN is_submission THEN row_number() OVER latest = 1 ELSE count(*) FILTER (WHERE is_submission) OVER k = 0
@@ -54,8 +58,8 @@ FROM (SELECT *, CASE WHEN is_submission THEN row_number() OVER latest = 1 ELSE c
       FROM (SELECT o.* REPLACE (coalesce(o.loaded_at, s.report_date::TIMESTAMP) AS loaded_at) FROM obs o
             LEFT JOIN (SELECT source_file, min(report_date) AS report_date FROM ref_sources GROUP BY ALL) s
             USING (source_file))
-      WINDOW k AS (PARTITION BY indicator_id, entity_id, programme, category, as_of_date),
-             latest AS (PARTITION BY indicator_id, entity_id, programme, category, as_of_date
+      WINDOW k AS (PARTITION BY indicator_id, entity_id, programme, category, definition, as_of_date),
+             latest AS (PARTITION BY indicator_id, entity_id, programme, category, definition, as_of_date
                         ORDER BY is_submission DESC, loaded_at DESC, seq DESC))
 ORDER BY fact_id;
 
@@ -94,16 +98,18 @@ SELECT f.fact_id, f.indicator_id, i.name_vi AS indicator_name_vi, i.name_en AS i
        c.name_vi AS category_name_vi, c.name_en AS category_name_en,
        CASE WHEN f.entity_id IS NULL THEN 'national' WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END AS scope,
        a.name_vi AS entity_name, f.entity_id, f.programme, f.category, f.value, f.base, f.unit, f.as_of, f.source_file,
-       f.source_quote, f.is_illustrative, f.conflict_id, f.note, f.value_stated, f.unit_stated, i.direction
+       f.source_quote, f.is_illustrative, f.conflict_id, f.note, f.value_stated, f.unit_stated, i.direction,
+       f.qualifier, f.value_high, f.definition, d.name_vi AS definition_vi, d.name_en AS definition_en
 FROM facts f JOIN indicators i ON i.id = f.indicator_id LEFT JOIN agencies a ON a.id = f.entity_id
 LEFT JOIN categories c ON c.slug = f.category
+LEFT JOIN vocabularies d ON d.vocabulary = 'definition' AND d.id = f.definition
 WHERE f.is_current
 UNION ALL
 SELECT NULL, 'budget_' || b.stage, i.name_vi, i.name_en, 'budget', NULL, NULL, NULL,
        CASE WHEN b.entity_id IS NULL THEN 'national' WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END,
        b.entity, b.entity_id, NULL, concat_ws('/', b.year, b.level, b.spending_kind, b.domain), b.amount_bn_vnd, NULL,
        'billion_vnd', b.as_of, b.source_file, b.source_quote, b.is_illustrative, b.conflict_id, b.note, b.amount_stated,
-       b.unit_stated, i.direction
+       b.unit_stated, i.direction, 'exact', NULL, NULL, NULL, NULL
 FROM budget b LEFT JOIN indicators i ON i.id = 'budget_' || b.stage LEFT JOIN agencies a ON a.id = b.entity_id;
 
 CREATE VIEW observation_history AS

@@ -42,7 +42,8 @@ CREATE TABLE ref_conflicts AS SELECT * FROM raw_conflict_notes;
 
 CREATE TABLE obs_rows AS
 SELECT file, row, false AS is_submission, indicator_id, entity, programme, category, value,
-       try_cast(value AS DOUBLE) AS num, base, try_cast(base AS DOUBLE) AS base_num, unit, as_of,
+       try_cast(value AS DOUBLE) AS num, base, try_cast(base AS DOUBLE) AS base_num, unit, qualifier, value_high,
+       try_cast(value_high AS DOUBLE) AS high_num, definition, as_of,
        try_strptime(as_of, '%Y-%m-%d')::DATE AS as_of_date, source_file, source_quote, conflict_id, note,
        NULL::TIMESTAMP AS loaded_at, 0 AS load_order
 FROM raw_obs
@@ -63,7 +64,7 @@ FROM (SELECT entity FROM obs_rows UNION SELECT entity FROM bud_rows) WHERE entit
 -- Every figure with its position in file order (curated files by name, then submissions in load order), its
 -- entity resolved and the factor from its stated unit into the registry's.
 CREATE TABLE obs AS
-SELECT r.*, row_number() OVER (ORDER BY r.load_order, r.file, r.row) AS seq, e.entity_id,
+SELECT r.* REPLACE (coalesce(r.qualifier, 'exact') AS qualifier), row_number() OVER (ORDER BY r.load_order, r.file, r.row) AS seq, e.entity_id,
        i.unit AS canonical_unit, u.factor
 FROM obs_rows r LEFT JOIN entity_ids e USING (entity)
 LEFT JOIN (SELECT id, min(unit) AS unit FROM ref_indicators GROUP BY id) i ON i.id = r.indicator_id
