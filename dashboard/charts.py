@@ -168,7 +168,7 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
             customdata=hover_data(conflicted, lang), hovertemplate=HOVER,
         ))
     first = data.sort_values("as_of").iloc[0]
-    for _, tg in targets.iterrows():
+    for _, tg in targets[targets["year"].notna()].iterrows():
         end = dt.date(int(tg["year"]), 12, 31)
         label = f"{t('target_by', lang, year=int(tg['year']))}: {theme.format_value(tg['value'], unit, lang)}"
         fig.add_trace(go.Scatter(

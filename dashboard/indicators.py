@@ -51,7 +51,7 @@ def comparable_previous(series: pd.DataFrame, period: str) -> pd.Series | None:
 
 
 def target_specs(targets: pd.DataFrame, indicator_id: str) -> list[TargetSpec]:
-    rows = targets[targets["indicator_id"] == indicator_id]
+    rows = targets[(targets["indicator_id"] == indicator_id) & targets["year"].notna()]  # no year: no path to judge
     return [TargetSpec(float(r["value"]), int(r["year"]), r["comparator"]) for _, r in rows.iterrows()]
 
 

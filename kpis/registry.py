@@ -106,10 +106,11 @@ class Target:
     comparator: str
     value: float
     unit: str
-    year: int
+    year: int | None  # None: the text states no year
     source_file: str
     source_quote: str
     note: str
+    value_high: float | None = None  # the upper end of a range ("40-50 tổ chức")
 
 
 
@@ -141,10 +142,11 @@ def load_targets(path: Path = TARGETS_CSV) -> tuple[Target, ...]:
             comparator=r["comparator"],
             value=float(r["value"]),
             unit=r["unit"],
-            year=int(r["year"]),
+            year=int(r["year"]) if r["year"] else None,
             source_file=r["source_file"],
             source_quote=r["source_quote"],
             note=r.get("note", ""),
+            value_high=float(r["value_high"]) if r.get("value_high") else None,
         )
         for r in read_rows(path)
     )

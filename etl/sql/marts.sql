@@ -21,7 +21,8 @@ CREATE TABLE indicators AS
 SELECT id, theme, pillar, name_vi, name_en, unit, direction, period, description FROM ref_indicators ORDER BY id;
 
 CREATE TABLE targets AS
-SELECT indicator_id, comparator, num AS value, unit, year_num AS year, source_file, source_quote, note
+SELECT indicator_id, comparator, num AS value, try_cast(value_high AS DOUBLE) AS value_high, unit, year_num AS year,
+       source_file, source_quote, note
 FROM ref_targets ORDER BY indicator_id, year, value;
 
 -- the labelled sub-groups in file order, then any slug a figure uses without a label (a dataset without labels)

@@ -38,8 +38,11 @@ SELECT file, row, 'indicator_id', indicator_id, NULL FROM ref_targets WHERE indi
 SELECT file, row, 'comparator', comparator, NULL FROM ref_targets WHERE comparator IS NULL OR comparator NOT IN ('>=', '<=', '=');
 -- giá trị không phải là số | value is not a number
 SELECT file, row, 'value', value, NULL FROM ref_targets WHERE num IS NULL;
--- năm không hợp lệ | year is not valid
-SELECT file, row, 'year', year, NULL FROM ref_targets WHERE year_num IS NULL;
+-- năm không hợp lệ (để trống khi văn bản không nêu năm) | year is not valid (empty when the text states no year)
+SELECT file, row, 'year', year, NULL FROM ref_targets WHERE year IS NOT NULL AND year_num IS NULL;
+-- cận trên của khoảng mục tiêu phải là số không nhỏ hơn value | a target range's value_high must be a number not below value
+SELECT file, row, 'value_high', value_high, NULL FROM ref_targets
+WHERE value_high IS NOT NULL AND (try_cast(value_high AS DOUBLE) IS NULL OR try_cast(value_high AS DOUBLE) < num);
 -- mục tiêu thiếu nguồn | target has no source
 SELECT file, row, 'source_quote', source_quote, NULL FROM ref_targets WHERE source_quote IS NULL OR source_file IS NULL;
 -- đơn vị của mục tiêu khác đơn vị chỉ tiêu | target unit differs from the indicator's unit
