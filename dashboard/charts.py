@@ -96,13 +96,13 @@ def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: 
     latest = data["as_of"].max() if "as_of" in data and not data.empty else None
     subtitle = f"{t('as_of', lang)} {theme.format_date(latest or view, lang)}"
     if note:
-        subtitle += f" · {note}"
+        subtitle = _wrap(f"{subtitle} · {note}", FOOTER_CHARS)
     footer = source_line(data, lang) if "source_file" in data and not data.empty else ""
     n_lines = footer.count("<br>") + 1 if footer else 0
     heading = _wrap(title, TITLE_CHARS)
     # each further title line, and each row of the legend, pushes the plot down (the legend then sits between the
     # subtitle and the plot instead of over the subtitle)
-    extra = 22 * heading.count("<br>") + LEGEND_ROW_PX * legend_rows(fig)
+    extra = 22 * heading.count("<br>") + 16 * subtitle.count("<br>") + LEGEND_ROW_PX * legend_rows(fig)
     fig.update_layout(
         template=theme.TEMPLATE_NAME,
         separators=theme.separators(lang),
@@ -126,11 +126,11 @@ def hover_data(data: pd.DataFrame, lang: str) -> list[list[str]]:
     """customdata per point: formatted value, date, source title, quote."""
     rows = []
     for _, r in data.iterrows():
-        base = r.get("base")
-        value = theme.format_value(r["value"], r["unit"], lang, base if pd.notna(base) else None)
+        value = theme.format_figure(r, lang) if pd.notna(r["value"]) else None
+        basis = name(r, lang, "definition")
         rows.append([
-            value or t("no_data", lang),
-            f"{t('as_of', lang)} {theme.format_date(r['as_of'], lang)}",
+            theme.plain_html(value or t("no_data", lang)),
+            f"{t('as_of', lang)} {theme.format_date(r['as_of'], lang)}" + (f" · {theme.plain_html(basis)}" if basis else ""),
             theme.plain_html(name(r, lang, "source_title")),
             _wrap(theme.plain_html(r["source_quote"]), 80),
         ])
@@ -154,11 +154,18 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
     between figures that cover different periods."""
     fig = go.Figure()
     mode = "lines+markers" if period == "point" else "markers"
-    data = data.assign(series=[_series_label(r, lang) for _, r in data.iterrows()])
+    bases = data["definition"].fillna("") if "definition" in data else pd.Series("", index=data.index)
+    broken = bases.nunique() > 1
+    data = data.assign(series=[_series_label(r, lang) + (f" · {name(r, lang, 'definition') or t('usual_definition', lang)}"
+                                                        if broken else "") for _, r in data.iterrows()])
+    exact = [theme.qualifier_of(r) == "exact" for _, r in data.iterrows()]
     for series, part in data.groupby("series", sort=False):
+        # one trace per basis: figures on different bases are never joined by a line
+        hollow = [not e for e, keep in zip(exact, data["series"] == series, strict=True) if keep]
         fig.add_trace(go.Scatter(
             x=part["as_of"], y=part["value"], name=str(series), mode=mode,
-            customdata=hover_data(part, lang), hovertemplate=HOVER, marker=dict(size=9),
+            customdata=hover_data(part, lang), hovertemplate=HOVER,
+            marker=dict(size=9, symbol=["circle-open" if h else "circle" for h in hollow], line=dict(width=2)),
         ))
     conflicted = data[data["conflict_id"].notna()]
     if not conflicted.empty:
@@ -182,7 +189,13 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
     if direction == "lower" and unit == "rank":
         fig.update_yaxes(autorange="reversed", title=t("rank_note", lang))
     fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y")
-    return finish(fig, title, view, data, lang, note=t(f"period_{period}", lang) if period != "point" else "")
+    notes = [t(f"period_{period}", lang)] if period != "point" else []
+    if broken:
+        labels = sorted({name(r, lang, "definition") or t("usual_definition", lang) for _, r in data.iterrows()})
+        notes.append(t("series_break", lang, defs="; ".join(theme.plain_html(x) for x in labels)))
+    if not all(exact):
+        notes.append(t("inexact_points", lang))
+    return finish(fig, title, view, data, lang, note=" ".join(notes))
 
 
 def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: dt.date, lang: str,

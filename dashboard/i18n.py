@@ -73,6 +73,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "period_year_to_date": ("lũy kế từ đầu năm", "accumulated since 1 January"),
     "period_period_growth": ("tăng trưởng so với kỳ báo cáo nêu", "growth over the period the report states"),
     "previous": ("Kỳ trước", "Previous"),
+    # how a report states a figure (kpis/vocabularies.csv, qualifier): the value inside its words
+    "q_approx": ("khoảng {v}", "about {v}"),
+    "q_at_least": ("hơn {v}", "more than {v}"),
+    "q_at_most": ("dưới {v}", "less than {v}"),
+    "q_bracket": ("Top {v}", "top {v}"),
+    "not_precise": ("không tính mức thay đổi: số ước tính hoặc ngưỡng", "no change computed: an estimate or a bound"),
+    "other_definition": ("không so sánh với số ngày {date} ({value}): khác cách tính",
+                         "not compared with {value} of {date}: a different basis"),
+    "series_break": ("Chuỗi số liệu gián đoạn: các số tính theo cách khác nhau được vẽ thành đường riêng, không nối "
+                     "và không so sánh với nhau ({defs}).",
+                     "Series break: figures on different bases are drawn as separate lines, neither joined nor "
+                     "compared ({defs})."),
+    "inexact_points": ("Điểm rỗng: số ước tính hoặc ngưỡng (khoảng, hơn, dưới, Top N), không dùng để tính thay đổi.",
+                       "Hollow points: estimates or bounds (about, more than, less than, top N), not used for changes."),
+    "usual_definition": ("cách tính thông thường", "usual basis"),
     "better": ("tốt lên", "better"),
     "worse": ("kém đi", "worse"),
     "unchanged": ("không đổi", "unchanged"),

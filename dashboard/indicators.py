@@ -1,4 +1,9 @@
-"""Per-indicator summaries the pages show: latest value, change, target in force and status."""
+"""Per-indicator summaries the pages show: latest value, change, target in force and status.
+
+Only comparable figures are compared: two figures are one series when their definition is the same
+(data/README.md, `definition`), and a change is computed only between two exact figures (never from "khoảng",
+"hơn" or "Top 10"); the status reads the exact figures of the latest figure's definition.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpis.status import Assessment, TargetSpec, assess
+from dashboard.theme import qualifier_of
+from kpis.status import Assessment, TargetSpec, assess, bound_meets, target_in_force
 
 
 @dataclass(frozen=True)
@@ -15,27 +21,43 @@ class Summary:
     unit: str
     direction: str
     latest: pd.Series | None  # the row of the latest national observation
-    previous: pd.Series | None
+    previous: pd.Series | None  # the figure before it of the same definition (one the period lets us compare)
     assessment: Assessment
+    other_basis: pd.Series | None = None  # an earlier figure on another basis, when none of the same basis exists
+
+    @property
+    def precise(self) -> bool:
+        """Whether latest and previous are both exact, so their difference means something."""
+        return self.previous is not None and all(qualifier_of(r) == "exact" for r in (self.latest, self.previous))
 
     @property
     def change(self) -> float | None:
-        if self.latest is None or self.previous is None:
+        if self.latest is None or not self.precise:
             return None
         return float(self.latest["value"]) - float(self.previous["value"])
 
 
+def definition_key(rows: pd.DataFrame) -> pd.Series:
+    """The basis of each figure as a comparable key ('' for the indicator's usual one)."""
+    return rows["definition"].fillna("") if "definition" in rows else pd.Series("", index=rows.index)
+
+
 def national_series(obs: pd.DataFrame) -> pd.DataFrame:
-    """One national value per date (no entity, no sub-group); of two reports for a date, the later report."""
+    """One national value per date and definition (no entity, no sub-group); of two reports for one, the later."""
     nat = obs[(obs["scope"] == "national") & obs["category"].isna()]
     if nat.empty:
         return nat
-    nat = nat.sort_values(["as_of", "report_date"])
-    return nat.drop_duplicates("as_of", keep="last")
+    nat = nat.assign(_basis=definition_key(nat)).sort_values(["as_of", "report_date"])
+    return nat.drop_duplicates(["as_of", "_basis"], keep="last").drop(columns="_basis")
+
+
+def same_basis(series: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
+    """The figures of `series` on the basis of `row`."""
+    return series[definition_key(series) == (row.get("definition") if pd.notna(row.get("definition")) else "")]
 
 
 def comparable_previous(series: pd.DataFrame, period: str) -> pd.Series | None:
-    """The observation the latest one can fairly be compared with, or None.
+    """The observation the latest one can fairly be compared with, or None (`series`: one basis, by date).
 
     A level compares with the one before; a year-to-date sum only with the same day of an earlier year
     (January-April is not smaller than a whole year because things got worse); growth rates never.
@@ -58,9 +80,24 @@ def target_specs(targets: pd.DataFrame, indicator_id: str) -> list[TargetSpec]:
 def summarise(indicator: pd.Series, obs: pd.DataFrame, targets: pd.DataFrame) -> Summary:
     """Status of an indicator from its national observations known at the view date."""
     series = national_series(obs[obs["indicator_id"] == indicator["id"]])
-    points = [(pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in series.iterrows()]
-    a = assess(points, target_specs(targets, indicator["id"]), indicator["direction"])
-    latest = series.iloc[-1] if len(series) else None
-    previous = comparable_previous(series, indicator.get("period", "point"))
-    return Summary(indicator["id"], indicator["unit"], indicator["direction"], latest, previous, a)
-
+    specs = target_specs(targets, indicator["id"])
+    if series.empty:
+        return Summary(indicator["id"], indicator["unit"], indicator["direction"], None, None, assess([], specs,
+                       indicator["direction"]))
+    latest = series.iloc[-1]
+    basis = same_basis(series, latest)
+    previous = comparable_previous(basis, indicator.get("period", "point"))
+    exact = basis[[qualifier_of(r) == "exact" for _, r in basis.iterrows()]]
+    qualifier = qualifier_of(latest)
+    target = target_in_force(specs, pd.Timestamp(latest["as_of"]).date())
+    if qualifier != "exact":
+        # an estimate or a bound is judged only when its bound already meets the target ("hơn 90%" of 80%)
+        met = target is not None and bound_meets(float(latest["value"]), qualifier, target, indicator["direction"])
+        a = (Assessment("achieved", target, progress=1.0) if met
+             else Assessment("insufficient" if target else "no_target", target))
+    else:
+        points = [(pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in exact.iterrows()]
+        a = assess(points, specs, indicator["direction"])
+    other = series.iloc[:-1][definition_key(series.iloc[:-1]) != definition_key(basis).iloc[0]]
+    return Summary(indicator["id"], indicator["unit"], indicator["direction"], latest, previous, a,
+                   other.iloc[-1] if previous is None and len(other) else None)

@@ -70,7 +70,8 @@ _OBS_SQL = """
     SELECT o.indicator_id, o.indicator_name_vi, o.indicator_name_en, o.theme, o.pillar, o.scope,
            o.entity_id, o.entity_name, ag.name_en AS entity_name_en, ag.kind AS entity_kind, ag.region,
            o.programme, o.category, o.category_name_vi, o.category_name_en, o.value, o.base, o.unit, o.as_of,
-           o.source_file, o.source_quote,
+           o.qualifier, o.value_high, o.value_stated, o.unit_stated, o.definition, o.definition_vi,
+           o.definition_en, o.source_file, o.source_quote,
            o.conflict_id, o.note, o.is_illustrative, o.direction, s.title_vi AS source_title_vi,
            s.title_en AS source_title_en, s.report_date, s.issuer_vi AS source_issuer_vi,
            s.issuer_en AS source_issuer_en

@@ -201,6 +201,14 @@ def value_text(value: float | None, unit: str, view: View, base: float | None = 
     return theme.format_value(value, unit, view.lang, None if base is None or pd.isna(base) else base) or ""
 
 
+def figure_text(row: pd.Series, view: View) -> str:
+    """A figure as its report states it ('khoảng 80 nghìn', 'Top 10'), or 'Chưa có số liệu'."""
+    value = row.get("value")
+    if value is None or pd.isna(value):
+        return view.t("no_data")
+    return theme.format_figure(row, view.lang) or ""
+
+
 def quote_help(row: pd.Series, view: View) -> str:
     return (f"{view.t('source')}: {theme.plain_md(name(row, view.lang, 'source_title'))} "
             f"({theme.format_date(row['report_date'], view.lang)}) — “{theme.plain_md(row['source_quote'])}”")

@@ -6,10 +6,12 @@ import datetime as dt
 import html
 import math
 import re
+from collections.abc import Mapping
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard.i18n import t
 from kpis.registry import UNIT_LABELS
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -86,6 +88,34 @@ def format_value(value: float | None, unit: str, lang: str, base: float | None =
         return f"{unit_label(unit, lang)} {number}"
     label = unit_label(unit, lang)
     return f"{number} {label}".strip()
+
+
+def qualifier_of(row: Mapping) -> str:
+    """How a figure is stated (exact when the row does not say)."""
+    q = row.get("qualifier")
+    return q if isinstance(q, str) and q else "exact"
+
+
+def format_figure(row: Mapping, lang: str) -> str | None:
+    """A figure as its report states it: '65.020 tỷ đồng' when exact, else 'khoảng 80 nghìn', 'hơn 25 triệu',
+    'dưới 0,5%', 'Top 10', '30–50%' (an estimate or bound keeps the report's own number and unit)."""
+    qualifier = qualifier_of(row)
+    value, unit, base = row.get("value"), row.get("unit"), row.get("base")
+    if qualifier == "exact" or value is None or (isinstance(value, float) and math.isnan(value)):
+        return format_value(value, unit, lang, base)
+    stated, stated_unit = row.get("value_stated"), row.get("unit_stated")
+    if stated is not None and not (isinstance(stated, float) and math.isnan(stated)) and stated_unit and value:
+        scale, value, unit = stated / value, stated, stated_unit
+    else:
+        scale = 1.0
+    if qualifier == "range":
+        high = row.get("value_high")
+        high_text = format_value(high * scale, unit, lang) if high is not None and not math.isnan(high) else None
+        if unit == "rank":
+            return f"{unit_label(unit, lang)} {format_number(value, lang)}–{format_number(high * scale, lang)}"
+        return f"{format_number(value, lang)}–{high_text}" if high_text else format_value(value, unit, lang)
+    text = format_number(value, lang) if qualifier == "bracket" else format_value(value, unit, lang)
+    return t(f"q_{qualifier}", lang, v=text)
 
 
 def format_date(value: dt.date | None, lang: str) -> str:

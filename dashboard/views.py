@@ -21,11 +21,11 @@ from dashboard.shell import (
     conflict_notes,
     download_frame,
     downloads,
+    figure_text,
     memo,
     no_data,
     quote_help,
     status_badge,
-    value_text,
 )
 from kpis.registry import DASHBOARD_THEMES, load_headlines
 
@@ -36,12 +36,20 @@ PROGRESS_SHOWN_MAX = 9.99  # the largest progress a tile prints as a number (999
 
 
 def change_line(s: Summary, view: View) -> str | None:
-    """'▲ +2,5 điểm % (tốt lên) · Kỳ trước: 40,8% (31/12/2025)': word and arrow, colour only as a help."""
-    if s.previous is None or s.change is None:
-        return None
+    """'▲ +2,5 điểm % (tốt lên) · Kỳ trước: 40,8% (31/12/2025)': word and arrow, colour only as a help; no
+    arrow between an estimate or a bound and another figure, nor between figures on different bases."""
+    if s.previous is None:
+        if s.other_basis is None:
+            return None
+        other = s.other_basis
+        return ":gray[:material/block: " + theme.plain_md(view.t(
+            "other_definition", date=theme.format_date(other["as_of"], view.lang),
+            value=theme.format_figure(other, view.lang))) + "]"
     prev = s.previous
-    prev_text = (f"{view.t('previous')}: {value_text(prev['value'], s.unit, view)} "
+    prev_text = (f"{view.t('previous')}: {figure_text(prev, view)} "
                  f"({theme.format_date(prev['as_of'], view.lang)})")
+    if s.change is None:
+        return f":gray[:material/info: {view.t('not_precise')}] · {prev_text}"
     if s.change == 0:
         return f":gray[:material/remove: {view.t('unchanged')}] · {prev_text}"
     better = (s.change > 0) == (s.direction == "higher")
@@ -74,9 +82,11 @@ def tile(ind: pd.Series, s: Summary, view: View) -> None:
             st.markdown(status_badge("no_data", view))
             return
         latest = s.latest
-        st.markdown(f"### {value_text(latest['value'], s.unit, view, latest.get('base'))}")
+        st.markdown(f"### {figure_text(latest, view)}")
         period = ind.get("period", "point")
         note = f" · {view.t('period_' + period)}" if period != "point" else ""
+        if isinstance(latest.get("definition"), str):
+            note += f" · {theme.plain_md(name(latest, view.lang, 'definition'))}"
         st.caption(f"{view.t('as_of')} {theme.format_date(latest['as_of'], view.lang)}{note}",
                    help=quote_help(latest, view))
         if pd.notna(latest.get("conflict_id")):
@@ -105,7 +115,7 @@ def headline_tiles(theme_id: str, obs: pd.DataFrame, view: View) -> None:
 def _card(ind: pd.Series, row: pd.Series, view: View) -> None:
     st.metric(
         label=name(ind, view.lang),
-        value=value_text(row["value"], row["unit"], view, row.get("base")),
+        value=figure_text(row, view),
         help=quote_help(row, view),
         border=True,
     )

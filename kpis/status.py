@@ -48,6 +48,17 @@ def _meets(value: float, target: TargetSpec, direction: str) -> bool:
     return value >= target.value
 
 
+def bound_meets(value: float, qualifier: str, target: TargetSpec, direction: str) -> bool:
+    """Whether a figure stated as a bound already meets the target: "hơn 90%" meets ">= 80%", "Top 10" meets
+    "<= rank 50"; an estimate ("khoảng") never does, it may lie on either side."""
+    lower_is_better = target.comparator == "<=" or (target.comparator == "=" and direction == "lower")
+    if qualifier == "at_least" and not lower_is_better:
+        return value >= target.value
+    if qualifier in ("at_most", "bracket") and lower_is_better:
+        return value <= target.value
+    return False
+
+
 def target_in_force(targets: Sequence[TargetSpec], on: dt.date) -> TargetSpec | None:
     if not targets:
         return None

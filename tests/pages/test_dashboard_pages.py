@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 
@@ -37,12 +39,21 @@ def test_overview_uses_vietnamese_number_and_date_formats():
     body = texts(open_page(None, "vi"))
     assert "03/05/2026" in body          # dd/mm/yyyy
     assert "91,9%" in body               # 5G coverage, decimal comma
-    assert "80.000" in body              # digital-technology enterprises, dot thousands
+    assert "khoảng 80 nghìn" in body     # digital-technology enterprises, as the report words its estimate
+    assert re.search(r"### khoảng 20\\?\.296 triệu USD", body)  # dot thousands
 
 
 def test_overview_in_english_uses_english_formats():
     body = texts(open_page(None, "en"))
-    assert "91.9%" in body and "80,000" in body and "03 May 2026" in body
+    assert "91.9%" in body and "about 80 thousand" in body and "20,296 million USD" in body and "03 May 2026" in body
+
+
+def test_no_change_is_computed_from_an_estimate_or_a_bound():
+    """Digital certificates: "hơn 25 triệu" (12/2025) then "khoảng 29,12 triệu" (05/2026): no +4.120.000."""
+    body = texts(open_page(None, "vi"))
+    assert "khoảng 29,12 triệu" in body and "hơn 25 triệu" in body
+    assert "4.120.000" not in body and "4\\.120\\.000" not in body
+    assert t("not_precise", "vi") in body
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
