@@ -212,8 +212,7 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
                                 strict=True)]
     best_first = data.sort_values("value", ascending=(direction == "lower"))
     ordered = best_first.iloc[::-1]  # Plotly draws the first category at the bottom
-    texts = [theme.format_value(v, unit, lang, b if pd.notna(b) else None)
-             for v, b in zip(ordered["value"], ordered.get("base", pd.Series([None] * len(ordered))), strict=False)]
+    texts = [theme.format_figure(r.to_dict() | {"unit": unit}, lang) for _, r in ordered.iterrows()]  # "khoảng 80", "Top 10" as stated
     colours = [theme.TARGET_COLOUR if pd.notna(c) else theme.PRIMARY for c in ordered["conflict_id"]]
     x, base = ordered["value"], None
     if unit == "rank":
