@@ -65,10 +65,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "build_log": ("Nhật ký xây dựng kho dữ liệu", "Warehouse build log"),
     "status_rule": (
         "Cách đánh giá: so sánh giá trị mới nhất với đường thẳng từ quan sát đầu tiên đến mục tiêu "
-        "(31/12 của năm mục tiêu). Đạt tiến độ ≥ 100% là đúng hướng, 80–100% là có nguy cơ, dưới 80% là chậm.",
+        "(31/12 của năm mục tiêu). Đạt tiến độ ≥ 100% là đúng hướng, 80–100% là có nguy cơ, dưới 80% là chậm. "
+        "Chỉ so sánh các số cùng cách tính (ví dụ lũy kế với lũy kế, không với số trong một tháng) và chỉ dùng số "
+        "chính xác: số ước tính (khoảng), ngưỡng (hơn, dưới) hay nhóm xếp hạng (Top N) được hiển thị đúng như báo "
+        "cáo viết nhưng không dùng để tính mức thay đổi hay tiến độ.",
         "How status is judged: the latest value is compared with the straight line from the first "
         "observation to the target (31 Dec of the target year). Progress ≥ 100% is on track, 80–100% at risk, "
-        "below 80% off track.",
+        "below 80% off track. Only figures on the same basis are compared (cumulative with cumulative, not with one "
+        "month), and only exact ones: estimates (about), bounds (more than, less than) and ranking brackets (top N) "
+        "are shown as the report words them but never used for a change or for progress.",
     ),
     "period_year_to_date": ("lũy kế từ đầu năm", "accumulated since 1 January"),
     "period_period_growth": ("tăng trưởng so với kỳ báo cáo nêu", "growth over the period the report states"),
