@@ -212,7 +212,8 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
                                 strict=True)]
     best_first = data.sort_values("value", ascending=(direction == "lower"))
     ordered = best_first.iloc[::-1]  # Plotly draws the first category at the bottom
-    texts = [theme.format_figure(r.to_dict() | {"unit": unit}, lang) for _, r in ordered.iterrows()]  # "khoảng 80", "Top 10" as stated
+    # as each report states it: "khoảng 80", "Top 10"
+    texts = [theme.format_figure(r.to_dict() | {"unit": unit}, lang) for _, r in ordered.iterrows()]
     colours = [theme.TARGET_COLOUR if pd.notna(c) else theme.PRIMARY for c in ordered["conflict_id"]]
     x, base = ordered["value"], None
     if unit == "rank":

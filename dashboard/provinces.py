@@ -70,8 +70,8 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
         texts = [f"<b>{n}</b><br>{view.t('named_in_list')}" for n in merged["entity_name"]]
         colour = dict(colorscale=[[0, theme.PRIMARY], [1, theme.PRIMARY]], showscale=False)
     else:
-        texts = [f"<b>{n}</b><br>{theme.format_value(v, unit, view.lang, b if pd.notna(b) else None)}"
-                 for n, v, b in zip(merged["entity_name"], merged["value"], merged["base"], strict=True)]
+        texts = [f"<b>{theme.plain_html(r['entity_name'])}</b><br>{theme.format_figure(r.to_dict() | {'unit': unit}, view.lang)}"
+                 for _, r in merged.iterrows()]
         colour = dict(colorscale="Blues",  # darker = larger, whichever way is better
                       colorbar=dict(title=dict(text=theme.unit_label(unit, view.lang)), tickformat=",~f",
                                     thickness=14, len=0.6))

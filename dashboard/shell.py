@@ -27,7 +27,8 @@ T = TypeVar("T")
 
 DOWNLOAD_COLUMNS = (
     "indicator_id", "indicator_name_vi", "indicator_name_en", "entity_name", "programme", "category", "value",
-    "base", "unit", "qualifier", "value_high", "definition", "as_of", "conflict_id", "note", "source_file", "source_title_vi", "source_quote",
+    "base", "unit", "qualifier", "value_high", "definition", "as_of", "conflict_id", "note", "source_file",
+    "source_title_vi", "source_quote",
 )
 
 

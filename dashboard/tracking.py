@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import name
-from dashboard.shell import View, cached_chart, downloads, memo, no_data, url_selectbox, value_text
+from dashboard.shell import View, cached_chart, downloads, figure_text, memo, no_data, url_selectbox, value_text
 
 # Segments of a programme's status bar, in reading order: (task_status column, label key).
 STATUS_PARTS = (
@@ -182,7 +182,7 @@ def agency_profile(view: View, agency_id: str) -> None:
             view.t("indicator"): [name(r, view.lang, "indicator_name") for _, r in obs.iterrows()],
             view.t("programme"): obs["programme"].fillna(""),
             view.t("category"): obs[f"category_name_{view.lang}"].fillna(obs["category"]).fillna(""),
-            view.t("value"): [value_text(r["value"], r["unit"], view, r["base"]) for _, r in obs.iterrows()],
+            view.t("value"): [figure_text(r, view) for _, r in obs.iterrows()],
             view.t("date"): [theme.format_date(d, view.lang) for d in obs["as_of"]],
             view.t("source"): [name(r, view.lang, "source_title") for _, r in obs.iterrows()],
             view.t("quote"): obs["source_quote"],
