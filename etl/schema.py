@@ -10,7 +10,7 @@ OBSERVATIONS: Columns = (("indicator_id", "value", "unit", "as_of", "source_file
                          ("entity", "programme", "category", "base", "qualifier", "value_high", "definition",
                           "conflict_id", "note"))
 BUDGET: Columns = (("fiscal_year", "level", "spending_kind", "domain", "stage", "amount", "unit", "as_of",
-                    "source_file", "source_quote"), ("entity", "conflict_id", "note"))
+                    "source_file", "source_quote"), ("entity", "qualifier", "definition", "conflict_id", "note"))
 # name in the build -> (path under the data folder, or kpis/..., columns, whether the file may be absent)
 SMALL: dict[str, tuple[str, Columns, bool]] = {
     "sources": ("sources.csv", (("id", "source_file", "issuer_vi", "issuer_en", "title_vi", "title_en",

@@ -67,7 +67,8 @@ ORDER BY fact_id;
 -- Every version of every budget row, superseded as figures are.
 CREATE TABLE budget_history AS
 SELECT year_num AS year, level, spending_kind, domain, stage, num * factor AS amount_bn_vnd, as_of_date AS as_of,
-       a.name_vi AS entity, entity_id, num AS amount_stated, unit AS unit_stated, source_file, source_quote,
+       a.name_vi AS entity, entity_id, num AS amount_stated, unit AS unit_stated, qualifier, definition, source_file,
+       source_quote,
        conflict_id, note, file AS data_file, row AS data_row, false AS is_illustrative, is_submission, loaded_at,
        is_current
 FROM (SELECT *, CASE WHEN is_submission THEN row_number() OVER latest = 1 ELSE count(*) FILTER (WHERE is_submission) OVER k = 0
@@ -75,8 +76,8 @@ FROM (SELECT *, CASE WHEN is_submission THEN row_number() OVER latest = 1 ELSE c
       FROM (SELECT b.* REPLACE (coalesce(b.loaded_at, s.report_date::TIMESTAMP) AS loaded_at) FROM bud b
             LEFT JOIN (SELECT source_file, min(report_date) AS report_date FROM ref_sources GROUP BY ALL) s
             USING (source_file))
-      WINDOW k AS (PARTITION BY year_num, level, spending_kind, domain, stage, entity_id, as_of_date),
-             latest AS (PARTITION BY year_num, level, spending_kind, domain, stage, entity_id, as_of_date
+      WINDOW k AS (PARTITION BY year_num, level, spending_kind, domain, stage, entity_id, definition, as_of_date),
+             latest AS (PARTITION BY year_num, level, spending_kind, domain, stage, entity_id, definition, as_of_date
                         ORDER BY is_submission DESC, loaded_at DESC, seq DESC)) b
 LEFT JOIN agencies a ON a.id = b.entity_id
 ORDER BY seq;
@@ -110,8 +111,9 @@ SELECT NULL, 'budget_' || b.stage, i.name_vi, i.name_en, 'budget', NULL, NULL, N
        CASE WHEN b.entity_id IS NULL THEN 'national' WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END,
        b.entity, b.entity_id, NULL, concat_ws('/', b.year, b.level, b.spending_kind, b.domain), b.amount_bn_vnd, NULL,
        'billion_vnd', b.as_of, b.source_file, b.source_quote, b.is_illustrative, b.conflict_id, b.note, b.amount_stated,
-       b.unit_stated, i.direction, 'exact', NULL, NULL, NULL, NULL
-FROM budget b LEFT JOIN indicators i ON i.id = 'budget_' || b.stage LEFT JOIN agencies a ON a.id = b.entity_id;
+       b.unit_stated, i.direction, b.qualifier, NULL, b.definition, d.name_vi, d.name_en
+FROM budget b LEFT JOIN indicators i ON i.id = 'budget_' || b.stage LEFT JOIN agencies a ON a.id = b.entity_id
+LEFT JOIN vocabularies d ON d.vocabulary = 'definition' AND d.id = b.definition;
 
 CREATE VIEW observation_history AS
 SELECT f.fact_id, f.indicator_id, f.entity_id, a.name_vi AS entity_name, f.programme, f.category, f.value, f.unit,

@@ -68,18 +68,10 @@ WHERE indicator_id IS NOT NULL AND indicator_id NOT IN (SELECT id FROM ref_indic
 SELECT file, row, 'value', value, NULL FROM obs WHERE NOT is_submission AND num IS NULL;
 -- mẫu số không phải là số | base is not a number
 SELECT file, row, 'base', base, NULL FROM obs WHERE base IS NOT NULL AND base_num IS NULL;
--- cách ghi số không hợp lệ{ (dùng: %s)} | unknown qualifier{ (use: %s)}
-SELECT file, row, 'qualifier', qualifier, (SELECT string_agg(id, ', ') FROM vocab WHERE vocabulary = 'qualifier') FROM obs
-WHERE qualifier NOT IN (SELECT id FROM vocab WHERE vocabulary = 'qualifier');
 -- khoảng giá trị cần cận trên value_high là số không nhỏ hơn value | a range needs value_high, a number not below value
 SELECT file, row, 'value_high', value_high, NULL FROM obs WHERE qualifier = 'range' AND (high_num IS NULL OR high_num < num);
 -- value_high chỉ dùng cho khoảng giá trị (qualifier = range) | value_high is only for a range (qualifier = range)
 SELECT file, row, 'value_high', value_high, NULL FROM obs WHERE qualifier <> 'range' AND value_high IS NOT NULL;
--- định nghĩa chưa có trong kpis/vocabularies.csv (definition){; có phải '%s'?} | definition is not in kpis/vocabularies.csv (definition){; did you mean '%s'?}
-SELECT file, row, 'definition', definition,
-       (SELECT id FROM vocab WHERE vocabulary = 'definition' AND jaro_winkler_similarity(id, definition) >= 0.8
-        ORDER BY jaro_winkler_similarity(id, definition) DESC LIMIT 1) FROM obs
-WHERE definition IS NOT NULL AND definition NOT IN (SELECT id FROM vocab WHERE vocabulary = 'definition');
 -- đơn vị không hợp lệ | unknown unit
 SELECT file, row, 'unit', unit, NULL FROM obs WHERE unit IS NULL OR unit NOT IN (SELECT id FROM units);
 -- đơn vị không khớp với danh mục chỉ tiêu: chỉ tiêu dùng{ '%s'} | unit does not match the registry's unit: the indicator is measured in{ '%s'}
@@ -112,6 +104,14 @@ WHERE source_file IS NULL OR source_file NOT IN (SELECT source_file FROM ref_sou
 
 
 -- Figures of both kinds (observations and budget rows), by the columns they share.
+-- cách ghi số không hợp lệ{ (dùng: %s)} | unknown qualifier{ (use: %s)}
+SELECT file, row, 'qualifier', qualifier, (SELECT string_agg(id, ', ') FROM vocab WHERE vocabulary = 'qualifier') FROM (FROM obs UNION ALL BY NAME FROM bud)
+WHERE qualifier NOT IN (SELECT id FROM vocab WHERE vocabulary = 'qualifier');
+-- định nghĩa chưa có trong kpis/vocabularies.csv (definition){; có phải '%s'?} | definition is not in kpis/vocabularies.csv (definition){; did you mean '%s'?}
+SELECT file, row, 'definition', definition,
+       (SELECT id FROM vocab WHERE vocabulary = 'definition' AND jaro_winkler_similarity(id, definition) >= 0.8
+        ORDER BY jaro_winkler_similarity(id, definition) DESC LIMIT 1) FROM (FROM obs UNION ALL BY NAME FROM bud)
+WHERE definition IS NOT NULL AND definition NOT IN (SELECT id FROM vocab WHERE vocabulary = 'definition');
 
 -- ngày ở tương lai | date is in the future
 SELECT file, row, 'as_of', as_of, NULL FROM (FROM obs UNION ALL BY NAME FROM bud) WHERE as_of_date > current_date;

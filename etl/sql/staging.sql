@@ -51,7 +51,7 @@ UNION ALL BY NAME SELECT * FROM sub_obs;
 
 CREATE TABLE bud_rows AS
 SELECT file, row, false AS is_submission, fiscal_year, try_cast(fiscal_year AS INTEGER) AS year_num, level,
-       spending_kind, domain, stage, entity, amount, try_cast(amount AS DOUBLE) AS num, unit, as_of,
+       spending_kind, domain, stage, entity, amount, try_cast(amount AS DOUBLE) AS num, unit, qualifier, definition, as_of,
        try_strptime(as_of, '%Y-%m-%d')::DATE AS as_of_date, source_file, source_quote, conflict_id, note,
        NULL::TIMESTAMP AS loaded_at, 0 AS load_order
 FROM raw_bud
@@ -72,7 +72,7 @@ LEFT JOIN ref_units u ON u.stated = r.unit AND u.canonical = i.unit
 ORDER BY seq;
 
 CREATE TABLE bud AS
-SELECT r.*, row_number() OVER (ORDER BY r.load_order, r.file, r.row) AS seq, e.entity_id,
+SELECT r.* REPLACE (coalesce(r.qualifier, 'exact') AS qualifier), row_number() OVER (ORDER BY r.load_order, r.file, r.row) AS seq, e.entity_id,
        u.factor
 FROM bud_rows r LEFT JOIN entity_ids e USING (entity) LEFT JOIN ref_units u ON u.stated = r.unit
      AND u.canonical = 'billion_vnd'
