@@ -54,26 +54,31 @@ LABELS: dict[str, tuple[str, str]] = {
         "Digital government, digital economy and digital society.",
     ),
     # statuses
-    "status_achieved": ("Đạt", "Achieved"),
+    "status_achieved": ("Đã đạt", "Achieved"),
     "status_on_track": ("Đúng hướng", "On track"),
-    "status_at_risk": ("Có nguy cơ", "At risk"),
-    "status_off_track": ("Chậm", "Off track"),
-    "status_insufficient": ("Chưa đủ dữ liệu đánh giá", "Not enough data to judge"),
+    "status_needs_acceleration": ("Cần tăng tốc", "Needs acceleration"),
+    "status_limited": ("Tiến bộ hạn chế", "Limited progress"),
+    "status_deterioration": ("Đi lùi", "Deterioration"),
+    "status_insufficient": ("Chưa đủ dữ liệu", "Not enough data"),
     "status_no_target": ("Chưa có mục tiêu", "No target"),
     "status_no_data": ("Chưa có số liệu", "No data"),
     "status_rule_title": ("Cách đánh giá tình trạng", "How status is judged"),
     "build_log": ("Nhật ký xây dựng kho dữ liệu", "Warehouse build log"),
     "status_rule": (
-        "Cách đánh giá: so sánh giá trị mới nhất với đường thẳng từ quan sát đầu tiên đến mục tiêu "
-        "(31/12 của năm mục tiêu). Đạt tiến độ ≥ 100% là đúng hướng, 80–100% là có nguy cơ, dưới 80% là chậm. "
-        "Chỉ so sánh các số cùng cách tính (ví dụ lũy kế với lũy kế, không với số trong một tháng) và chỉ dùng số "
-        "chính xác: số ước tính (khoảng), ngưỡng (hơn, dưới) hay nhóm xếp hạng (Top N) được hiển thị đúng như báo "
-        "cáo viết nhưng không dùng để tính mức thay đổi hay tiến độ.",
-        "How status is judged: the latest value is compared with the straight line from the first "
-        "observation to the target (31 Dec of the target year). Progress ≥ 100% is on track, 80–100% at risk, "
-        "below 80% off track. Only figures on the same basis are compared (cumulative with cumulative, not with one "
-        "month), and only exact ones: estimates (about), bounds (more than, less than) and ranking brackets (top N) "
-        "are shown as the report words them but never used for a change or for progress.",
+        "Cách đánh giá (phương pháp của Open SDG, Thống kê Canada, dựa trên Eurostat): so sánh tốc độ tăng bình "
+        "quân năm quan sát được từ số đầu tiên đến số mới nhất với tốc độ cần có để đạt mục tiêu vào 31/12 của năm "
+        "mục tiêu; tỷ số R ≥ 95% là đúng hướng, 60–95% là cần tăng tốc, 0–60% là tiến bộ hạn chế, âm là đi lùi; "
+        "mục tiêu đã đạt là đã đạt; dưới hai số so sánh được là chưa đủ dữ liệu. Chỉ so sánh các số cùng cách tính "
+        "(ví dụ lũy kế với lũy kế, không với số trong một tháng) và chỉ dùng số chính xác: số ước tính (khoảng), "
+        "ngưỡng (hơn, dưới) hay nhóm xếp hạng (Top N) được hiển thị đúng như báo cáo viết nhưng không dùng để tính "
+        "mức thay đổi hay tiến độ.",
+        "How status is judged (the Open SDG method of Statistics Canada, after Eurostat): the observed compound "
+        "annual growth from the first to the latest figure is compared with the growth needed to reach the target "
+        "by 31 Dec of its year; a ratio R ≥ 95% is on track, 60–95% needs acceleration, 0–60% limited progress, "
+        "below 0 deterioration; a met target is achieved; fewer than two comparable figures is not enough data. "
+        "Only figures on the same basis are compared (cumulative with cumulative, not with one month), and only "
+        "exact ones: estimates (about), bounds (more than, less than) and ranking brackets (top N) are shown as the "
+        "report words them but never used for a change or for progress.",
     ),
     "period_year_to_date": ("lũy kế từ đầu năm", "accumulated since 1 January"),
     "period_period_growth": ("tăng trưởng so với kỳ báo cáo nêu", "growth over the period the report states"),
@@ -103,6 +108,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "target": ("Mục tiêu", "Target"),
     "target_by": ("Mục tiêu đến {year}", "Target by {year}"),
     "progress": ("Tiến độ", "Progress"),
+    "pace": ("Tốc độ so với mức cần", "Pace vs needed"),
+    # the overview's scorecard
+    "scorecard_of": ("{n} mục tiêu, tính đến {date}:", "{n} targets, as of {date}:"),
+    "latest_figure": ("Số mới nhất", "Latest figure"),
+    "trajectory": ("Diễn biến và lộ trình cần", "Trend and required path"),
+    "overdue_by_agency": ("Nhiệm vụ quá hạn theo cơ quan", "Overdue tasks by agency"),
+    "all_overdue": ("Tất cả nhiệm vụ quá hạn", "All overdue tasks"),
+    "since_previous": ("Thay đổi so với báo cáo trước", "Since the previous report"),
+    "nothing_moved": ("Không có thay đổi.", "Nothing moved."),
+    "new_figure": ("{indicator}: số mới {value} ({date})", "{indicator}: new figure {value} ({date})"),
+    "compliance": ("Tình hình gửi báo cáo sản phẩm", "Product reports received"),
+    "compliance_line": ("{sent} đơn vị đã gửi, {missing} đơn vị chưa cung cấp thông tin (báo cáo ngày {date}).",
+                        "{sent} units reported, {missing} gave no information (report of {date})."),
+    "not_reported": ("Chưa gửi", "Not reported"),
+    "context_indicators": ("Các chỉ tiêu khác (chưa có mục tiêu)", "Other indicators (no target)"),
     "source": ("Nguồn", "Source"),
     "quote": ("Trích dẫn", "Quote"),
     "value": ("Giá trị", "Value"),

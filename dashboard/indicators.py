@@ -2,7 +2,7 @@
 
 Only comparable figures are compared: two figures are one series when their definition is the same
 (data/README.md, `definition`), and a change is computed only between two exact figures (never from "khoảng",
-"hơn" or "Top 10"); the status reads the exact figures of the latest figure's definition.
+"hơn" or "Top 10"); the status (kpis/progress.py) reads the exact figures of the latest figure's definition.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.theme import qualifier_of
-from kpis.status import Assessment, TargetSpec, assess, bound_meets, target_in_force
+from kpis.progress import Goal, Progress, assess, bound_meets, goal_in_force
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,16 @@ class Summary:
     direction: str
     latest: pd.Series | None  # the row of the latest national observation
     previous: pd.Series | None  # the figure before it of the same definition (one the period lets us compare)
-    assessment: Assessment
+    goal: Goal | None  # the target in force at the latest figure's date
+    progress: Progress
     other_basis: pd.Series | None = None  # an earlier figure on another basis, when none of the same basis exists
+
+    @property
+    def status(self) -> str:
+        """A status of kpis.progress, or no_data / no_target."""
+        if self.latest is None:
+            return "no_data"
+        return "no_target" if self.goal is None else self.progress.status
 
     @property
     def precise(self) -> bool:
@@ -72,32 +80,46 @@ def comparable_previous(series: pd.DataFrame, period: str) -> pd.Series | None:
     return series.iloc[-2]
 
 
-def target_specs(targets: pd.DataFrame, indicator_id: str) -> list[TargetSpec]:
+def comparable_points(series: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The figures a trend may be drawn through: a year-to-date sum only with the same day of other years, a growth
+    rate only on its own (each covers the period its report states)."""
+    if series.empty or period == "point":
+        return series
+    if period == "period_growth":
+        return series.tail(1)
+    last = pd.Timestamp(series.iloc[-1]["as_of"])
+    return series[[(pd.Timestamp(d).month, pd.Timestamp(d).day) == (last.month, last.day) for d in series["as_of"]]]
+
+
+def goals(targets: pd.DataFrame, indicator_id: str) -> list[Goal]:
     rows = targets[(targets["indicator_id"] == indicator_id) & targets["year"].notna()]  # no year: no path to judge
-    return [TargetSpec(float(r["value"]), int(r["year"]), r["comparator"]) for _, r in rows.iterrows()]
+    return [Goal(float(r["value"]), int(r["year"]), r["comparator"]) for _, r in rows.iterrows()]
+
+
+def natural_limit(unit: str) -> float | None:
+    return 100.0 if unit == "percent" else None
 
 
 def summarise(indicator: pd.Series, obs: pd.DataFrame, targets: pd.DataFrame) -> Summary:
-    """Status of an indicator from its national observations known at the view date."""
+    """Status of an indicator from its national observations known at the view date (kpis/progress.py)."""
     series = national_series(obs[obs["indicator_id"] == indicator["id"]])
-    specs = target_specs(targets, indicator["id"])
+    specs = goals(targets, indicator["id"])
+    direction = indicator["direction"]
     if series.empty:
-        return Summary(indicator["id"], indicator["unit"], indicator["direction"], None, None, assess([], specs,
-                       indicator["direction"]))
+        return Summary(indicator["id"], indicator["unit"], direction, None, None, None, Progress("insufficient"))
     latest = series.iloc[-1]
     basis = same_basis(series, latest)
     previous = comparable_previous(basis, indicator.get("period", "point"))
-    exact = basis[[qualifier_of(r) == "exact" for _, r in basis.iterrows()]]
-    qualifier = qualifier_of(latest)
-    target = target_in_force(specs, pd.Timestamp(latest["as_of"]).date())
-    if qualifier != "exact":
+    goal = goal_in_force(specs, pd.Timestamp(latest["as_of"]).date())
+    if qualifier_of(latest) != "exact":
         # an estimate or a bound is judged only when its bound already meets the target ("hơn 90%" of 80%)
-        met = target is not None and bound_meets(float(latest["value"]), qualifier, target, indicator["direction"])
-        a = (Assessment("achieved", target, progress=1.0) if met
-             else Assessment("insufficient" if target else "no_target", target))
+        met = goal is not None and bound_meets(float(latest["value"]), qualifier_of(latest), goal, direction)
+        progress = Progress("achieved" if met else "insufficient")
     else:
+        exact = basis[[qualifier_of(r) == "exact" for _, r in basis.iterrows()]]
+        exact = comparable_points(exact, indicator.get("period", "point"))
         points = [(pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in exact.iterrows()]
-        a = assess(points, specs, indicator["direction"])
+        progress = assess(points, direction, goal, natural_limit(indicator["unit"]))
     other = series.iloc[:-1][definition_key(series.iloc[:-1]) != definition_key(basis).iloc[0]]
-    return Summary(indicator["id"], indicator["unit"], indicator["direction"], latest, previous, a,
+    return Summary(indicator["id"], indicator["unit"], direction, latest, previous, goal, progress,
                    other.iloc[-1] if previous is None and len(other) else None)

@@ -42,6 +42,21 @@ class View:
         return t(key, self.lang, **fields)
 
 
+# the page of each dashboard theme (app.py's navigation uses the same slugs)
+THEME_SLUGS = {"capacity": "nang-luc", "contribution": "dong-gop", "resources": "nguon-luc",
+               "digital_infra": "ha-tang-so", "digital_transformation": "chuyen-doi-so", "tasks": "nhiem-vu",
+               "products": "san-pham"}
+VIEW_PARAMS = ("lang", "as_of", "illustrative")
+
+
+def view_query(**extra: str) -> str:
+    """The query string of a link that keeps the reader's language, date and switch (plus `extra`)."""
+    from urllib.parse import urlencode
+
+    kept = {k: st.query_params[k] for k in VIEW_PARAMS if k in st.query_params}
+    return "?" + urlencode(extra | kept) if extra or kept else ""
+
+
 def _date_label(d: dt.date) -> str:
     # Language-independent so that a shared link (?as_of=03/05/2026) works in both languages.
     return d.strftime("%d/%m/%Y")
@@ -55,7 +70,7 @@ def sidebar() -> View:
         dates = list(reversed(queries.report_dates()))
         as_of = st.selectbox(t("view_as_of", lang), dates, format_func=_date_label, key="as_of",
                              bind="query-params", help=t("view_as_of_help", lang))
-        illustrative = st.toggle(t("illustrative_toggle", lang), value=True, key="illustrative",
+        illustrative = st.toggle(t("illustrative_toggle", lang), value=False, key="illustrative",
                                  bind="query-params", help=t("illustrative_help", lang))
     return View(lang=lang, as_of=as_of, illustrative=illustrative)
 

@@ -23,11 +23,18 @@ NO_DATA_COLOUR = "#D1D5DB"
 FONT = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 # Status is always shown with a word and an icon, never by colour alone: (Material icon, Streamlit colour).
-STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "achieved": ("check_circle", "green"),
+# Streamlit's own colour names, as hex for the HTML the scorecard writes (red/orange: late, off track; green/blue:
+# on track, done; gray: unknown); always with a symbol and a word, never colour alone.
+STATUS_COLOURS = {"blue": "#1c5fb8", "green": "#177245", "orange": "#b45309", "red": "#c0262d", "gray": "#5f6672"}
+
+COMPARATORS = {">=": "≥", "<=": "≤", "=": "="}  # as a reader writes a target
+
+STATUS_STYLE: dict[str, tuple[str, str]] = {  # icon and colour: the word is always shown too (colour-blind safe)
+    "achieved": ("verified", "blue"),
     "on_track": ("trending_up", "green"),
-    "at_risk": ("warning", "orange"),
-    "off_track": ("error", "red"),
+    "needs_acceleration": ("speed", "orange"),
+    "limited": ("trending_flat", "orange"),
+    "deterioration": ("trending_down", "red"),
     "insufficient": ("more_horiz", "gray"),
     "no_target": ("flag", "gray"),
     "no_data": ("block", "gray"),

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, queries, theme
+from dashboard import charts, queries, scorecard, theme
 from dashboard.i18n import name
 from dashboard.indicators import Summary, summarise
 from dashboard.shell import (
@@ -27,6 +27,7 @@ from dashboard.shell import (
     quote_help,
     status_badge,
 )
+from kpis.progress import Goal
 from kpis.registry import DASHBOARD_THEMES, load_headlines
 
 CARDS_PER_ROW = 4
@@ -58,19 +59,29 @@ def change_line(s: Summary, view: View) -> str | None:
     return f":{colour}[:material/{arrow}: {theme.format_change(s.change, s.unit, view.lang)} ({word})] · {prev_text}"
 
 
-def target_line(s: Summary, view: View) -> str | None:
-    tg = s.assessment.target
-    if tg is None:
+def target_text(goal: Goal, unit: str, view: View) -> str:
+    """'Mục tiêu đến 2030: ≥ 2%'."""
+    return (f"{view.t('target_by', year=goal.year)}: {theme.COMPARATORS[goal.comparator]} "
+            f"{theme.format_value(goal.value, unit, view.lang)}")
+
+
+def pace_text(s: Summary, view: View) -> str | None:
+    """The observed growth as a share of the growth the target needs (R of the progress method), or None."""
+    ratio = s.progress.ratio if s.goal is not None and s.status != "achieved" else None
+    if ratio is None:
         return None
-    line = f"{view.t('target_by', year=tg.year)}: {tg.comparator} {theme.format_value(tg.value, s.unit, view.lang)}"
-    progress = s.assessment.progress
-    if progress is not None:
-        # early in the period one reported step can be many times the pace the target needs: past the cap the
-        # tile says "> 999%" rather than print the cap as if it were the figure
-        over = progress > PROGRESS_SHOWN_MAX
-        pct = theme.format_number(min(progress, PROGRESS_SHOWN_MAX) * 100, view.lang, 0)
-        line += f" · {view.t('progress')} {'> ' if over else ''}{pct}%"
-    return line
+    # early in the period one reported step can be many times the pace the target needs: past the cap the
+    # tile says "> 999%" rather than print the cap as if it were the figure
+    over = ratio > PROGRESS_SHOWN_MAX
+    pct = theme.format_number(min(ratio, PROGRESS_SHOWN_MAX) * 100, view.lang, 0)
+    return f"{view.t('pace')} {'> ' if over else ''}{pct}%"
+
+
+def target_line(s: Summary, view: View) -> str | None:
+    if s.goal is None:
+        return None
+    pace = pace_text(s, view)
+    return target_text(s.goal, s.unit, view) + (f" · {pace}" if pace else "")
 
 
 def tile(ind: pd.Series, s: Summary, view: View) -> None:
@@ -95,16 +106,17 @@ def tile(ind: pd.Series, s: Summary, view: View) -> None:
         for line in (change_line(s, view), target_line(s, view)):
             if line:
                 st.caption(line)
-        st.markdown(status_badge(s.assessment.status, view))
+        st.markdown(status_badge(s.status, view))
 
 
-def headline_tiles(theme_id: str, obs: pd.DataFrame, view: View) -> None:
+def headline_tiles(theme_id: str, obs: pd.DataFrame, view: View, skip: frozenset[str] = frozenset()) -> None:
     inds = queries.indicators().set_index("id", drop=False)
-    heads = [h for h in load_headlines() if h.theme == theme_id and h.indicator_id in inds.index]
+    heads = [h for h in load_headlines() if h.theme == theme_id and h.indicator_id in inds.index
+             and h.indicator_id not in skip]
     if not heads:
         return
     targets = queries.targets()
-    summaries = memo(view, f"tiles:{theme_id}",
+    summaries = memo(view, f"tiles:{theme_id}:{len(skip)}",
                      lambda: [(inds.loc[h.indicator_id], summarise(inds.loc[h.indicator_id], obs, targets)) for h in heads])
     cols = st.columns(min(len(heads), 5))
     for col, (ind, summary) in zip(cols, summaries, strict=False):
@@ -311,12 +323,18 @@ def freshness_strip(view: View) -> None:
 
 
 def overview(view: View) -> None:
-    """The landing page: headline tiles per theme, what is late, and how fresh the data is."""
-    for th in DASHBOARD_THEMES:
-        st.subheader(view.t(f"theme_{th}"))
-        obs = queries.theme_observations(view.as_of, th)
-        headline_tiles(th, obs, view)
+    """The landing page: the scorecard of targets first, then the other headline indicators as context, what is
+    late per programme, and how fresh the data is."""
+    scorecard.scorecard(view)
     st.caption(view.t("status_rule"))
+    scored = frozenset(ln.indicator["id"] for ln in scorecard.target_lines(view))
+    st.header(view.t("context_indicators"), divider="gray")
+    for th in DASHBOARD_THEMES:
+        obs = queries.theme_observations(view.as_of, th)
+        if not any(h.theme == th and h.indicator_id not in scored for h in load_headlines()):
+            continue
+        st.subheader(view.t(f"theme_{th}"))
+        headline_tiles(th, obs, view, skip=scored)
     late_strip(view)
     freshness_strip(view)
 

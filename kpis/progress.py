@@ -72,6 +72,24 @@ def met(value: float, goal: Goal, direction: str) -> bool:
     return value <= goal.value if lower else value >= goal.value
 
 
+def bound_meets(value: float, qualifier: str, goal: Goal, direction: str) -> bool:
+    """Whether a figure stated as a bound already meets the target: "hơn 90%" meets ">= 80%", "Top 10" meets
+    "<= rank 50"; an estimate ("khoảng") never does, it may lie on either side."""
+    lower = goal.comparator == "<=" or (goal.comparator == "=" and direction == "lower")
+    if qualifier == "at_least" and not lower:
+        return value >= goal.value
+    if qualifier in ("at_most", "bracket") and lower:
+        return value <= goal.value
+    return False
+
+
+def goal_in_force(goals: Sequence[Goal], on: dt.date) -> Goal | None:
+    """The earliest target whose year is not before `on` (the 2025 milestone for a 2025 figure, then the 2030
+    goal); when every year is past, the last one."""
+    ordered = sorted(goals, key=lambda g: (g.year, g.value))
+    return next((g for g in ordered if g.year >= on.year), ordered[-1] if ordered else None)
+
+
 def limit_coefficient(base: float, limit: float) -> float:
     """How much the no-target thresholds shrink when the base is near the natural limit (1: far, 0: at it)."""
     base, limit = abs(base), abs(limit)

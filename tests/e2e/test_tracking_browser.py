@@ -39,9 +39,9 @@ def test_province_map_draws_offline(page, app_url):
 
 
 def test_tasks_page_marks_illustrative_data(page, app_url):
-    page.goto(f"{app_url}/nhiem-vu")
+    page.goto(f"{app_url}/nhiem-vu?illustrative=true")
     wait_for_app(page, 4)
-    page.get_by_text("Số liệu minh họa").first.wait_for(timeout=30_000)
+    page.get_by_text(t("illustrative_badge", "vi")).first.wait_for(timeout=30_000)
     assert page.locator("[data-testid=stException]").count() == 0
     screenshot(page, "nhiem-vu")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -38,4 +40,7 @@ def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
              for e in at.get(kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
+    # st.html blocks (the scorecard): their text, without styles and tags
+    parts += [html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<style>.*?</style>", "", e.proto.body))))
+              for e in at.get("html")]
     return "\n".join(str(p) for p in parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dashboard import theme
@@ -11,7 +12,7 @@ from dashboard.i18n import LABELS, t
 from dashboard.indicators import Summary
 from dashboard.shell import View
 from dashboard.views import target_line
-from kpis.status import Assessment, TargetSpec
+from kpis.progress import Goal, Progress
 
 
 @pytest.mark.parametrize(
@@ -51,22 +52,22 @@ def test_every_label_has_both_languages():
 
 
 def test_status_styles_cover_every_status():
-    from kpis.status import STATUSES
+    from kpis.progress import STATUSES
 
-    assert set(theme.STATUS_STYLE) == set(STATUSES)
-    for status in STATUSES:
+    assert set(theme.STATUS_STYLE) == set(STATUSES) | {"no_target", "no_data"}
+    for status in theme.STATUS_STYLE:
         assert t(f"status_{status}", "vi") and t(f"status_{status}", "en")
 
 
-@pytest.mark.parametrize(("progress", "lang", "shown"), [
-    (0.5, "vi", "Tiến độ 50%"),
-    (9.7, "vi", "Tiến độ 970%"),
-    (12.3, "vi", "Tiến độ > 999%"),  # past the cap: never the cap printed as if it were the figure
-    (12.3, "en", "Progress > 999%"),
+@pytest.mark.parametrize(("ratio", "lang", "shown"), [
+    (0.5, "vi", "Tốc độ so với mức cần 50%"),
+    (9.7, "vi", "Tốc độ so với mức cần 970%"),
+    (12.3, "vi", "Tốc độ so với mức cần > 999%"),  # past the cap: never the cap printed as if it were the figure
+    (12.3, "en", "Pace vs needed > 999%"),
 ])
-def test_a_tile_prints_progress_up_to_its_cap_and_says_when_it_is_beyond(progress, lang, shown):
-    summary = Summary("coverage_5g", "percent", "higher", None, None,
-                      Assessment("on_track", TargetSpec(100.0, 2030, ">="), expected=62.0, progress=progress))
+def test_a_tile_prints_the_pace_up_to_its_cap_and_says_when_it_is_beyond(ratio, lang, shown):
+    summary = Summary("coverage_5g", "percent", "higher", pd.Series({"value": 60.0}), None, Goal(100.0, 2030, ">="),
+                      Progress("on_track", ratio=ratio))
     line = target_line(summary, View(lang, dt.date(2026, 5, 3)))
     assert line.endswith(shown)
 

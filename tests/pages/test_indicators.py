@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.indicators import summarise
 from dashboard.theme import format_figure
-from kpis.status import TargetSpec, bound_meets
+from kpis.progress import Goal, bound_meets
 
 IND = pd.Series({"id": "x", "unit": "percent", "direction": "higher", "period": "point"})
 NO_TARGETS = pd.DataFrame(columns=["indicator_id", "comparator", "value", "year"])
@@ -53,30 +53,30 @@ def test_status_leaves_out_approximate_figures():
     """An approximate latest figure that does not meet the target cannot be judged on its own."""
     s = summarise(IND, obs(("2025-01-31", 10.0, "exact", None), ("2025-12-31", 20.0, "exact", None),
                            ("2026-04-30", 24.0, "approx", None)), targets(30, 2030))
-    assert s.assessment.status == "insufficient"
+    assert s.status == "insufficient"
     exact_only = summarise(IND, obs(("2025-01-31", 10.0, "exact", None), ("2025-12-31", 20.0, "exact", None)),
                            targets(30, 2030))
-    assert exact_only.assessment.status == "on_track"
+    assert exact_only.status == "on_track"
 
 
 def test_status_uses_only_the_latest_definition():
     s = summarise(IND, obs(("2025-01-31", 10.0, "exact", "cumulative"), ("2026-04-30", 20.0, "exact", None)),
                   targets(30, 2030))
-    assert s.assessment.status == "insufficient"  # one figure of its basis: no trend
+    assert s.status == "insufficient"  # one figure of its basis: no trend
 
 
 def test_a_bound_that_meets_the_target_is_achieved():
     s = summarise(IND, obs(("2026-04-30", 90.0, "at_least", None)), targets(80, 2030))
-    assert s.assessment.status == "achieved"
-    assert bound_meets(10, "bracket", TargetSpec(50, 2030, "<="), "lower")
-    assert not bound_meets(10, "approx", TargetSpec(5, 2030, ">="), "higher")
-    assert not bound_meets(10, "at_least", TargetSpec(5, 2030, "<="), "lower")
+    assert s.status == "achieved"
+    assert bound_meets(10, "bracket", Goal(50, 2030, "<="), "lower")
+    assert not bound_meets(10, "approx", Goal(5, 2030, ">="), "higher")
+    assert not bound_meets(10, "at_least", Goal(5, 2030, "<="), "lower")
 
 
 def test_a_target_without_a_year_is_not_judged():
     tg = pd.DataFrame([{"indicator_id": "x", "comparator": ">=", "value": 30.0, "year": None}])
     s = summarise(IND, obs(("2025-12-31", 20.0, "exact", None), ("2026-04-30", 25.0, "exact", None)), tg)
-    assert s.assessment.status == "no_target"
+    assert s.status == "no_target"
 
 
 @pytest.mark.parametrize(("row", "vi", "en"), [

@@ -10,7 +10,7 @@ from tests.pages.conftest import open_page, texts
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_tasks_page_shows_breakdown_lists_and_the_illustrative_registry(lang):
-    at = open_page("pages/nhiem-vu.py", lang)
+    at = open_page("pages/nhiem-vu.py", lang, illustrative="true")
     headers = [h.value for h in at.header]
     for key in ("task_breakdown", "task_movement", "task_overdue_by_agency", "task_overdue_by_group", "overdue_list"):
         assert t(key, lang) in headers
@@ -22,14 +22,16 @@ def test_tasks_page_shows_breakdown_lists_and_the_illustrative_registry(lang):
     assert days == sorted(days, reverse=True) and len(days) > 0
 
 
-def test_switching_illustrative_data_off_hides_the_registry():
-    at = open_page("pages/nhiem-vu.py", "vi", illustrative="false")
+@pytest.mark.parametrize("params", [{}, {"illustrative": "false"}])
+def test_illustrative_rows_are_hidden_by_default_and_when_switched_off(params):
+    """A leader sees reported figures first: the illustrative registry only when the switch is turned on."""
+    at = open_page("pages/nhiem-vu.py", "vi", **params)
     assert t("overdue_list", "vi") not in [h.value for h in at.header]
     assert t("illustrative_badge", "vi") not in texts(at)
 
 
 def test_overdue_list_filters_by_agency():
-    at = open_page("pages/nhiem-vu.py", "vi")
+    at = open_page("pages/nhiem-vu.py", "vi", illustrative="true")
     at.selectbox(key="ill_programme").select("bcd57cp_tracked_2026").run()
     at.selectbox(key="ill_agency").select("m_noi_vu").run()
     table = at.dataframe[0].value
@@ -97,7 +99,7 @@ def test_tracking_pages_at_an_earlier_report_date(page):
 
 
 def test_illustrative_registry_follows_the_view_date():
-    later = open_page("pages/nhiem-vu.py", "vi").dataframe[0].value
-    earlier = open_page("pages/nhiem-vu.py", "vi", as_of="31/12/2025").dataframe[0].value
+    later = open_page("pages/nhiem-vu.py", "vi", illustrative="true").dataframe[0].value
+    earlier = open_page("pages/nhiem-vu.py", "vi", as_of="31/12/2025", illustrative="true").dataframe[0].value
     assert len(earlier) < len(later)
     assert not earlier["ID"].str.contains("2026").any()

@@ -1,0 +1,264 @@
+"""The overview's scorecard: every target's status by the published progress method, worst first, what is late and
+who is responsible, what moved since the previous report, and who has not reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries, theme
+from dashboard.i18n import name
+from dashboard.indicators import Summary, national_series, same_basis, summarise
+from dashboard.shell import THEME_SLUGS, View, memo, view_query
+from kpis.progress import STATUSES
+
+WORST_FIRST = ("deterioration", "limited", "needs_acceleration", "insufficient", "no_data", "on_track", "achieved")
+SYMBOLS = {"achieved": "✔", "on_track": "▲", "needs_acceleration": "►", "limited": "▬", "deterioration": "▼",
+           "insufficient": "…", "no_data": "∅"}
+COLOURS = {"blue": theme.STATUS_COLOURS["blue"], "green": theme.STATUS_COLOURS["green"],
+           "orange": theme.STATUS_COLOURS["orange"], "red": theme.STATUS_COLOURS["red"],
+           "gray": theme.STATUS_COLOURS["gray"]}
+SHOWN = (*STATUSES, "no_data")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One target on the scorecard."""
+
+    indicator: pd.Series
+    summary: Summary
+    points: tuple[tuple[dt.date, float], ...]  # the exact figures of the latest figure's basis, by date
+
+    @property
+    def status(self) -> str:
+        return self.summary.status
+
+
+def target_lines(view: View) -> list[Line]:
+    """Every indicator with a dated target, judged at the view date, worst first."""
+    def build() -> list[Line]:
+        inds = queries.indicators().set_index("id", drop=False)
+        targets = queries.targets()
+        ids = tuple(sorted(set(targets.loc[targets["year"].notna(), "indicator_id"]) & set(inds.index)))
+        obs = queries.indicator_observations(view.as_of, ids)
+        lines = []
+        for ind_id in ids:
+            ind = inds.loc[ind_id]
+            s = summarise(ind, obs, targets)
+            points: tuple = ()
+            if s.latest is not None:
+                basis = same_basis(national_series(obs[obs["indicator_id"] == ind_id]), s.latest)
+                points = tuple((pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in basis.iterrows()
+                               if theme.qualifier_of(r) == "exact")
+            lines.append(Line(ind, s, points))
+        return sorted(lines, key=lambda ln: (WORST_FIRST.index(ln.status), name(ln.indicator, view.lang)))
+    return memo(view, "scorecard", build)
+
+
+def counts(lines: list[Line]) -> dict[str, int]:
+    return {s: sum(1 for ln in lines if ln.status == s) for s in WORST_FIRST}
+
+
+def sparkline(line: Line, width: int = 132, height: int = 30) -> str:
+    """An inline SVG: the observed figures (solid) and the path the target needs from the first of them (dashed,
+    to the target's year), better upwards (a rank is drawn upside down)."""
+    goal, progress = line.summary.goal, line.summary.progress
+    pts = list(line.points)
+    if not pts:
+        return ""
+    path: list[tuple[dt.date, float]] = []
+    if goal is not None and progress.base is not None:
+        end = dt.date(goal.year, 12, 31)
+        path = [progress.base, (end, goal.value)]
+    xs = [d.toordinal() for d, _ in pts + path]
+    ys = [v for _, v in pts + path]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    flip = line.summary.direction == "lower"
+
+    def xy(d: dt.date, v: float) -> str:
+        x = 3 + (width - 6) * ((d.toordinal() - x0) / (x1 - x0) if x1 > x0 else 0.5)
+        f = (v - y0) / (y1 - y0) if y1 > y0 else 0.5
+        y = 3 + (height - 6) * (f if flip else 1 - f)
+        return f"{x:.1f},{y:.1f}"
+
+    colour = COLOURS[theme.STATUS_STYLE[line.status][1]]
+    svg = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">']
+    if path:
+        svg.append(f'<polyline points="{" ".join(xy(*p) for p in path)}" fill="none" stroke="{theme.MUTED}" '
+                   'stroke-width="1.5" stroke-dasharray="4 3"/>')
+        svg.append(f'<circle cx="{xy(*path[-1]).split(",")[0]}" cy="{xy(*path[-1]).split(",")[1]}" r="3" '
+                   f'fill="none" stroke="{theme.MUTED}"/>')
+    if len(pts) > 1:
+        svg.append(f'<polyline points="{" ".join(xy(*p) for p in pts)}" fill="none" stroke="{colour}" '
+                   'stroke-width="2"/>')
+    for p in pts:
+        cx, cy = xy(*p).split(",")
+        svg.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"/>')
+    svg.append("</svg>")
+    return "".join(svg)
+
+
+def chip(status: str, view: View, count: int | None = None, link: bool = False) -> str:
+    colour = COLOURS[theme.STATUS_STYLE[status][1]]
+    text = f"{SYMBOLS[status]} {html.escape(view.t('status_' + status))}"
+    if count is not None:
+        text = f"<b>{count}</b> {text}"
+    body = f'<span class="nq-chip" style="border-color:{colour};color:{colour}">{text}</span>'
+    return f'<a class="nq-plain" href="#st-{status}">{body}</a>' if link else body
+
+
+STYLE = """<style>
+.nq-chip{display:inline-block;border:1.5px solid;border-radius:1rem;padding:.1rem .6rem;margin:.15rem .3rem .15rem 0;
+  font-size:.9rem;white-space:nowrap;background:#fff}
+a.nq-plain{text-decoration:none}
+.nq-strip{display:flex;flex-wrap:wrap;align-items:center;gap:.2rem;margin:.2rem 0 .4rem}
+.nq-late{display:inline-block;background:#fdecea;border:1.5px solid {red};color:{red};border-radius:.5rem;
+  padding:.1rem .6rem;font-size:.9rem}
+table.nq-score{border-collapse:collapse;width:100%;font-size:.88rem}
+table.nq-score td,table.nq-score th{padding:.22rem .4rem;border-bottom:1px solid #eee;vertical-align:middle;text-align:left}
+table.nq-score th{font-weight:600;color:{muted};font-size:.8rem}
+table.nq-score td.num{white-space:nowrap}
+table.nq-score tr.group td{font-weight:600;padding-top:.5rem;border-bottom:none}
+@media (max-width:640px){table.nq-score .nq-wide{display:none}}
+</style>""".replace("{red}", theme.STATUS_COLOURS["red"]).replace("{muted}", theme.MUTED)
+
+
+def strip(lines: list[Line], overdue: tuple[float, dt.date] | None, view: View) -> str:
+    """Status counts (each a link to its rows), the overdue total and the as-of date: the first thing a reader sees."""
+    n = counts(lines)
+    parts = [chip(s, view, n[s], link=True) for s in WORST_FIRST if n[s]]
+    if overdue is not None:
+        parts.append(f'<span class="nq-late">⚠ <b>{theme.format_number(overdue[0], view.lang)}</b> '
+                     f'{html.escape(view.t("overdue_tasks"))} · {theme.format_date(overdue[1], view.lang)}</span>')
+    total = sum(n.values())
+    head = html.escape(view.t("scorecard_of", n=total, date=theme.format_date(view.as_of, view.lang)))
+    return f'<div class="nq-strip"><span style="margin-right:.4rem">{head}</span>{"".join(parts)}</div>'
+
+
+def table(lines: list[Line], view: View) -> str:
+    """The targets, grouped by status, worst first: indicator, latest figure, target, pace, trajectory."""
+    head = "".join(f"<th{' class=nq-wide' if k in ('pace', 'trajectory') else ''}>{html.escape(view.t(k))}</th>"
+                   for k in ("indicator", "latest_figure", "target", "pace", "trajectory"))
+    rows = [f"<table class='nq-score'><tr><th></th>{head}</tr>"]
+    for status in WORST_FIRST:
+        group = [ln for ln in lines if ln.status == status]
+        if not group:
+            continue
+        rows.append(f'<tr class="group" id="st-{status}"><td colspan="6">{chip(status, view, len(group))}</td></tr>')
+        for ln in group:
+            s, ind = ln.summary, ln.indicator
+            slug = THEME_SLUGS.get(ind["theme"], "")
+            label = html.escape(name(ind, view.lang))
+            figure = (f"{html.escape(theme.format_figure(s.latest, view.lang) or '')}"
+                      f"<br><small>{theme.format_date(s.latest['as_of'], view.lang)}</small>"
+                      if s.latest is not None else html.escape(view.t("no_data")))
+            goal = (f"{theme.COMPARATORS[s.goal.comparator]} {html.escape(theme.format_value(s.goal.value, s.unit, view.lang))}"
+                    f" · {s.goal.year}" if s.goal else "")
+            ratio = s.progress.ratio
+            pace = (theme.format_number(min(ratio, 9.99) * 100, view.lang, 0) + "%"
+                    if ratio is not None and status not in ("achieved", "insufficient") else "")
+            symbol = SYMBOLS[status]
+            colour = COLOURS[theme.STATUS_STYLE[status][1]]
+            rows.append(
+                f'<tr><td style="color:{colour}" title="{html.escape(view.t("status_" + status))}">{symbol}</td>'
+                f'<td><a href="/{slug}{html.escape(view_query())}" target="_self">{label}</a></td>'
+                f'<td class="num">{figure}</td><td class="num">{goal}</td><td class="num nq-wide">{pace}</td>'
+                f'<td class="nq-wide">{sparkline(ln)}</td></tr>')
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def overdue_now(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the latest national overdue total row, the agencies' overdue counts at that report, most first)."""
+    obs = queries.indicator_observations(view.as_of, ("tasks_overdue",))
+    if obs.empty:
+        return obs, obs
+    nat = obs[(obs["scope"] == "national") & obs["category"].isna()]
+    latest = nat[nat["as_of"] == nat["as_of"].max()].sort_values("value", ascending=False).head(1)
+    if latest.empty:
+        return latest, latest
+    row = latest.iloc[0]
+    agencies = obs[(obs["scope"] != "national") & (obs["as_of"] == row["as_of"]) & (obs["programme"] == row["programme"])]
+    return latest, agencies.sort_values(["value", "entity_name"], ascending=[False, True])
+
+
+def since_previous(lines: list[Line], view: View) -> list[str]:
+    """What moved since the report before the latest one: status changes and new figures of the targets."""
+    dates = [d for d in queries.report_dates() if d <= view.as_of]
+    if len(dates) < 2:
+        return []
+    before = View(lang=view.lang, as_of=dates[-2], illustrative=view.illustrative)
+    old = {ln.indicator["id"]: ln for ln in target_lines(before)}
+    out = []
+    for ln in lines:
+        prev = old.get(ln.indicator["id"])
+        label = html.escape(name(ln.indicator, view.lang))
+        if prev is not None and prev.status != ln.status:
+            out.append(f"{label}: {chip(prev.status, view)} → {chip(ln.status, view)}")
+        elif ln.summary.latest is not None and (prev is None or prev.summary.latest is None
+                                                or pd.Timestamp(prev.summary.latest["as_of"])
+                                                != pd.Timestamp(ln.summary.latest["as_of"])):
+            figure = html.escape(theme.format_figure(ln.summary.latest, view.lang) or "")
+            out.append(html.escape(view.t("new_figure", indicator=name(ln.indicator, view.lang), value=figure,
+                                          date=theme.format_date(ln.summary.latest["as_of"], view.lang)))
+                       .replace("&amp;", "&"))
+    return out
+
+
+def scorecard(view: View) -> None:
+    """The first screen of the overview."""
+    lines = target_lines(view)
+    latest, agencies = overdue_now(view)
+    overdue = ((float(latest.iloc[0]["value"]), pd.Timestamp(latest.iloc[0]["as_of"]).date())
+               if not latest.empty else None)
+    st.html(STYLE + strip(lines, overdue, view))
+    left, right = st.columns([2.1, 1], gap="medium")
+    with left:
+        st.html(table(lines, view))
+    with right:
+        late_agencies(latest, agencies, view)
+        moved = since_previous(lines, view)
+        st.markdown(f"**{view.t('since_previous')}**")
+        st.html("<ul style='margin:0;padding-left:1.1rem;font-size:.88rem'>"
+                + "".join(f"<li>{m}</li>" for m in moved[:8]) + "</ul>" if moved
+                else f"<small>{html.escape(view.t('nothing_moved'))}</small>")
+        compliance(view)
+
+
+def late_agencies(latest: pd.DataFrame, agencies: pd.DataFrame, view: View) -> None:
+    st.markdown(f"**:red[:material/schedule: {view.t('overdue_by_agency')}]**")
+    if latest.empty:
+        st.caption(view.t("no_data"))
+        return
+    row = latest.iloc[0]
+    items = [f'<li><a href="/bo-nganh-dia-phuong{html.escape(view_query(agency=r["entity_id"]))}" '
+             f'target="_self" style="color:{theme.STATUS_COLOURS["red"]}">{html.escape(r["entity_name"])}</a>: '
+             f"<b>{theme.format_number(r['value'], view.lang)}</b></li>" for _, r in agencies.head(6).iterrows()]
+    programmes = queries.programmes().set_index("id")
+    title = name(programmes.loc[row["programme"]], view.lang) if row["programme"] in programmes.index else ""
+    st.html(f"<div style='font-size:.88rem'>{html.escape(title)} · "
+            f"{theme.format_date(row['as_of'], view.lang)}<ul style='margin:.2rem 0;padding-left:1.1rem'>"
+            f"{''.join(items)}</ul><a href='/nhiem-vu{html.escape(view_query())}' target='_self'>"
+            f"{html.escape(view.t('all_overdue'))} →</a></div>")
+
+
+def compliance(view: View) -> None:
+    """Who reported their products for the latest round and who did not (report 004)."""
+    obs = queries.indicator_observations(view.as_of, ("products_unit_with", "products_unit_without",
+                                                      "products_unit_no_info"))
+    if obs.empty:
+        return
+    st.markdown(f"**{view.t('compliance')}**")
+    missing = obs[obs["indicator_id"] == "products_unit_no_info"].sort_values("entity_name")
+    sent = obs[obs["indicator_id"] != "products_unit_no_info"]
+    date = theme.format_date(obs["as_of"].max(), view.lang)
+    links = ", ".join(f'<a href="/bo-nganh-dia-phuong{html.escape(view_query(agency=r["entity_id"]))}" '
+                      f'target="_self">{html.escape(r["entity_name"])}</a>' for _, r in missing.iterrows())
+    line = view.t("compliance_line", sent=len(sent), missing=len(missing), date=date)
+    st.html(f"<div style='font-size:.88rem'>{html.escape(line)}"
+            f"<br><span style='color:{theme.STATUS_COLOURS['orange']}'>{html.escape(view.t('not_reported'))}:</span> "
+            f"{links}</div>")
