@@ -174,7 +174,9 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
             marker=dict(symbol="diamond-open", size=16, color=theme.TARGET_COLOUR, line=dict(width=2)),
             customdata=hover_data(conflicted, lang), hovertemplate=HOVER,
         ))
-    first = data.sort_values("as_of").iloc[0]
+    ordered = data.assign(_basis=bases).sort_values("as_of")
+    # the path to the target starts from the first figure on the basis of the latest one (the series judged)
+    first = ordered[ordered["_basis"] == ordered["_basis"].iloc[-1]].iloc[0]
     for _, tg in targets[targets["year"].notna()].iterrows():
         end = dt.date(int(tg["year"]), 12, 31)
         label = f"{t('target_by', lang, year=int(tg['year']))}: {theme.format_value(tg['value'], unit, lang)}"
