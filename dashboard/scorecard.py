@@ -3,6 +3,7 @@ who is responsible, what moved since the previous report, and who has not report
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ def counts(lines: list[Line]) -> dict[str, int]:
     return {s: sum(1 for ln in lines if ln.status == s) for s in WORST_FIRST}
 
 
-def sparkline(line: Line, width: int = 132, height: int = 30) -> str:
+def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
     """An inline SVG: the observed figures (solid) and the path the target needs from the first of them (dashed,
     to the target's year), better upwards (a rank is drawn upside down)."""
     goal, progress = line.summary.goal, line.summary.progress
@@ -86,7 +87,7 @@ def sparkline(line: Line, width: int = 132, height: int = 30) -> str:
         return f"{x:.1f},{y:.1f}"
 
     colour = COLOURS[theme.STATUS_STYLE[line.status][1]]
-    svg = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">']
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
     if path:
         svg.append(f'<polyline points="{" ".join(xy(*p) for p in path)}" fill="none" stroke="{theme.MUTED}" '
                    'stroke-width="1.5" stroke-dasharray="4 3"/>')
@@ -99,7 +100,11 @@ def sparkline(line: Line, width: int = 132, height: int = 30) -> str:
         cx, cy = xy(*p).split(",")
         svg.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"/>')
     svg.append("</svg>")
-    return "".join(svg)
+    # as an image: st.html's sanitiser drops inline SVG, a data: image passes (and needs no script or font)
+    data = base64.b64encode("".join(svg).encode("utf-8")).decode("ascii")
+    label = html.escape(line.summary.indicator_id)
+    return f'<img class="nq-spark" src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" alt="{label}">'
+
 
 
 def chip(status: str, view: View, count: int | None = None, link: bool = False) -> str:
@@ -118,7 +123,9 @@ a.nq-plain{text-decoration:none}
 .nq-strip{display:flex;flex-wrap:wrap;align-items:center;gap:.2rem;margin:.2rem 0 .4rem}
 .nq-late{display:inline-block;background:#fdecea;border:1.5px solid {red};color:{red};border-radius:.5rem;
   padding:.1rem .6rem;font-size:.9rem}
+.nq-scroll{overflow-x:auto}
 table.nq-score{border-collapse:collapse;width:100%;font-size:.88rem}
+table.nq-score td.names{font-size:.84rem;line-height:1.5}
 table.nq-score td,table.nq-score th{padding:.22rem .4rem;border-bottom:1px solid #eee;vertical-align:middle;text-align:left}
 table.nq-score th{font-weight:600;color:{muted};font-size:.8rem}
 table.nq-score td.num{white-space:nowrap}
@@ -143,12 +150,17 @@ def table(lines: list[Line], view: View) -> str:
     """The targets, grouped by status, worst first: indicator, latest figure, target, pace, trajectory."""
     head = "".join(f"<th{' class=nq-wide' if k in ('pace', 'trajectory') else ''}>{html.escape(view.t(k))}</th>"
                    for k in ("indicator", "latest_figure", "target", "pace", "trajectory"))
-    rows = [f"<table class='nq-score'><tr><th></th>{head}</tr>"]
+    rows = [f"<div class='nq-scroll'><table class='nq-score'><tr><th></th>{head}</tr>"]
     for status in WORST_FIRST:
         group = [ln for ln in lines if ln.status == status]
         if not group:
             continue
         rows.append(f'<tr class="group" id="st-{status}"><td colspan="6">{chip(status, view, len(group))}</td></tr>')
+        if status == "no_data":  # nothing to show but their names: one line, not a row each
+            names = ", ".join(f'<a href="/{THEME_SLUGS.get(ln.indicator["theme"], "")}{html.escape(view_query())}" '
+                              f'target="_self">{html.escape(name(ln.indicator, view.lang))}</a>' for ln in group)
+            rows.append(f'<tr><td></td><td class="names" colspan="5">{names}</td></tr>')
+            continue
         for ln in group:
             s, ind = ln.summary, ln.indicator
             slug = THEME_SLUGS.get(ind["theme"], "")
@@ -168,7 +180,7 @@ def table(lines: list[Line], view: View) -> str:
                 f'<td><a href="/{slug}{html.escape(view_query())}" target="_self">{label}</a></td>'
                 f'<td class="num">{figure}</td><td class="num">{goal}</td><td class="num nq-wide">{pace}</td>'
                 f'<td class="nq-wide">{sparkline(ln)}</td></tr>')
-    rows.append("</table>")
+    rows.append("</table></div>")
     return "".join(rows)
 
 
@@ -236,7 +248,7 @@ def late_agencies(latest: pd.DataFrame, agencies: pd.DataFrame, view: View) -> N
         return
     row = latest.iloc[0]
     items = [f'<li><a href="/bo-nganh-dia-phuong{html.escape(view_query(agency=r["entity_id"]))}" '
-             f'target="_self" style="color:{theme.STATUS_COLOURS["red"]}">{html.escape(r["entity_name"])}</a>: '
+             f'target="_self" style="color:{theme.STATUS_COLOURS["red"]}">{html.escape(entity_name(r, view))}</a>: '
              f"<b>{theme.format_number(r['value'], view.lang)}</b></li>" for _, r in agencies.head(6).iterrows()]
     programmes = queries.programmes().set_index("id")
     title = name(programmes.loc[row["programme"]], view.lang) if row["programme"] in programmes.index else ""
@@ -246,6 +258,12 @@ def late_agencies(latest: pd.DataFrame, agencies: pd.DataFrame, view: View) -> N
             f"{html.escape(view.t('all_overdue'))} →</a></div>")
 
 
+def entity_name(row: pd.Series, view: View) -> str:
+    """A unit's official name in the reader's language."""
+    en = row.get("entity_name_en")
+    return str(en) if view.lang == "en" and isinstance(en, str) and en else str(row["entity_name"])
+
+
 def compliance(view: View) -> None:
     """Who reported their products for the latest round and who did not (report 004)."""
     obs = queries.indicator_observations(view.as_of, ("products_unit_with", "products_unit_without",
@@ -253,11 +271,12 @@ def compliance(view: View) -> None:
     if obs.empty:
         return
     st.markdown(f"**{view.t('compliance')}**")
-    missing = obs[obs["indicator_id"] == "products_unit_no_info"].sort_values("entity_name")
+    missing = obs[obs["indicator_id"] == "products_unit_no_info"]
+    missing = missing.assign(_name=[entity_name(r, view) for _, r in missing.iterrows()]).sort_values("_name")
     sent = obs[obs["indicator_id"] != "products_unit_no_info"]
     date = theme.format_date(obs["as_of"].max(), view.lang)
     links = ", ".join(f'<a href="/bo-nganh-dia-phuong{html.escape(view_query(agency=r["entity_id"]))}" '
-                      f'target="_self">{html.escape(r["entity_name"])}</a>' for _, r in missing.iterrows())
+                      f'target="_self">{html.escape(entity_name(r, view))}</a>' for _, r in missing.iterrows())
     line = view.t("compliance_line", sent=len(sent), missing=len(missing), date=date)
     st.html(f"<div style='font-size:.88rem'>{html.escape(line)}"
             f"<br><span style='color:{theme.STATUS_COLOURS['orange']}'>{html.escape(view.t('not_reported'))}:</span> "
