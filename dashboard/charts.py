@@ -201,8 +201,10 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
 
 
 def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: dt.date, lang: str,
-               labels: Sequence[str] | None = None) -> go.Figure:
-    """Horizontal bars, best at the top; ranks drawn so that a better (smaller) rank reads as longer."""
+               labels: Sequence[str] | None = None,
+               colour: str = theme.PRIMARY) -> go.Figure:
+    """Horizontal bars, best at the top, in `colour` (red for what is late); ranks drawn so that a better (smaller)
+    rank reads as longer."""
     data = data.copy()
     data["label"] = list(labels) if labels is not None else [_series_label(r, lang) for _, r in data.iterrows()]
     data = data.drop_duplicates(["label", "value"])  # a figure restated in two sentences is drawn once
@@ -216,7 +218,7 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
     ordered = best_first.iloc[::-1]  # Plotly draws the first category at the bottom
     # as each report states it: "khoảng 80", "Top 10"
     texts = [theme.format_figure(r.to_dict() | {"unit": unit}, lang) for _, r in ordered.iterrows()]
-    colours = [theme.TARGET_COLOUR if pd.notna(c) else theme.PRIMARY for c in ordered["conflict_id"]]
+    colours = [theme.TARGET_COLOUR if pd.notna(c) else colour for c in ordered["conflict_id"]]
     x, base = ordered["value"], None
     if unit == "rank":
         # Bars grow from the worst position (the field's size, or past the worst rank shown) towards rank 1,
@@ -241,7 +243,7 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
 
 def stacked_bar_figure(frame: pd.DataFrame, y_col: str, parts: Sequence[tuple[str, str]], title: str,
                        view: dt.date, lang: str, sources: pd.DataFrame, unit: str = "count",
-                       share_of: str | None = None) -> go.Figure:
+                       share_of: str | None = None, colours: dict[str, str] | None = None) -> go.Figure:
     """Horizontal stacked bars: one row per `y_col` value, one segment per (column, label) of `parts`;
     with `share_of`, each segment also shows its share of that column (e.g. of the programme total)."""
     fig = go.Figure()
@@ -257,7 +259,8 @@ def stacked_bar_figure(frame: pd.DataFrame, y_col: str, parts: Sequence[tuple[st
             # Plotly restarts a stack after a missing value, so a part the report does not state is drawn 0 wide
             # (its label stays empty: it is not shown as a zero).
             y=frame[y_col], x=values.fillna(0), name=label, orientation="h",
-            marker_color=theme.PALETTE[i % len(theme.PALETTE)], text=text, textposition="inside",
+            marker_color=(colours or {}).get(col, theme.PALETTE[i % len(theme.PALETTE)]), text=text,
+            textposition="inside",
             hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{text}}<extra></extra>",
         ))
     fig.update_layout(barmode="stack")

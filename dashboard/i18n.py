@@ -108,6 +108,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "target": ("Mục tiêu", "Target"),
     "target_by": ("Mục tiêu đến {year}", "Target by {year}"),
     "progress": ("Tiến độ", "Progress"),
+    "status_method_source": (
+        "Nguồn phương pháp: Statistics Canada, *Progress Measurement Methodology for the Sustainable Development "
+        "Goals*, do dự án mã nguồn mở Open SDG công bố (open-sdg.org, tài liệu progress-methodology; mã tính: "
+        "sdg-build, ProgressMeasure.py). Năm được tính theo ngày/365,25 vì các báo cáo nêu ngày chứ không chỉ năm.",
+        "Source of the method: Statistics Canada, *Progress Measurement Methodology for the Sustainable Development "
+        "Goals*, published by the open-source Open SDG project (open-sdg.org, progress-methodology; code: "
+        "sdg-build, ProgressMeasure.py). Years are counted as days/365.25, as the reports give dates, not just years.",
+    ),
+    "status_when": ("Khi nào", "When"),
+    "status_when_achieved": ("Số mới nhất đã đạt mục tiêu", "The latest figure meets the target"),
+    "status_when_on_track": ("R ≥ 95%", "R ≥ 95%"),
+    "status_when_needs_acceleration": ("60% ≤ R < 95%", "60% ≤ R < 95%"),
+    "status_when_limited": ("0 ≤ R < 60%", "0 ≤ R < 60%"),
+    "status_when_deterioration": ("R < 0: đi ngược hướng mục tiêu", "R < 0: moving away from the target"),
+    "status_when_insufficient": ("Dưới hai số chính xác, cùng cách tính, khác ngày",
+                                 "Fewer than two exact figures on one basis, at different dates"),
     "pace": ("Tốc độ so với mức cần", "Pace vs needed"),
     # the overview's scorecard
     "scorecard_of": ("{n} mục tiêu, tính đến {date}:", "{n} targets, as of {date}:"),
@@ -122,6 +138,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "compliance_line": ("{sent} đơn vị đã gửi, {missing} đơn vị chưa cung cấp thông tin (báo cáo ngày {date}).",
                         "{sent} units reported, {missing} gave no information (report of {date})."),
     "not_reported": ("Chưa gửi", "Not reported"),
+    "reported_with_products": ("Đã báo cáo sản phẩm", "Reported its products"),
+    "reported_without_products": ("Đã báo cáo: chưa có sản phẩm", "Reported: no product yet"),
+    "not_reported_products": ("Chưa cung cấp thông tin sản phẩm", "Gave no product information"),
+    "reported_late": ("Gửi báo cáo chậm", "Sent its report late"),
     "context_indicators": ("Các chỉ tiêu khác (chưa có mục tiêu)", "Other indicators (no target)"),
     "source": ("Nguồn", "Source"),
     "quote": ("Trích dẫn", "Quote"),

@@ -27,6 +27,10 @@ FONT = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 # on track, done; gray: unknown); always with a symbol and a word, never colour alone.
 STATUS_COLOURS = {"blue": "#1c5fb8", "green": "#177245", "orange": "#b45309", "red": "#c0262d", "gray": "#5f6672"}
 
+# task states in the same semantic family: done in greens, under way in blue, overdue in red, recurring gray
+TASK_COLOURS = {"done_on_time": "#177245", "done_late": "#7fbf9a", "done_unsplit": "#3f9a6b",
+                "in_progress_on_time": "#1c5fb8", "in_progress": "#1c5fb8", "overdue": "#c0262d", "recurring": "#9aa0a8"}
+
 COMPARATORS = {">=": "≥", "<=": "≤", "=": "="}  # as a reader writes a target
 
 STATUS_STYLE: dict[str, tuple[str, str]] = {  # icon and colour: the word is always shown too (colour-blind safe)

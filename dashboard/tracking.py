@@ -9,7 +9,17 @@ import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import name
-from dashboard.shell import View, cached_chart, downloads, figure_text, memo, no_data, url_selectbox, value_text
+from dashboard.shell import (
+    View,
+    cached_chart,
+    downloads,
+    figure_text,
+    memo,
+    no_data,
+    quote_help,
+    url_selectbox,
+    value_text,
+)
 
 # Segments of a programme's status bar, in reading order: (task_status column, label key).
 STATUS_PARTS = (
@@ -54,7 +64,8 @@ def task_breakdown(view: View) -> None:
     data = _with_sources(ts)
     title = view.t("task_breakdown")
     cached_chart(view, "task_breakdown", title, data.drop(columns=["label"]),
-                 partial(charts.stacked_bar_figure, data, "label", parts, title, view.as_of, view.lang, data, share_of="total"))
+                 partial(charts.stacked_bar_figure, data, "label", parts, title, view.as_of, view.lang, data, share_of="total",
+                         colours=theme.TASK_COLOURS))
 
 
 def task_movement(view: View) -> None:
@@ -91,7 +102,8 @@ def _overdue_lists(view: View, heading: str, by_group: bool) -> None:
         title = f"{view.t(heading)} — {name(progs.loc[prog], view.lang)} ({theme.format_date(as_of, view.lang)})"
         labels = [view.t(f"group_{c}") for c in part["category"]] if by_group else None
         cached_chart(view, f"{heading}_{prog}_{pd.Timestamp(as_of).date()}", title, part,
-                     partial(charts.bar_figure, part, title, "count", "lower", view.as_of, view.lang, labels=labels))
+                     partial(charts.bar_figure, part, title, "count", "lower", view.as_of, view.lang, labels=labels,
+                             colour=theme.TASK_COLOURS["overdue"]))
 
 
 def overdue_by_agency(view: View) -> None:
@@ -164,6 +176,24 @@ def agency_picker(view: View) -> str | None:
     return url_selectbox(view.t("pick_agency"), ids, "agency", names.get, none_label="—")
 
 
+REPORTING = {  # what a report says of a unit's own reporting -> (label key, colour)
+    "products_unit_with": ("reported_with_products", "green"),
+    "products_unit_without": ("reported_without_products", "blue"),
+    "products_unit_no_info": ("not_reported_products", "orange"),
+    "report_submitted_late": ("reported_late", "orange"),
+}
+
+
+def compliance_line(obs: pd.DataFrame, view: View) -> None:
+    """Whether the unit sent its reports, as the latest reports say (the reports name who did not)."""
+    rows = obs[obs["indicator_id"].isin(list(REPORTING))].sort_values("as_of")
+    for _, r in rows.iterrows():
+        key, colour = REPORTING[r["indicator_id"]]
+        st.markdown(f":{colour}-badge[{view.t(key)}] "
+                    f"({view.t('as_of').lower()} {theme.format_date(r['as_of'], view.lang)})",
+                    help=quote_help(r, view))
+
+
 def agency_profile(view: View, agency_id: str) -> None:
     """Every figure the warehouse holds about one unit, across all themes, each with its source."""
     ags = queries.agencies().set_index("id")
@@ -173,6 +203,7 @@ def agency_profile(view: View, agency_id: str) -> None:
     st.caption(view.t(f"agency_kind_{ag['kind']}") + region)
     obs = queries.entity_observations(view.as_of, agency_id, illustrative=False)
     bud = queries.entity_budget(view.as_of, agency_id)
+    compliance_line(obs, view)
     if obs.empty and bud.empty:
         st.info(view.t("profile_empty"), icon=":material/info:")
         return

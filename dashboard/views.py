@@ -364,6 +364,11 @@ def sources_page(view: View) -> None:
     }).set_index(view.t("conflict_id")))
     st.subheader(view.t("status_rule_title"))
     st.markdown(view.t("status_rule"))
+    st.markdown(view.t("status_method_source"))
+    st.table(pd.DataFrame({
+        view.t("status"): [f"{scorecard.SYMBOLS[s]} {view.t('status_' + s)}" for s in scorecard.SHOWN[:-1]],
+        view.t("status_when"): [view.t(f"status_when_{s}") for s in scorecard.SHOWN[:-1]],
+    }).set_index(view.t("status")))
     log = queries.load_log()
     st.subheader(view.t("build_log"))
     st.dataframe(pd.DataFrame({

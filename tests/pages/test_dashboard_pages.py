@@ -113,6 +113,24 @@ def test_sources_page_lists_reports_and_conflicts():
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_progress_method_is_published_with_its_source_and_every_band(lang):
+    at = open_page("pages/nguon.py", lang)
+    body = texts(at)
+    assert t("status_rule", lang) in body and "Open SDG" in body and "Statistics Canada" in body
+    bands = next(d.value for d in at.table if t("status_when", lang) in d.value.columns)
+    for status in ("achieved", "on_track", "needs_acceleration", "limited", "deterioration", "insufficient"):
+        assert any(t(f"status_{status}", lang) in str(i) for i in bands.index)
+        assert t(f"status_when_{status}", lang) in list(bands[t("status_when", lang)])
+
+
+def test_an_agency_profile_says_whether_the_unit_reported():
+    body = texts(open_page("pages/bo-nganh-dia-phuong.py", "vi", agency="p_thai_nguyen"))
+    assert t("not_reported_products", "vi") in body and t("reported_late", "vi") in body
+    body = texts(open_page("pages/bo-nganh-dia-phuong.py", "en", agency="m_cong_thuong"))
+    assert t("reported_with_products", "en") in body
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
 def test_each_conflict_is_explained_in_the_reader_s_language(lang, shipped_db):
     con = duckdb.connect(str(shipped_db), read_only=True)
     expected = dict(con.execute(f"SELECT conflict_id, explanation_{lang} FROM conflicts").fetchall())
