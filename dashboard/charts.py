@@ -23,13 +23,45 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "chart"
 
 
-def plotly_config(title: str, view: dt.date) -> dict:
-    """Modebar settings: the PNG is named after the chart and date and drawn at twice the size."""
-    return {
+# Plotly's own words in Vietnamese: the modebar's buttons and the months of date axes (Plotly reads a locale given
+# in the figure's config, so nothing is fetched and no script is added).
+PLOTLY_VI = {
+    "dictionary": {
+        "Download plot as a PNG": "Tải biểu đồ (PNG)", "Download plot": "Tải biểu đồ", "Zoom": "Phóng to vùng chọn",
+        "Pan": "Kéo", "Zoom in": "Phóng to", "Zoom out": "Thu nhỏ", "Autoscale": "Tự co giãn",
+        "Reset axes": "Đặt lại trục", "Reset view": "Đặt lại khung nhìn", "Box Select": "Chọn vùng",
+        "Lasso Select": "Chọn tự do", "Toggle Spike Lines": "Bật/tắt đường dóng",
+        "Show closest data on hover": "Hiện số gần nhất khi rê chuột",
+        "Compare data on hover": "So sánh số khi rê chuột", "Produced with Plotly.js": "Vẽ bằng Plotly.js",
+        "Double-click to zoom back out": "Nhấp đúp để thu nhỏ lại", "Snapshot succeeded": "Đã tải ảnh",
+        "Taking snapshot - this may take a few seconds": "Đang tạo ảnh, xin chờ vài giây",
+        "Sorry, there was a problem downloading your snapshot!": "Không tải được ảnh.",
+        "Click to enter Colorscale title": "Nhập tiêu đề thang màu", "Click to enter Plot title": "Nhập tiêu đề",
+        "Click to enter X axis title": "Nhập tiêu đề trục X", "Click to enter Y axis title": "Nhập tiêu đề trục Y",
+        "trace": "chuỗi", "new text": "chữ mới",
+    },
+    "format": {
+        "days": ["Chủ nhật", "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy"],
+        "shortDays": ["CN", "T2", "T3", "T4", "T5", "T6", "T7"],
+        "months": [f"Tháng {m}" for m in range(1, 13)],
+        "shortMonths": [f"Th{m}" for m in range(1, 13)],
+        "date": "%d/%m/%Y", "decimal": ",", "thousands": ".",
+    },
+}
+
+
+def plotly_config(title: str, view: dt.date, lang: str = "vi") -> dict:
+    """Modebar settings: the PNG is named after the chart and date and drawn at twice the size; the buttons and
+    date words in the reader's language; only the buttons a reader of a report needs."""
+    config = {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": f"{slug(title)}_{view.isoformat()}", "scale": 2},
-        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "toggleSpikelines", "hoverClosestCartesian",
+                                   "hoverCompareCartesian"],
     }
+    if lang == "vi":
+        config |= {"locale": "vi", "locales": {"vi": PLOTLY_VI}}
+    return config
 
 
 def _wrap(text: str, width: int = 110) -> str:

@@ -119,7 +119,7 @@ def provinces_page(view: View) -> str | None:
     with left:
         fig = memo(view, f"map:{key}:{region}",
                    lambda: map_figure(values, shapes, provinces, title, unit, direction, view))
-        state = st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of), key=f"map_{key}_{region}",
+        state = st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of, view.lang), key=f"map_{key}_{region}",
                                 on_select="rerun", selection_mode="points")
         points = (state or {}).get("selection", {}).get("points", []) if state else []
         if points:

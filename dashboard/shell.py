@@ -168,7 +168,7 @@ def conflict_notes(data: pd.DataFrame, lang: str) -> str | None:
 def chart(fig: go.Figure, data: pd.DataFrame, title: str, view: View, key: str,
           frame: pd.DataFrame | None = None, notes: str | None | bool = False) -> None:
     """A figure with its PNG settings, the downloads of exactly its data, and its conflict flags."""
-    st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of), key=f"fig_{key}")
+    st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of, view.lang), key=f"fig_{key}")
     downloads(frame if frame is not None else data, title, view, key, prepared=frame is not None)
     if notes is False:
         notes = conflict_notes(data, view.lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from hypothesis import settings
 # running with --hypothesis-seed=random).
 settings.register_profile("nq57", derandomize=True, deadline=None)
 settings.load_profile("nq57")
+
+# The shipped config hides error details from readers (.streamlit/config.toml); a failing test shows them.
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 
 REPO = Path(__file__).resolve().parent.parent
 CLEAN = Path(__file__).resolve().parent / "etl" / "fixtures" / "clean"
