@@ -36,7 +36,8 @@ PAGES = {
         page("dia-phuong", "page_provinces", "map"),
         page("san-pham", "page_products", "inventory_2"),
     ],
-    t("nav_about", lang): [page("nguon", "page_sources", "menu_book")],
+    t("nav_about", lang): [page("nguon", "page_sources", "menu_book"),
+                           page("chi-so", "page_indicator", "query_stats", visibility="hidden")],
 }
 if admin.auth_mode():  # no admin page at all unless sign-in is configured
     PAGES[t("nav_about", lang)].append(page("cap-nhat", "page_admin", "upload_file"))

@@ -168,10 +168,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "Overdue tasks of each programme at its latest report date",
     ),
     "figures": ("số liệu", "figures"),
+    # the indicator page
+    "page_indicator": ("Chỉ tiêu", "Indicator"),
+    "pick_indicator": ("Chọn chỉ tiêu", "Choose an indicator"),
+    "indicator_not_found": ("Không tìm thấy chỉ tiêu “{id}”; hãy chọn trong danh sách.",
+                            "No indicator “{id}”; choose one from the list."),
+    "targets": ("Mục tiêu", "Targets"),
+    "target_no_year": ("Mục tiêu (văn bản không nêu năm)", "Target (no year stated)"),
+    "nq57": ("Nghị quyết 57-NQ/TW", "Resolution 57-NQ/TW"),
+    "every_figure": ("Mọi số liệu", "Every figure"),
+    "open_indicator": ("Xem chỉ tiêu", "Open indicator"),
+    "n_units": ("theo {n} đơn vị", "for {n} units"),
+    "definition": ("Cách tính", "Basis"),
     "overdue_tasks": ("nhiệm vụ quá hạn", "overdue tasks"),
     "of_total": ("trên tổng số {total}", "of {total} in total"),
     "headline": ("Chỉ tiêu chính", "Headline indicators"),
-    "all_indicators": ("Mọi chỉ tiêu có số liệu", "Every indicator with data"),
+    "all_indicators": ("Tất cả chỉ tiêu", "All indicators"),
     "without_data": ("Chỉ tiêu chưa có số liệu", "Indicators without data"),
     "by_entity": ("Theo đơn vị", "By unit"),
     "trend": ("Diễn biến", "Trend"),
@@ -334,7 +346,7 @@ LABELS: dict[str, tuple[str, str]] = {
 # kpis/vocabularies.csv: their labels join the table under these prefixes.
 VOCABULARY_KEYS = {"theme": "theme_", "pillar": "pillar_", "region": "region_", "agency_kind": "agency_kind_",
                    "level": "level_", "spending_kind": "kind_", "domain": "domain_", "stage": "stage_",
-                   "task_status": "st_"}
+                   "task_status": "st_", "direction": "direction_", "period": "period_name_"}
 LABELS |= {prefix + id_: labels for vocab, prefix in VOCABULARY_KEYS.items()
            for id_, labels in vocabularies()[vocab].items()}
 

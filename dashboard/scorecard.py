@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import queries, theme
 from dashboard.i18n import name
 from dashboard.indicators import Summary, national_series, same_basis, summarise
-from dashboard.shell import THEME_SLUGS, View, memo, view_query
+from dashboard.shell import View, memo, view_query
 from kpis.progress import STATUSES
 
 WORST_FIRST = ("deterioration", "limited", "needs_acceleration", "insufficient", "no_data", "on_track", "achieved")
@@ -157,13 +157,12 @@ def table(lines: list[Line], view: View) -> str:
             continue
         rows.append(f'<tr class="group" id="st-{status}"><td colspan="6">{chip(status, view, len(group))}</td></tr>')
         if status == "no_data":  # nothing to show but their names: one line, not a row each
-            names = ", ".join(f'<a href="/{THEME_SLUGS.get(ln.indicator["theme"], "")}{html.escape(view_query())}" '
+            names = ", ".join(f'<a href="/chi-so{html.escape(view_query(id=ln.indicator["id"]))}" '
                               f'target="_self">{html.escape(name(ln.indicator, view.lang))}</a>' for ln in group)
             rows.append(f'<tr><td></td><td class="names" colspan="5">{names}</td></tr>')
             continue
         for ln in group:
             s, ind = ln.summary, ln.indicator
-            slug = THEME_SLUGS.get(ind["theme"], "")
             label = html.escape(name(ind, view.lang))
             figure = (f"{html.escape(theme.format_figure(s.latest, view.lang) or '')}"
                       f"<br><small>{theme.format_date(s.latest['as_of'], view.lang)}</small>"
@@ -177,7 +176,7 @@ def table(lines: list[Line], view: View) -> str:
             colour = COLOURS[theme.STATUS_STYLE[status][1]]
             rows.append(
                 f'<tr><td style="color:{colour}" title="{html.escape(view.t("status_" + status))}">{symbol}</td>'
-                f'<td><a href="/{slug}{html.escape(view_query())}" target="_self">{label}</a></td>'
+                f'<td><a href="/chi-so{html.escape(view_query(id=ind["id"]))}" target="_self">{label}</a></td>'
                 f'<td class="num">{figure}</td><td class="num">{goal}</td><td class="num nq-wide">{pace}</td>'
                 f'<td class="nq-wide">{sparkline(ln)}</td></tr>')
     rows.append("</table></div>")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import charts, queries, scorecard, theme
 from dashboard.i18n import name
-from dashboard.indicators import Summary, summarise
+from dashboard.indicators import Summary, national_series, same_basis, summarise
 from dashboard.shell import (
     View,
     cached_chart,
@@ -26,12 +26,10 @@ from dashboard.shell import (
     no_data,
     quote_help,
     status_badge,
+    view_query,
 )
 from kpis.progress import Goal
 from kpis.registry import DASHBOARD_THEMES, load_headlines
-
-CARDS_PER_ROW = 4
-
 
 PROGRESS_SHOWN_MAX = 9.99  # the largest progress a tile prints as a number (999%)
 
@@ -87,7 +85,7 @@ def target_line(s: Summary, view: View) -> str | None:
 def tile(ind: pd.Series, s: Summary, view: View) -> None:
     """A headline tile: value, date, change, target, progress and status (word and icon)."""
     with st.container(border=True):
-        st.markdown(f"**{name(ind, view.lang)}**")
+        st.markdown(f"**[{theme.plain_md(name(ind, view.lang))}](/chi-so{view_query(id=ind['id'])})**")
         if s.latest is None:
             st.markdown(f"#### {view.t('no_data')}")
             st.markdown(status_badge("no_data", view))
@@ -124,17 +122,6 @@ def headline_tiles(theme_id: str, obs: pd.DataFrame, view: View, skip: frozenset
             tile(ind, summary, view)
 
 
-def _card(ind: pd.Series, row: pd.Series, view: View) -> None:
-    st.metric(
-        label=name(ind, view.lang),
-        value=figure_text(row, view),
-        help=quote_help(row, view),
-        border=True,
-    )
-    st.caption(f"{view.t('as_of')} {theme.format_date(row['as_of'], view.lang)}"
-               + (f" · ⚠️ {view.t('conflict')}" if pd.notna(row.get("conflict_id")) else ""))
-
-
 def latest_per_entity(rows: pd.DataFrame) -> pd.DataFrame:
     """Each unit's latest figure; a figure a report restates (same value) is shown once, a different one kept."""
     rows = rows[rows["as_of"] == rows.groupby("entity_id")["as_of"].transform("max")]
@@ -145,14 +132,14 @@ def latest_per_entity(rows: pd.DataFrame) -> pd.DataFrame:
 class Block:
     """One piece of a theme page, built once per (warehouse, view date, language) and cached."""
 
-    kind: str  # "chart", "flags" or "cards"
+    kind: str  # "chart" or "flags"
     key: str
     title: str
     data: pd.DataFrame
     fig: go.Figure | None = None
     text: str = ""
-    cards: tuple[tuple[pd.Series, pd.Series], ...] = ()
     lang: str = field(kw_only=True)  # of the conflict explanations
+    indicator_id: str = field(kw_only=True, default="")
 
     @cached_property
     def frame(self) -> pd.DataFrame:
@@ -163,43 +150,58 @@ class Block:
         return conflict_notes(self.data, self.lang)
 
 
+MAX_CHARTS = 12  # in view on a page or tab: a briefing, not a wall
+MAX_STORY_CHARTS = 8
+MIN_POINTS = 3  # a chart needs at least three dates, groups or units; fewer are rows of the table
+
+
 def _blocks(obs: pd.DataFrame, view: View, key: str) -> list[Block]:
+    """The charts of a theme page, in briefing order: the targets' trajectories first, then the few charts that
+    carry the theme's story (at least three dates, groups or units each, the fullest first), then lists of named
+    units. Single figures are rows of the table of all indicators, never one-bar charts."""
     inds = queries.indicators().set_index("id", drop=False)
     targets = queries.targets()
-    blocks: list[Block] = []
-    cards: list[tuple[pd.Series, pd.Series]] = []
-    card_rows: list[pd.DataFrame] = []
+    dated = set(targets.loc[targets["year"].notna(), "indicator_id"])
+    trajectories: list[Block] = []
+    story: list[tuple[int, Block]] = []
+    flags: list[Block] = []
     for ind_id, part in obs.groupby("indicator_id", sort=False):
         ind = inds.loc[ind_id]
         title = name(ind, view.lang)
         nat = part[(part["scope"] == "national") & part["category"].isna()]
-        if nat["as_of"].nunique() > 1:
+        dates = nat["as_of"].nunique()
+        if len(nat) and (ind_id in dated or dates >= MIN_POINTS):
             fig = charts.trend_figure(nat, title, ind["unit"], ind["direction"],
                                       targets[targets["indicator_id"] == ind_id], view.as_of, view.lang,
                                       ind["period"])
-            blocks.append(Block("chart", f"{key}_{ind_id}_trend", title, nat, fig, lang=view.lang))
-        elif not nat.empty:
-            cards.extend((ind, row) for _, row in nat.iterrows())
-            card_rows.append(nat)
+            block = Block("chart", f"{key}_{ind_id}_trend", title, nat, fig, lang=view.lang, indicator_id=ind_id)
+            if ind_id in dated:
+                trajectories.append(block)
+            else:
+                story.append((dates, block))
         groups = part[part["scope"] == "national"].dropna(subset=["category"])
-        if not groups.empty:
-            latest = groups[groups["as_of"] == groups["as_of"].max()]
+        latest = groups[groups["as_of"] == groups["as_of"].max()] if len(groups) else groups
+        if latest["category"].nunique() >= MIN_POINTS:
             fig = charts.bar_figure(latest, title, ind["unit"], ind["direction"], view.as_of, view.lang)
-            blocks.append(Block("chart", f"{key}_{ind_id}_groups", title, latest, fig, lang=view.lang))
+            story.append((latest["category"].nunique(),
+                          Block("chart", f"{key}_{ind_id}_groups", title, latest, fig, lang=view.lang,
+                                indicator_id=ind_id)))
         units = part[part["scope"] != "national"]
         if not units.empty:
             latest = latest_per_entity(units)
             t2 = f"{title} — {view.t('by_entity')}"
             if ind["unit"] == "flag":
                 text = ", ".join(theme.plain_md(n) for n in sorted(latest["entity_name"].dropna().unique()))
-                blocks.append(Block("flags", f"{key}_{ind_id}_flags", t2, latest, text=text, lang=view.lang))
-            else:
+                flags.append(Block("flags", f"{key}_{ind_id}_flags", t2, latest, text=text, lang=view.lang,
+                                   indicator_id=ind_id))
+            elif latest["entity_id"].nunique() >= MIN_POINTS:
                 fig = charts.bar_figure(latest, t2, ind["unit"], ind["direction"], view.as_of, view.lang)
-                blocks.append(Block("chart", f"{key}_{ind_id}_units", t2, latest, fig, lang=view.lang))
-    if cards:
-        blocks.append(Block("cards", f"{key}_cards", view.t("all_indicators"), pd.concat(card_rows),
-                            cards=tuple(cards), lang=view.lang))
-    return blocks
+                story.append((latest["entity_id"].nunique(),
+                              Block("chart", f"{key}_{ind_id}_units", t2, latest, fig, lang=view.lang,
+                                    indicator_id=ind_id)))
+    room = max(0, min(MAX_STORY_CHARTS, MAX_CHARTS - len(trajectories)))
+    fullest = [b for _, b in sorted(story, key=lambda sb: -sb[0])[:room]]
+    return trajectories[:MAX_CHARTS] + fullest + flags
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -214,18 +216,12 @@ def render_blocks(blocks: list[Block], view: View) -> None:
     for b in blocks:
         if b.kind == "chart":
             chart(b.fig, b.data, b.title, view, b.key, frame=b.frame, notes=b.notes)
+            if b.indicator_id:
+                st.markdown(f"[{view.t('open_indicator')} →](/chi-so{view_query(id=b.indicator_id)})")
         elif b.kind == "flags":
             st.markdown(f"**{b.title}** ({theme.format_date(b.data['as_of'].max(), view.lang)})")
             st.markdown(b.text)
             downloads(b.frame, b.title, view, b.key, prepared=True)
-        else:
-            st.subheader(b.title)
-            for i in range(0, len(b.cards), CARDS_PER_ROW):
-                cols = st.columns(CARDS_PER_ROW)
-                for col, (ind, row) in zip(cols, b.cards[i:i + CARDS_PER_ROW], strict=False):
-                    with col:
-                        _card(ind, row, view)
-            downloads(b.frame, b.key, view, b.key, prepared=True)
 
 
 def indicator_sections(theme_id: str, view: View, pillar: str | None = None) -> None:
@@ -234,20 +230,61 @@ def indicator_sections(theme_id: str, view: View, pillar: str | None = None) -> 
     render_blocks(_theme_blocks(queries.stamp(), view.as_of, view.lang, theme_id, pillar), view)
 
 
-def missing_indicators(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | None = None) -> None:
-    """Registered indicators of the theme with no figure at the view date, listed as 'Chưa có số liệu'."""
-    inds = queries.indicators()
-    mine = inds[(inds["theme"] == theme_id) & ((inds["pillar"] == pillar) if pillar else True)]
-    missing = mine[~mine["id"].isin(obs["indicator_id"])]
-    if missing.empty:
+def indicator_rows(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | None) -> pd.DataFrame:
+    """One row per registered indicator of the theme: latest figure as stated, date, change where comparable,
+    status, the exact figures of its basis for a sparkline, and the link to its page; those without data last."""
+    def build() -> pd.DataFrame:
+        inds = queries.indicators()
+        mine = inds[(inds["theme"] == theme_id) & ((inds["pillar"] == pillar) if pillar else True)]
+        targets = queries.targets()
+        rows = []
+        for _, ind in mine.iterrows():
+            s = summarise(ind, obs, targets)
+            units = obs[(obs["indicator_id"] == ind["id"]) & (obs["scope"] != "national")]
+            if s.latest is not None:
+                latest, date = figure_text(s.latest, view), s.latest["as_of"]
+            elif len(units):
+                latest = view.t("n_units", n=units["entity_id"].nunique())
+                date = units["as_of"].max()
+            else:
+                latest, date = view.t("no_data"), None
+            points = []
+            if s.latest is not None:
+                basis = same_basis(national_series(obs[obs["indicator_id"] == ind["id"]]), s.latest)
+                points = [float(r["value"]) for _, r in basis.iterrows() if theme.qualifier_of(r) == "exact"]
+            status = s.status if s.latest is not None or len(units) == 0 else "no_target"
+            rows.append({
+                "name": name(ind, view.lang), "latest": latest,
+                "date": theme.format_date(date, view.lang) if date is not None else "",
+                "change": theme.format_change(s.change, s.unit, view.lang) if s.change is not None else "",
+                "status": f"{scorecard.SYMBOLS.get(status, '')} {view.t('status_' + status)}".strip(),
+                "trend": points if len(points) >= 2 else None,
+                "link": f"/chi-so{view_query(id=ind['id'])}",
+                "_has": s.latest is not None or len(units) > 0,
+            })
+        frame = pd.DataFrame(rows)
+        return frame.sort_values("_has", ascending=False, kind="stable").drop(columns="_has") if len(frame) else frame
+    return memo(view, f"rows:{theme_id}:{pillar}", build)
+
+
+def all_indicators_table(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | None = None) -> None:
+    """'Tất cả chỉ tiêu': every indicator of the theme in one searchable table, each row linking to its page."""
+    rows = indicator_rows(theme_id, obs, view, pillar)
+    if rows.empty:
         return
-    with st.expander(f"{view.t('without_data')} ({len(missing)})"):
-        for _, ind in missing.iterrows():
-            st.markdown(f"- {name(ind, view.lang)}: *{view.t('no_data')}*")
+    st.subheader(view.t("all_indicators"))
+    st.dataframe(rows, hide_index=True, width="stretch", column_config={
+        "name": st.column_config.TextColumn(view.t("indicator"), width="large"),
+        "latest": view.t("latest_figure"), "date": view.t("date"), "change": view.t("change"),
+        "status": view.t("status"),
+        "trend": st.column_config.LineChartColumn(view.t("trend"), width="small"),
+        "link": st.column_config.LinkColumn("", display_text=view.t("open_indicator"), width="small"),
+    })
 
 
 def theme_page(theme_id: str, view: View, pillar: str | None = None) -> None:
-    """A theme (or one pillar of it): headline tiles, then every indicator with data."""
+    """A theme (or one pillar of it) as a briefing: headline tiles, the targets' trajectories and the charts that
+    carry its story, then every indicator in one table."""
     obs = queries.theme_observations(view.as_of, theme_id, pillar)
     if pillar is None:
         headline_tiles(theme_id, obs, view)
@@ -255,7 +292,7 @@ def theme_page(theme_id: str, view: View, pillar: str | None = None) -> None:
         no_data(view)
     else:
         indicator_sections(theme_id, view, pillar)
-    missing_indicators(theme_id, obs, view, pillar)
+    all_indicators_table(theme_id, obs, view, pillar)
 
 
 def budget_section(view: View) -> None:

@@ -99,11 +99,33 @@ def test_missing_figures_read_no_data_never_zero(shipped_db):
         "AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id)").fetchall())
     con.close()
     assert missing, "the registry holds capacity indicators that no report states"
-    box = next(e for e in at.expander if e.label.startswith(t("without_data", "vi")))
-    assert box.label.endswith(f"({len(missing)})")
-    assert sorted(m.value for m in box.markdown) == sorted(f"- {n}: *{t('no_data', 'vi')}*" for n in missing)
+    table = next(d.value for d in at.dataframe if "link" in d.value.columns)
+    shown = table.set_index("name")
+    for n in missing:  # in the table of all indicators, as "no data": never a zero, never a date
+        assert shown.loc[n, "latest"] == t("no_data", "vi") and shown.loc[n, "date"] == ""
     # no card or tile stands in for them: nothing shows a figure, a zero least of all, under their names
     assert not {m.label for m in at.metric} & set(missing)
+
+
+@pytest.mark.parametrize("theme", list(THEME_PAGES))
+def test_a_theme_page_is_a_briefing_not_a_wall(theme, shipped_db):
+    """At most 12 charts on a page or tab, none with fewer than three points, groups or units unless it is a
+    target's trajectory; every indicator of the theme in one table, each row linking to its page."""
+    from kpis.registry import PILLARS
+
+    # a theme with pillar tabs draws only the open tab: each tab is opened by its link
+    views = [open_page(THEME_PAGES[theme], "vi", pillar=t(f"pillar_{p}", "vi")) for p in PILLARS] \
+        if theme == "digital_transformation" \
+        else [open_page(THEME_PAGES[theme], "vi")]
+    linked = set()
+    for at in views:
+        assert len(at.get("plotly_chart")) <= 12
+        tables = [d.value for d in at.dataframe if "link" in d.value.columns]
+        linked |= {u.split("id=")[1].split("&")[0] for tb in tables for u in tb["link"]}
+    con = duckdb.connect(str(shipped_db), read_only=True)
+    registered = {r[0] for r in con.execute("SELECT id FROM indicators WHERE theme = ?", [theme]).fetchall()}
+    con.close()
+    assert linked == registered
 
 
 def test_sources_page_lists_reports_and_conflicts():
