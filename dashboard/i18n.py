@@ -178,6 +178,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "nq57": ("Nghị quyết 57-NQ/TW", "Resolution 57-NQ/TW"),
     "every_figure": ("Mọi số liệu", "Every figure"),
     "open_indicator": ("Xem chỉ tiêu", "Open indicator"),
+    "open_short": ("Xem →", "Open →"),
     "n_units": ("theo {n} đơn vị", "for {n} units"),
     "definition": ("Cách tính", "Basis"),
     "overdue_tasks": ("nhiệm vụ quá hạn", "overdue tasks"),

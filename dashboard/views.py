@@ -243,6 +243,9 @@ def indicator_rows(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | N
             units = obs[(obs["indicator_id"] == ind["id"]) & (obs["scope"] != "national")]
             if s.latest is not None:
                 latest, date = figure_text(s.latest, view), s.latest["as_of"]
+            elif units["entity_id"].nunique() == 1:  # one unit's figure: the figure, and whose it is
+                row = units.sort_values("as_of").iloc[-1]
+                latest, date = f"{figure_text(row, view)} ({row['entity_name']})", row["as_of"]
             elif len(units):
                 latest = view.t("n_units", n=units["entity_id"].nunique())
                 date = units["as_of"].max()
@@ -278,7 +281,7 @@ def all_indicators_table(theme_id: str, obs: pd.DataFrame, view: View, pillar: s
         "latest": view.t("latest_figure"), "date": view.t("date"), "change": view.t("change"),
         "status": view.t("status"),
         "trend": st.column_config.LineChartColumn(view.t("trend"), width="small"),
-        "link": st.column_config.LinkColumn("", display_text=view.t("open_indicator"), width="small"),
+        "link": st.column_config.LinkColumn("", display_text=view.t("open_short"), width="small"),
     })
 
 

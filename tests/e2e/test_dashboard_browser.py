@@ -18,6 +18,7 @@ PAGES = {
     "ha-tang-so": 1,
     "chuyen-doi-so": 1,
     "nguon": 0,
+    "chi-so?id=coverage_5g_population": 2,  # an indicator's page: its trajectory and its units
 }
 
 
@@ -33,7 +34,7 @@ def test_page_draws_without_exception(page, app_url, path):
     outside = [u for u in requests if not u.startswith((app_url, "data:", "blob:"))]
     assert not outside, f"nothing may be fetched from the internet: {outside[:5]}"
     assert page.locator("h1").first.inner_text().strip()
-    screenshot(page, path or "tong-quan")
+    screenshot(page, path.replace("?id=", "_") or "tong-quan")
 
 
 def test_english_link_reproduces_the_view(page, app_url):
@@ -58,3 +59,14 @@ def test_csv_download_holds_the_chart_data_with_sources(page, app_url):
     assert rows
     assert {"indicator_id", "value", "unit", "as_of", "source_file", "source_quote"} <= set(rows[0])
     assert all(r["source_quote"] for r in rows)
+
+
+def test_a_scorecard_row_opens_its_indicator_page(page, app_url):
+    page.goto(f"{app_url}/")
+    wait_for_app(page)
+    page.locator("table.nq-score a").first.click()
+    page.wait_for_url("**/chi-so?id=*", timeout=30_000)
+    wait_for_app(page, 0)
+    page.locator("[data-testid=stMain] h1").first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
