@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.i18n import name, t
+from kpis.progress import Goal, assess, goal_in_force
 
 HOVER = "%{customdata[0]}<br>%{customdata[1]}<br><i>%{customdata[2]}</i><br>“%{customdata[3]}”<extra></extra>"
 
@@ -178,6 +179,31 @@ def _series_label(r: pd.Series, lang: str) -> str:
     return t("national", lang)
 
 
+def projection_trace(fig: go.Figure, ordered: pd.DataFrame, targets: pd.DataFrame, unit: str, direction: str,
+                     lang: str) -> None:
+    """Where the observed growth leads by the target's year (the progress method's projection), dotted from the
+    latest exact figure of the judged basis; nothing when fewer than two such figures exist."""
+    dated = targets[targets["year"].notna()]
+    if dated.empty:
+        return
+    basis = ordered[ordered["_basis"] == ordered["_basis"].iloc[-1]]
+    exact = basis[[theme.qualifier_of(r) == "exact" for _, r in basis.iterrows()]]
+    points = [(pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in exact.iterrows()]
+    goals = [Goal(float(r["value"]), int(r["year"]), r["comparator"]) for _, r in dated.iterrows()]
+    goal = goal_in_force(goals, points[-1][0]) if points else None
+    if goal is None or len(points) < 2:
+        return
+    progress = assess(points, direction, goal)
+    end = dt.date(goal.year, 12, 31)
+    value = progress.projected(end)
+    if value is None or progress.status == "achieved":
+        return
+    label = t("projection", lang, value=theme.format_value(value, unit, lang) or "", year=goal.year)
+    fig.add_trace(go.Scatter(x=[points[-1][0], end], y=[points[-1][1], value], mode="lines+markers", name=label,
+                             line=dict(dash="dot", color=theme.MUTED), marker=dict(size=[1, 9], symbol="circle-open"),
+                             hovertemplate=f"{label}<extra></extra>"))
+
+
 def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targets: pd.DataFrame,
                  view: dt.date, lang: str, period: str = "point") -> go.Figure:
     """A line per series over time, with the target drawn as a dashed path to its year.
@@ -218,6 +244,7 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
             customdata=[[theme.plain_html(tg["source_quote"])]] * 2,
             hovertemplate=f"{label}<br><i>%{{customdata[0]}}</i><extra></extra>",
         ))
+    projection_trace(fig, ordered, targets, unit, direction, lang)
     fig.update_yaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f",
                      rangemode="tozero" if direction == "higher" else None)
     if direction == "lower" and unit == "rank":

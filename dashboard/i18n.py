@@ -179,6 +179,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "every_figure": ("Mọi số liệu", "Every figure"),
     "open_indicator": ("Xem chỉ tiêu", "Open indicator"),
     "open_short": ("Xem →", "Open →"),
+    "projection": ("Theo xu hướng hiện tại: {value} năm {year}", "At the current pace: {value} in {year}"),
     "n_units": ("theo {n} đơn vị", "for {n} units"),
     "definition": ("Cách tính", "Basis"),
     "overdue_tasks": ("nhiệm vụ quá hạn", "overdue tasks"),

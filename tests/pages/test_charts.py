@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from dashboard import charts
 
@@ -95,3 +96,21 @@ def test_a_long_title_stays_at_the_top_and_pushes_the_legend_and_plot_down():
         assert (fig.layout.title.yref, fig.layout.title.y, fig.layout.title.yanchor) == ("container", 1, "top")
     assert long.layout.margin.t > short.layout.margin.t
     assert long.layout.height - short.layout.height == long.layout.margin.t - short.layout.margin.t
+
+
+def test_a_trajectory_shows_where_the_observed_pace_leads_and_only_from_exact_figures():
+    def series(qualifiers):
+        return pd.DataFrame({
+            "as_of": pd.to_datetime(["2024-12-31", "2025-12-31"]), "value": [30.0, 34.6], "unit": "percent",
+            "qualifier": qualifiers, "definition": None, "scope": "national", "category": None, "conflict_id": None,
+            "source_file": "f", "source_quote": "q", "report_date": pd.to_datetime(["2025-01-01", "2026-01-01"]),
+            "source_title_vi": "x", "source_issuer_vi": "y", "base": None, "value_stated": [30.0, 34.6],
+            "unit_stated": "percent"})
+    targets = pd.DataFrame([{"indicator_id": "x", "comparator": ">=", "value": 40.0, "year": 2030, "source_quote": "q"}])
+    fig = charts.trend_figure(series(["exact", "exact"]), "T", "percent", "higher", targets, dt.date(2026, 5, 8), "vi")
+    (projection,) = [tr for tr in fig.data if tr.name.startswith("Theo xu hướng hiện tại")]
+    years = (dt.date(2030, 12, 31) - dt.date(2025, 12, 31)).days / 365.25
+    growth = (34.6 / 30) ** (1 / ((dt.date(2025, 12, 31) - dt.date(2024, 12, 31)).days / 365.25))
+    assert projection.x[-1] == dt.date(2030, 12, 31) and projection.y[-1] == pytest.approx(34.6 * growth ** years)
+    fig = charts.trend_figure(series(["exact", "approx"]), "T", "percent", "higher", targets, dt.date(2026, 5, 8), "vi")
+    assert not [tr for tr in fig.data if tr.name.startswith("Theo xu hướng hiện tại")]
