@@ -13,7 +13,11 @@ from dashboard.i18n import name
 from dashboard.shell import View, cached_chart, downloads, memo, url_selectbox
 from kpis.registry import REGIONS
 
-MAP_CENTER = {"lat": 16.0, "lon": 106.3}  # fixed: the islands would otherwise pull a fitted map far east
+MAP_CENTER = {"lat": 15.6, "lon": 108.6}  # fixed, east enough that Hoàng Sa and Trường Sa are inside the frame
+# Vietnam's two archipelagos, drawn on every map: (label key, the province they belong to, where they lie)
+ISLANDS = (("islands_hoang_sa", "p_da_nang", 16.5, 112.0), ("islands_truong_sa", "p_khanh_hoa", 9.9, 114.3))
+# a scale that starts from a visible blue: the smallest figure must not vanish into the white background
+SCALE = [[0.0, "#b9d3ec"], [0.5, "#4a90c8"], [1.0, "#08306b"]]
 MIN_PROVINCES = 2
 
 
@@ -72,7 +76,7 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
     else:
         texts = [f"<b>{theme.plain_html(r['entity_name'])}</b><br>{theme.format_figure(r.to_dict() | {'unit': unit}, view.lang)}"
                  for _, r in merged.iterrows()]
-        colour = dict(colorscale="Blues",  # darker = larger, whichever way is better
+        colour = dict(colorscale=SCALE,  # darker = larger, whichever way is better
                       colorbar=dict(title=dict(text=theme.unit_label(unit, view.lang)), tickformat=",~f",
                                     thickness=14, len=0.6))
     fig.add_trace(go.Choroplethmap(
@@ -80,7 +84,13 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
         marker_line_color="white", marker_line_width=0.6, text=texts,
         customdata=merged["entity_id"], hovertemplate="%{text}<extra></extra>", **colour,
     ))
-    fig.update_layout(map=dict(style="white-bg", center=MAP_CENTER, zoom=4.1))
+    for key, province, lat, lon in ISLANDS:  # markers only: map text would need glyphs fetched from the internet
+        label = view.t(key)
+        fig.add_trace(go.Scattermap(lat=[lat], lon=[lon], mode="markers", name=label, showlegend=True,
+                                    marker=dict(size=11, color=theme.MUTED), hovertemplate=f"<b>{label}</b><extra></extra>",
+                                    customdata=[province]))
+    fig.update_layout(map=dict(style="white-bg", center=MAP_CENTER, zoom=4.0),
+                      legend=dict(orientation="h", yanchor="bottom", y=0.0, xanchor="right", x=1.0))
     fig = charts.finish(fig, title, view.as_of, values, view.lang)
     fig.update_layout(height=720, margin=dict(l=0, r=0))
     return fig

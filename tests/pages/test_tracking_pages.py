@@ -103,3 +103,16 @@ def test_illustrative_registry_follows_the_view_date():
     earlier = open_page("pages/nhiem-vu.py", "vi", as_of="31/12/2025", illustrative="true").dataframe[0].value
     assert len(earlier) < len(later)
     assert not earlier["ID"].str.contains("2026").any()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_map_draws_hoang_sa_and_truong_sa(lang):
+    """An official Vietnamese map shows both archipelagos, named after the provinces they belong to."""
+    import json
+
+    at = open_page("pages/dia-phuong.py", lang)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = {tr.get("name") for tr in spec["data"]}
+    assert {t("islands_hoang_sa", lang), t("islands_truong_sa", lang)} <= names
+    islands = [tr for tr in spec["data"] if tr.get("name") == t("islands_truong_sa", lang)]
+    assert islands[0]["lon"][0] > 111 and spec["layout"]["map"]["center"]["lon"] > 107
