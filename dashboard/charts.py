@@ -261,9 +261,9 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
 
 def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: dt.date, lang: str,
                labels: Sequence[str] | None = None,
-               colour: str = theme.PRIMARY) -> go.Figure:
-    """Horizontal bars, best at the top, in `colour` (red for what is late); ranks drawn so that a better (smaller)
-    rank reads as longer."""
+               colour: str = theme.PRIMARY, keep_order: bool = False) -> go.Figure:
+    """Horizontal bars, best at the top (or in the given order), in `colour` (red for what is late); ranks drawn so
+    that a better (smaller) rank reads as longer."""
     data = data.copy()
     data["label"] = list(labels) if labels is not None else [_series_label(r, lang) for _, r in data.iterrows()]
     data = data.drop_duplicates(["label", "value"])  # a figure restated in two sentences is drawn once
@@ -273,7 +273,7 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
             f"{lb} ({theme.format_date(d, lang)}: {theme.format_number(v, lang)})"
             for lb, d, v in zip(data.loc[twice, "label"], data.loc[twice, "report_date"], data.loc[twice, "value"],
                                 strict=True)]
-    best_first = data.sort_values("value", ascending=(direction == "lower"))
+    best_first = data if keep_order else data.sort_values("value", ascending=(direction == "lower"))
     ordered = best_first.iloc[::-1]  # Plotly draws the first category at the bottom
     # as each report states it: "khoảng 80", "Top 10"
     texts = [theme.format_figure(r.to_dict() | {"unit": unit}, lang) for _, r in ordered.iterrows()]
@@ -357,22 +357,3 @@ def funnel_figure(data: pd.DataFrame, labels: Sequence[str], title: str, view: d
         customdata=hover_data(data, lang), hovertemplate=HOVER,
     ))
     return finish(fig, title, view, data, lang)
-
-
-def grouped_bar_figure(data: pd.DataFrame, y_col: str, colour_col: str, title: str, view: dt.date,
-                       lang: str) -> go.Figure:
-    """Horizontal grouped bars (e.g. budget stages side by side for each level/kind/domain)."""
-    fig = go.Figure()
-    for i, (label, part) in enumerate(data.groupby(colour_col, sort=False)):
-        fig.add_trace(go.Bar(
-            y=part[y_col], x=part["value"], name=str(label), orientation="h",
-            marker_color=theme.PALETTE[i % len(theme.PALETTE)],
-            text=[theme.format_value(v, u, lang) for v, u in zip(part["value"], part["unit"], strict=True)],
-            textposition="auto", customdata=hover_data(part, lang), hovertemplate=HOVER,
-        ))
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(automargin=True, autorange="reversed")
-    fig.update_xaxes(title=theme.unit_label(data["unit"].iloc[0], lang))
-    fig = finish(fig, title, view, data, lang)
-    fig.update_layout(height=max(fig.layout.height or 420, 200 + 28 * len(data)))
-    return fig

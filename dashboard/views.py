@@ -298,23 +298,67 @@ def theme_page(theme_id: str, view: View, pillar: str | None = None) -> None:
     all_indicators_table(theme_id, obs, view, pillar)
 
 
+BUDGET_STAGES = ("approved", "assigned", "allocated", "pending", "disbursed", "requested")
+# the table's columns: (level, spending kind) of the whole S&T, innovation and DT budget
+BUDGET_COLUMNS = (("total", "total"), ("total", "recurrent"), ("total", "investment"), ("central", "total"),
+                  ("local", "total"))
+
+
+def budget_glance(data: pd.DataFrame, view: View) -> pd.DataFrame:
+    """One year's national budget at a glance: a row per stage, a column per level or spending kind, each cell the
+    latest figure as stated ('65.020 tỷ đồng', 'khoảng 95.000 tỷ đồng'), '—' where no report gives it."""
+    national = data[data["entity_id"].isna() & (data["domain"] == "st_innovation_dt") & data["definition"].isna()]
+    rows = []
+    for stage in BUDGET_STAGES:
+        cells = {}
+        for level, kind in BUDGET_COLUMNS:
+            hit = national[(national["stage"] == stage) & (national["level"] == level)
+                           & (national["spending_kind"] == kind)].sort_values("as_of")
+            cells[view.t(f"level_{level}") if kind == "total" and level != "total" else view.t(f"kind_{kind}")] = (
+                theme.format_figure({"value": hit.iloc[-1]["amount_bn_vnd"], "unit": "billion_vnd",
+                                     "qualifier": hit.iloc[-1]["qualifier"], "value_stated": None}, view.lang)
+                if len(hit) else "—")
+        if any(v != "—" for v in cells.values()):
+            rows.append({view.t("budget_stage"): view.t(f"stage_{stage}")} | cells)
+    return pd.DataFrame(rows)
+
+
 def budget_section(view: View) -> None:
-    """Allocated vs assigned vs disbursed, by spending kind, level and domain."""
+    """The latest year's budget at a glance (a small table and one chart of its stages), every row behind it."""
     st.header(view.t("budget_title"))
     data = queries.budget(view.as_of)
     if data.empty:
         no_data(view)
         return
-    data = data.assign(
-        stage_label=[view.t(f"stage_{s}") for s in data["stage"]],
-        group=[" · ".join([str(y), view.t(f"level_{lv}"), view.t(f"kind_{k}"), view.t(f"domain_{d}")])
-               for y, lv, k, d in zip(data["year"], data["level"], data["spending_kind"], data["domain"], strict=True)],
-        value=data["amount_bn_vnd"], unit="billion_vnd",
-    )
-    for year, part in data.groupby("year", sort=True):
-        title = f"{view.t('budget_title')} — {year}"
-        cached_chart(view, f"budget_{year}", title, part,
-                     partial(charts.grouped_bar_figure, part, "group", "stage_label", title, view.as_of, view.lang))
+    year = int(data["year"].max())
+    part = data[data["year"] == year]
+    st.subheader(view.t("budget_year", year=year))
+    st.table(budget_glance(part, view).set_index(view.t("budget_stage")))
+    totals = part[part["entity_id"].isna() & (part["level"] == "total") & (part["spending_kind"] == "total")
+                  & (part["domain"] == "st_innovation_dt") & part["stage"].isin(BUDGET_STAGES[:5])]
+    totals = totals.sort_values("as_of").drop_duplicates("stage", keep="last")
+    if len(totals) >= 2:
+        order = {s: i for i, s in enumerate(BUDGET_STAGES)}
+        totals = totals.sort_values("stage", key=lambda s: s.map(order)).assign(
+            value=lambda d: d["amount_bn_vnd"], unit="billion_vnd")
+        title = view.t("budget_stages_title", year=year)
+        labels = [view.t(f"stage_{s}") for s in totals["stage"]]
+        cached_chart(view, f"budget_stages_{year}", title, totals,
+                     partial(charts.bar_figure, totals, title, "billion_vnd", "higher", view.as_of, view.lang,
+                             labels=labels, keep_order=True))
+    with st.expander(view.t("budget_all_rows")):
+        shown = data.assign(stage=[view.t(f"stage_{s}") for s in data["stage"]],
+                            level=[view.t(f"level_{s}") for s in data["level"]],
+                            spending_kind=[view.t(f"kind_{s}") for s in data["spending_kind"]],
+                            domain=[view.t(f"domain_{s}") for s in data["domain"]],
+                            amount=[figure_text({"value": v, "unit": "billion_vnd", "qualifier": q}, view)
+                                    for v, q in zip(data["amount_bn_vnd"], data["qualifier"], strict=True)])
+        st.dataframe(shown[["year", "stage", "level", "spending_kind", "domain", "entity", "amount", "as_of"]].rename(
+            columns={"year": view.t("fiscal_year"), "stage": view.t("budget_stage"), "level": view.t("budget_level"),
+                     "spending_kind": view.t("budget_kind"), "domain": view.t("budget_domain"),
+                     "entity": view.t("entity"), "amount": view.t("amount"), "as_of": view.t("date")}),
+            hide_index=True, width="stretch")
+        downloads(data, view.t("budget_title"), view, "budget_all")
 
 
 def _stat_card(title: str, value: str, caption: str) -> None:

@@ -165,3 +165,20 @@ def test_each_conflict_is_explained_in_the_reader_s_language(lang, shipped_db):
     # a flagged figure on a page carries the same explanation, not the curator's English working note
     tasks = texts(open_page("pages/nhiem-vu.py", lang))
     assert plain_md(expected["s004_overdue73_parts_sum121"]) in tasks  # Markdown source: shown as written, never run
+
+
+def test_the_budget_reads_at_a_glance():
+    """The latest year's budget as a small table (Vietnamese amounts, '—' where no report gives one) and one chart
+    of its stages, not a wall of bars."""
+    at = open_page("pages/nguon-luc.py", "vi")
+    glance = next(tb.value for tb in at.table if t("budget_stage", "vi") in tb.value.index.names
+                  or t("budget_stage", "vi") == tb.value.index.name)
+    assert glance.loc[t("stage_approved", "vi"), t("kind_total", "vi")] == "65.020 tỷ đồng"
+    assert glance.loc[t("stage_requested", "vi"), t("kind_total", "vi")] == "khoảng 95.000 tỷ đồng"
+    assert "—" in glance.values
+    import json
+
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    (stages,) = [c for c, title in zip(at.get("plotly_chart"), titles, strict=True) if "giải ngân" in title]
+    bars = json.loads(stages.proto.spec)["data"][0]
+    assert list(bars["text"])[-1] == "65.020 tỷ đồng"  # approval at the top of the pipeline (drawn bottom-up)
