@@ -122,6 +122,9 @@ def _text(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
+LEAGUE_MIN_UNITS = 5  # a column compares units only when the reports give it for this many
+
+
 def _league(view: View) -> tuple[pd.DataFrame | None, dict | None, pd.DataFrame]:
     """The league table, its column settings and the figures behind it (built once per view)."""
     figs = queries.entity_figures(view.as_of)
@@ -134,7 +137,7 @@ def _league(view: View) -> tuple[pd.DataFrame | None, dict | None, pd.DataFrame]
         measure=[f"{r['indicator_id']}|{_text(r['programme'])}|{_text(r['category'])}|{r['as_of']:%Y-%m-%d}"
                  for _, r in figs.iterrows()],
     )
-    wide_enough = figs.groupby("measure")["entity_id"].transform("nunique") >= 3
+    wide_enough = figs.groupby("measure")["entity_id"].transform("nunique") >= LEAGUE_MIN_UNITS
     figs = figs[wide_enough]
     table = figs.pivot_table(index=["entity_id", "entity_name"], columns="measure", values="value", aggfunc="max")
     table = table.astype(float).reset_index().drop(columns="entity_id")
@@ -148,7 +151,7 @@ def _league(view: View) -> tuple[pd.DataFrame | None, dict | None, pd.DataFrame]
                                       cat_label if isinstance(cat_label, str) else cat,
                                       theme.format_date(row["as_of"], view.lang)) if x)
         short = f"{name(row, view.lang, 'indicator_name')[:38]} ({theme.format_date(row['as_of'], view.lang)})"
-        config[m] = st.column_config.NumberColumn(f"{i}. {short}", help=full, format="localized")
+        config[m] = st.column_config.Column(f"{i}. {short}", help=full, alignment="right")
     return table, config, figs
 
 
@@ -159,8 +162,18 @@ def league_table(view: View) -> None:
     if table is None:
         no_data(view)
         return
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
-    downloads(figs, view.t("league_table"), view, "league")
+    measures = list(table.columns[1:])
+    by = st.selectbox(view.t("sort_by"), [None, *measures], key="league_sort",
+                      format_func=lambda m: view.t("entity") if m is None else config[m]["label"])
+    if by is not None:  # largest first, units without the figure last
+        table = table.sort_values(by, ascending=False, na_position="last")
+    # numbers in the reader's format and "—" where a report gives nothing (the grid would print "None")
+    shown = table.assign(**{m: ["—" if pd.isna(v) else theme.format_number(v, view.lang) for v in table[m]]
+                            for m in measures})
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    # the download is the grid on the screen, each header in full
+    grid = table.rename(columns={"entity_name": view.t("entity")} | {m: config[m]["help"] for m in measures})
+    downloads(grid, view.t("league_table"), view, "league", prepared=True)
 
 
 def agency_picker(view: View) -> str | None:

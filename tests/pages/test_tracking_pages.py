@@ -116,3 +116,18 @@ def test_the_map_draws_hoang_sa_and_truong_sa(lang):
     assert {t("islands_hoang_sa", lang), t("islands_truong_sa", lang)} <= names
     islands = [tr for tr in spec["data"] if tr.get("name") == t("islands_truong_sa", lang)]
     assert islands[0]["lon"][0] > 111 and spec["layout"]["map"]["center"]["lon"] > 107
+
+
+def test_the_league_table_writes_a_dash_for_missing_figures_and_sorts_them_last():
+    at = open_page("pages/bo-nganh-dia-phuong.py", "vi")
+    grid = at.dataframe[0].value  # the league table (no unit picked: it is the page's only grid)
+    measures = [c for c in grid.columns if c != "entity_name"]
+    assert measures and "—" in grid[measures].values and not grid[measures].isin(["None", "nan"]).any().any()
+    box = at.selectbox(key="league_sort")
+    box.select(measures[0]).run()
+    grid = at.dataframe[0].value
+    column = list(grid[measures[0]])
+    filled = [c for c in column if c != "—"]
+    assert column[:len(filled)] == filled  # every unit with the figure before every unit without it
+    numbers = [float(c.replace(".", "").replace(",", ".")) for c in filled]
+    assert numbers == sorted(numbers, reverse=True)
