@@ -100,6 +100,19 @@ def natural_limit(unit: str) -> float | None:
     return 100.0 if unit == "percent" else None
 
 
+def by_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The rows of each indicator, split once (a page summarises dozens of indicators; filtering the whole frame
+    for each one was most of a theme page's first run)."""
+    return {k: g for k, g in frame.groupby("indicator_id", sort=False)} if len(frame) else {}
+
+
+def summarise_each(indicators: pd.DataFrame, obs: pd.DataFrame, targets: pd.DataFrame) -> dict[str, Summary]:
+    """summarise() for every indicator of `indicators` (rows with an `id`)."""
+    figures, goals_ = by_indicator(obs), by_indicator(targets)
+    return {ind["id"]: summarise(ind, figures.get(ind["id"], obs.iloc[:0]), goals_.get(ind["id"], targets.iloc[:0]))
+            for _, ind in indicators.iterrows()}
+
+
 def summarise(indicator: pd.Series, obs: pd.DataFrame, targets: pd.DataFrame) -> Summary:
     """Status of an indicator from its national observations known at the view date (kpis/progress.py)."""
     series = national_series(obs[obs["indicator_id"] == indicator["id"]])

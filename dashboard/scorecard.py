@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import queries, theme
 from dashboard.i18n import name
-from dashboard.indicators import Summary, national_series, same_basis, summarise
+from dashboard.indicators import Summary, by_indicator, national_series, same_basis, summarise_each
 from dashboard.shell import View, memo, view_query
 from kpis.progress import STATUSES
 
@@ -46,13 +46,15 @@ def target_lines(view: View) -> list[Line]:
         targets = queries.targets()
         ids = tuple(sorted(set(targets.loc[targets["year"].notna(), "indicator_id"]) & set(inds.index)))
         obs = queries.indicator_observations(view.as_of, ids)
+        summaries = summarise_each(inds.loc[list(ids)], obs, targets)
+        figures = by_indicator(obs)
         lines = []
         for ind_id in ids:
             ind = inds.loc[ind_id]
-            s = summarise(ind, obs, targets)
+            s = summaries[ind_id]
             points: tuple = ()
             if s.latest is not None:
-                basis = same_basis(national_series(obs[obs["indicator_id"] == ind_id]), s.latest)
+                basis = same_basis(national_series(figures[ind_id]), s.latest)
                 points = tuple((pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in basis.iterrows()
                                if theme.qualifier_of(r) == "exact")
             lines.append(Line(ind, s, points))

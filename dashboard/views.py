@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import charts, queries, scorecard, theme
 from dashboard.i18n import name
-from dashboard.indicators import Summary, national_series, same_basis, summarise
+from dashboard.indicators import Summary, by_indicator, national_series, same_basis, summarise_each
 from dashboard.shell import (
     View,
     cached_chart,
@@ -115,7 +115,9 @@ def headline_tiles(theme_id: str, obs: pd.DataFrame, view: View, skip: frozenset
         return
     targets = queries.targets()
     summaries = memo(view, f"tiles:{theme_id}:{len(skip)}",
-                     lambda: [(inds.loc[h.indicator_id], summarise(inds.loc[h.indicator_id], obs, targets)) for h in heads])
+                     lambda: list(zip((inds.loc[h.indicator_id] for h in heads),
+                                      summarise_each(inds.loc[[h.indicator_id for h in heads]], obs, targets).values(),
+                                      strict=True)))
     cols = st.columns(min(len(heads), 5))
     for col, (ind, summary) in zip(cols, summaries, strict=False):
         with col:
@@ -236,11 +238,13 @@ def indicator_rows(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | N
     def build() -> pd.DataFrame:
         inds = queries.indicators()
         mine = inds[(inds["theme"] == theme_id) & ((inds["pillar"] == pillar) if pillar else True)]
-        targets = queries.targets()
+        summaries = summarise_each(mine, obs, queries.targets())
+        figures = by_indicator(obs)
         rows = []
         for _, ind in mine.iterrows():
-            s = summarise(ind, obs, targets)
-            units = obs[(obs["indicator_id"] == ind["id"]) & (obs["scope"] != "national")]
+            s = summaries[ind["id"]]
+            own = figures.get(ind["id"], obs.iloc[:0])
+            units = own[own["scope"] != "national"]
             if s.latest is not None:
                 latest, date = figure_text(s.latest, view), s.latest["as_of"]
             elif units["entity_id"].nunique() == 1:  # one unit's figure: the figure, and whose it is
@@ -253,7 +257,7 @@ def indicator_rows(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | N
                 latest, date = view.t("no_data"), None
             points = []
             if s.latest is not None:
-                basis = same_basis(national_series(obs[obs["indicator_id"] == ind["id"]]), s.latest)
+                basis = same_basis(national_series(own), s.latest)
                 points = [float(r["value"]) for _, r in basis.iterrows() if theme.qualifier_of(r) == "exact"]
             status = s.status if s.latest is not None or len(units) == 0 else "no_target"
             rows.append({
