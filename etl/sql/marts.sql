@@ -107,13 +107,18 @@ LEFT JOIN categories c ON c.slug = f.category
 LEFT JOIN vocabularies d ON d.vocabulary = 'definition' AND d.id = f.definition
 WHERE f.is_current
 UNION ALL
-SELECT NULL, 'budget_' || b.stage, i.name_vi, i.name_en, 'budget', NULL, NULL, NULL,
+-- a budget row's sub-group in words (year · level · spending kind · domain), never its ids
+SELECT NULL, 'budget_' || b.stage, i.name_vi, i.name_en, 'budget', NULL,
+       concat_ws(' · ', b.year, lv.name_vi, sk.name_vi, dm.name_vi), concat_ws(' · ', b.year, lv.name_en, sk.name_en, dm.name_en),
        CASE WHEN b.entity_id IS NULL THEN 'national' WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END,
        b.entity, b.entity_id, NULL, concat_ws('/', b.year, b.level, b.spending_kind, b.domain), b.amount_bn_vnd, NULL,
        'billion_vnd', b.as_of, b.source_file, b.source_quote, b.is_illustrative, b.conflict_id, b.note, b.amount_stated,
        b.unit_stated, i.direction, b.qualifier, NULL, b.definition, d.name_vi, d.name_en
 FROM budget b LEFT JOIN indicators i ON i.id = 'budget_' || b.stage LEFT JOIN agencies a ON a.id = b.entity_id
-LEFT JOIN vocabularies d ON d.vocabulary = 'definition' AND d.id = b.definition;
+LEFT JOIN vocabularies d ON d.vocabulary = 'definition' AND d.id = b.definition
+LEFT JOIN vocabularies lv ON lv.vocabulary = 'level' AND lv.id = b.level
+LEFT JOIN vocabularies sk ON sk.vocabulary = 'spending_kind' AND sk.id = b.spending_kind
+LEFT JOIN vocabularies dm ON dm.vocabulary = 'domain' AND dm.id = b.domain;
 
 CREATE VIEW observation_history AS
 SELECT f.fact_id, f.indicator_id, f.entity_id, a.name_vi AS entity_name, f.programme, f.category, f.value, f.unit,
