@@ -180,6 +180,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "open_indicator": ("Xem chỉ tiêu", "Open indicator"),
     "open_short": ("Xem →", "Open →"),
     "sort_by": ("Xếp theo", "Sort by"),
+    "submission": ("Số liệu do đơn vị nộp", "A unit's submission"),
     "islands_hoang_sa": ("Quần đảo Hoàng Sa (thành phố Đà Nẵng)", "Hoàng Sa archipelago (Đà Nẵng city)"),
     "islands_truong_sa": ("Quần đảo Trường Sa (tỉnh Khánh Hòa)", "Trường Sa archipelago (Khánh Hòa province)"),
     "projection": ("Theo xu hướng hiện tại: {value} năm {year}", "At the current pace: {value} in {year}"),

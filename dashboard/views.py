@@ -436,20 +436,20 @@ def sources_page(view: View) -> None:
         view.t("issuer"): src[f"issuer_{lang}"],
         view.t("report_title"): src[f"title_{lang}"],
         view.t("report_date"): [theme.format_date(d, lang) if pd.notna(d) else "" for d in src["report_date"]],
-        view.t("file"): src["source_file"],
-        view.t("note"): src["note"].fillna(""),
     }), hide_index=True, width="stretch")
     con = queries.conflicts()
     st.subheader(view.t("conflict"))
     st.caption(view.t("conflict_help"))
-    # a table, not a data grid: the explanations are sentences, and a grid cuts them off
+    reports = {r["source_file"]: f"{name(r, lang, 'issuer')} ({theme.format_date(r['report_date'], lang)})"
+               for _, r in src.iterrows()}
+    # a table, not a data grid: the explanations are sentences, and a grid cuts them off; numbered, not by id
     st.table(pd.DataFrame({
-        view.t("conflict_id"): con["conflict_id"],
+        "#": range(1, len(con) + 1),
         # without an explanation (a conflict only a submission flags), the rows' own notes
         view.t("explanation"): con[f"explanation_{lang}"].fillna(con["notes"]).fillna(""),
         view.t("row_count"): [num(n) for n in con["rows"]],
-        view.t("reports"): [", ".join(s) for s in con["sources"]],
-    }).set_index(view.t("conflict_id")))
+        view.t("reports"): ["; ".join(reports.get(f, view.t("submission")) for f in s) for s in con["sources"]],
+    }).set_index("#"))
     st.subheader(view.t("status_rule_title"))
     st.markdown(view.t("status_rule"))
     st.markdown(view.t("status_method_source"))
@@ -458,12 +458,12 @@ def sources_page(view: View) -> None:
         view.t("status_when"): [view.t(f"status_when_{s}") for s in scorecard.SHOWN[:-1]],
     }).set_index(view.t("status")))
     log = queries.load_log()
-    st.subheader(view.t("build_log"))
-    st.dataframe(pd.DataFrame({
-        view.t("file"): log["file"],
-        view.t("row_count"): [num(n) for n in log["rows"]],
-        view.t("file_size"): [num(n) for n in log["bytes"]],
-        view.t("loaded_at"): [theme.format_datetime(t_, lang) for t_ in log["loaded_at"]],
-        view.t("file_kind"): log["kind"],
-        "sha256": log["sha256"],
-    }), hide_index=True, width="stretch")
+    with st.expander(view.t("build_log")):  # for the data team: files, sizes and checksums of the last build
+        st.dataframe(pd.DataFrame({
+            view.t("file"): log["file"],
+            view.t("row_count"): [num(n) for n in log["rows"]],
+            view.t("file_size"): [num(n) for n in log["bytes"]],
+            view.t("loaded_at"): [theme.format_datetime(t_, lang) for t_ in log["loaded_at"]],
+            view.t("file_kind"): log["kind"],
+            "sha256": log["sha256"],
+        }), hide_index=True, width="stretch")

@@ -1,0 +1,44 @@
+"""What a reader sees, page by page in both languages: no raw id, file hash or snake_case token anywhere."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard.i18n import t
+from tests.e2e.conftest import wait_for_app
+
+PAGES = {"": 0, "nang-luc": 1, "dong-gop": 1, "nguon-luc": 1, "ha-tang-so": 1, "chuyen-doi-so": 1, "nhiem-vu": 1,
+         "bo-nganh-dia-phuong": 0, "bo-nganh-dia-phuong?agency=m_khcn": 0, "dia-phuong": 1, "san-pham": 1,
+         "nguon": 0, "chi-so?id=coverage_5g_population": 1}
+RAW = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b|\b[0-9a-f]{16,}\b|\.txt\b|\.parquet\b")
+
+# Every text node a reader can see (chart text included); Material icons are glyphs drawn from their names.
+VISIBLE_TEXT = """() => {
+    const out = [];
+    const walk = document.createTreeWalker(document.querySelector('[data-testid=stMain]'), NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) {
+        const el = walk.currentNode.parentElement;
+        if (!el || el.closest('[role=img]') || el.closest('style,script')) continue;
+        if (getComputedStyle(el).fontFamily.includes('Material Symbols')) continue;
+        if (!el.getClientRects().length) continue;
+        out.push(walk.currentNode.textContent);
+    }
+    return out.join(' ');
+}"""
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_no_raw_id_is_shown(page, app_url, path, lang):
+    suffix = ("&" if "?" in path else "?") + "lang=English" if lang == "en" else ""
+    page.goto(f"{app_url}/{path}{suffix}")
+    wait_for_app(page, PAGES[path])
+    page.get_by_text(t("footer_licence", lang)).wait_for(timeout=60_000)  # every page writes its footer last
+    if not path:
+        page.locator("table.nq-score").wait_for(timeout=60_000)
+    page.wait_for_timeout(800)
+    seen = page.evaluate(VISIBLE_TEXT)
+    assert len(seen) > 200
+    assert sorted(set(RAW.findall(seen))) == []
