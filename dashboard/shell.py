@@ -68,11 +68,32 @@ def sidebar() -> View:
         lang = st.selectbox("Ngôn ngữ / Language", LANGS, format_func=LANG_NAMES.get, key="lang",
                             bind="query-params")
         dates = list(reversed(queries.report_dates()))
+        moved = _nearest_report_date(dates, lang)
         as_of = st.selectbox(t("view_as_of", lang), dates, format_func=_date_label, key="as_of",
                              bind="query-params", help=t("view_as_of_help", lang))
         illustrative = st.toggle(t("illustrative_toggle", lang), value=False, key="illustrative",
                                  bind="query-params", help=t("illustrative_help", lang))
+    if moved:
+        st.info(moved, icon=":material/event:")
     return View(lang=lang, as_of=as_of, illustrative=illustrative)
+
+
+def _nearest_report_date(dates: list[dt.date], lang: str) -> str | None:
+    """A link's ?as_of= that is a date but not a report date opens the latest report before it (or the first
+    report, for a date before all of them) and says so; the URL is corrected to the date shown."""
+    wanted = st.query_params.get("as_of")
+    if not wanted or not dates or wanted in {_date_label(d) for d in dates}:
+        return None
+    try:
+        day = dt.datetime.strptime(wanted.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+    earlier = [d for d in dates if d <= day]
+    shown = max(earlier) if earlier else min(dates)
+    st.query_params["as_of"] = _date_label(shown)
+    st.session_state["as_of"] = shown  # the bound selectbox reads its value from here, not from the URL
+    key = "as_of_moved" if earlier else "as_of_too_early"
+    return t(key, lang, wanted=theme.format_date(day, lang), date=theme.format_date(shown, lang))
 
 
 _ROUTING = threading.local()

@@ -185,6 +185,8 @@ def agency_picker(view: View) -> str | None:
         resolved = queries.resolve_agency(wanted)
         if resolved:
             st.query_params["agency"] = resolved
+        else:
+            st.warning(view.t("agency_not_found", name=theme.plain_md(wanted)), icon=":material/search_off:")
     ids = sorted(names, key=lambda i: (ags.set_index("id").loc[i, "kind"] != "ministry", names[i]))
     return url_selectbox(view.t("pick_agency"), ids, "agency", names.get, none_label="—")
 

@@ -11,7 +11,9 @@ CREATE TABLE entity_names AS
 SELECT DISTINCT name, agency_id, entity_key(name) AS key, entity_plain(name) AS plain
 FROM (SELECT alias AS name, agency_id FROM raw_aliases WHERE alias IS NOT NULL
       UNION ALL SELECT name_vi, id FROM raw_agencies WHERE name_vi IS NOT NULL
-      UNION ALL SELECT short_vi, id FROM raw_agencies WHERE short_vi IS NOT NULL);
+      UNION ALL SELECT short_vi, id FROM raw_agencies WHERE short_vi IS NOT NULL
+      -- the official English name too: a link written in English ("?agency=Ministry of Health") resolves
+      UNION ALL SELECT name_en, id FROM raw_agencies WHERE name_en IS NOT NULL);
 
 CREATE MACRO resolve_entity(s) AS coalesce(
     (SELECT min(agency_id) FROM entity_names WHERE key = entity_key(s)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from dashboard.i18n import t
@@ -131,3 +133,22 @@ def test_the_league_table_writes_a_dash_for_missing_figures_and_sorts_them_last(
     assert column[:len(filled)] == filled  # every unit with the figure before every unit without it
     numbers = [float(c.replace(".", "").replace(",", ".")) for c in filled]
     assert numbers == sorted(numbers, reverse=True)
+
+
+def test_a_link_with_a_date_that_is_not_a_report_date_opens_the_report_before_it_and_says_so():
+    at = open_page(None, "vi", as_of="01/01/2026")
+    assert t("as_of_moved", "vi", wanted="01/01/2026", date="31/12/2025") in [i.value for i in at.info]
+    assert at.sidebar.selectbox[1].value == dt.date(2025, 12, 31)
+    at = open_page(None, "en", as_of="01/01/2020")
+    assert t("as_of_too_early", "en", wanted="01 Jan 2020", date="22 Sep 2025") in [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("written", ["Ministry of Health", "Bộ Y tế", "Bo Y te", "m_y_te"])
+def test_an_agency_link_resolves_in_english_vietnamese_without_diacritics_or_by_id(written):
+    at = open_page("pages/bo-nganh-dia-phuong.py", "en", agency=written)
+    assert f"{t('profile', 'en')}: Ministry of Health" in [h.value for h in at.header]
+
+
+def test_an_unknown_agency_says_it_was_not_found():
+    at = open_page("pages/bo-nganh-dia-phuong.py", "vi", agency="Bộ Không Có")
+    assert t("agency_not_found", "vi", name="Bộ Không Có") in [w.value for w in at.warning]
