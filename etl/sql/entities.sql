@@ -8,12 +8,13 @@ CREATE MACRO entity_key(s) AS lower(regexp_replace(trim(nfc_normalize(s)), '[[:s
 CREATE MACRO entity_plain(s) AS replace(strip_accents(entity_key(s)), 'đ', 'd');
 
 CREATE TABLE entity_names AS
-SELECT DISTINCT name, agency_id, entity_key(name) AS key, entity_plain(name) AS plain
-FROM (SELECT alias AS name, agency_id FROM raw_aliases WHERE alias IS NOT NULL
-      UNION ALL SELECT name_vi, id FROM raw_agencies WHERE name_vi IS NOT NULL
-      UNION ALL SELECT short_vi, id FROM raw_agencies WHERE short_vi IS NOT NULL
+SELECT name, agency_id, entity_key(name) AS key, entity_plain(name) AS plain, bool_and(english) AS english
+FROM (SELECT alias AS name, agency_id, false AS english FROM raw_aliases WHERE alias IS NOT NULL
+      UNION ALL SELECT name_vi, id, false FROM raw_agencies WHERE name_vi IS NOT NULL
+      UNION ALL SELECT short_vi, id, false FROM raw_agencies WHERE short_vi IS NOT NULL
       -- the official English name too: a link written in English ("?agency=Ministry of Health") resolves
-      UNION ALL SELECT name_en, id FROM raw_agencies WHERE name_en IS NOT NULL);
+      UNION ALL SELECT name_en, id, true FROM raw_agencies WHERE name_en IS NOT NULL)
+GROUP BY name, agency_id;
 
 CREATE MACRO resolve_entity(s) AS coalesce(
     (SELECT min(agency_id) FROM entity_names WHERE key = entity_key(s)),
@@ -22,5 +23,6 @@ CREATE MACRO resolve_entity(s) AS coalesce(
 
 
 -- The closest name to one that resolves to nothing, for the rules' "did you mean" (NULL when none is close).
-CREATE MACRO suggest_entity(s) AS (SELECT name FROM entity_names WHERE jaro_winkler_similarity(plain, entity_plain(s)) >= 0.8
+CREATE MACRO suggest_entity(s) AS (SELECT name FROM entity_names WHERE NOT english
+                                  AND jaro_winkler_similarity(plain, entity_plain(s)) >= 0.8
                                   ORDER BY jaro_winkler_similarity(plain, entity_plain(s)) DESC, name LIMIT 1);
