@@ -180,6 +180,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "open_indicator": ("Xem chỉ tiêu", "Open indicator"),
     "open_short": ("Xem →", "Open →"),
     "sort_by": ("Xếp theo", "Sort by"),
+    "base": ("Mẫu số", "Base"),
+    "unit_of_measure": ("Đơn vị tính", "Unit of measure"),
+    "qualifier": ("Cách báo cáo ghi số", "How the report states it"),
+    "value_high": ("Cận trên (khoảng)", "Upper end (range)"),
+    "export_title": ("Nguồn", "Source"),
+    "export_link": ("Đường dẫn", "Link"),
+    "sheet_data": ("Số liệu", "Data"),
+    "sheet_source": ("Nguồn", "Source"),
     "agency_not_found": ("Không tìm thấy đơn vị “{name}”; hãy chọn trong danh sách.",
                          "No unit named “{name}”; choose one from the list."),
     "as_of_moved": ("Ngày {wanted} không phải ngày báo cáo: đang xem số liệu đến báo cáo gần nhất trước đó, {date}.",
@@ -363,7 +371,8 @@ LABELS: dict[str, tuple[str, str]] = {
 # kpis/vocabularies.csv: their labels join the table under these prefixes.
 VOCABULARY_KEYS = {"theme": "theme_", "pillar": "pillar_", "region": "region_", "agency_kind": "agency_kind_",
                    "level": "level_", "spending_kind": "kind_", "domain": "domain_", "stage": "stage_",
-                   "task_status": "st_", "direction": "direction_", "period": "period_name_"}
+                   "task_status": "st_", "direction": "direction_", "period": "period_name_",
+                   "qualifier": "qualifier_"}
 LABELS |= {prefix + id_: labels for vocab, prefix in VOCABULARY_KEYS.items()
            for id_, labels in vocabularies()[vocab].items()}
 

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, queries, theme
-from dashboard.i18n import LANG_NAMES, LANGS, name, t
+from dashboard.i18n import LABELS, LANG_NAMES, LANGS, name, t
 from etl.text import inert
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -128,14 +128,52 @@ def page_header(title: str, intro: str | None = None) -> None:
         st.caption(intro)
 
 
-def download_frame(data: pd.DataFrame) -> pd.DataFrame:
-    """Exactly the rows behind a chart, with their source columns."""
-    cols = [c for c in DOWNLOAD_COLUMNS if c in data.columns]
-    extra = [c for c in data.columns if c not in cols and not c.startswith("_")] if not cols else []
-    out = data[cols + extra].copy()
-    if "as_of" in out:
-        out["as_of"] = pd.to_datetime(out["as_of"]).dt.date
-    return out
+def download_frame(data: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Exactly the rows behind a chart, each with its source, in the reader's language: headers, names of
+    indicators, units, programmes and groups, how the figure is stated, the issuing agency, report and its date."""
+    if "indicator_id" not in data or "source_quote" not in data:  # a table of its own (league grid, tasks)
+        out = data[[c for c in data.columns if not str(c).startswith("_")]].copy()
+        if "as_of" in out:
+            out["as_of"] = pd.to_datetime(out["as_of"]).dt.date
+        return out
+    progs = queries.programmes().set_index("id")
+    rows = data.reset_index(drop=True)
+
+    def col(key: str) -> pd.Series:
+        return rows[key] if key in rows else pd.Series([None] * len(rows))
+
+    def label(values: pd.Series, prefix: str) -> list[str]:
+        return [t(prefix + v, lang) if isinstance(v, str) and prefix + v in LABELS else (v or "") for v in values]
+
+    out = pd.DataFrame({
+        t("indicator", lang): [name(r, lang, "indicator_name") for _, r in rows.iterrows()],
+        t("entity", lang): [next((v for v in ((r.get("entity_name_en") if lang == "en" else None), r.get("entity_name"))
+                                  if isinstance(v, str) and v), t("national", lang)) for _, r in rows.iterrows()],
+        t("category", lang): [name(r, lang, "category_name") or (r.get("category") or "") for _, r in rows.iterrows()],
+        t("programme", lang): [name(progs.loc[p], lang) if isinstance(p, str) and p in progs.index else ""
+                               for p in col("programme")],
+        t("value", lang): rows["value"],
+        t("base", lang): col("base"),
+        t("unit_of_measure", lang): [theme.unit_label(u, lang) or u for u in rows["unit"]],
+        t("qualifier", lang): label(col("qualifier"), "qualifier_"),
+        t("value_high", lang): col("value_high"),
+        t("definition", lang): [name(r, lang, "definition") for _, r in rows.iterrows()],
+        t("date", lang): pd.to_datetime(rows["as_of"]).dt.date,
+        t("issuer", lang): [name(r, lang, "source_issuer") for _, r in rows.iterrows()],
+        t("report_title", lang): [name(r, lang, "source_title") for _, r in rows.iterrows()],
+        t("report_date", lang): pd.to_datetime(col("report_date")).dt.date,
+        t("quote", lang): rows["source_quote"],
+        t("conflict", lang): [conflict_explanation(c, lang, n) if isinstance(c, str) else ""
+                              for c, n in zip(col("conflict_id"), col("note"), strict=True)],
+    })
+    return out.dropna(axis=1, how="all")
+
+
+def export_note(view: View) -> list[tuple[str, str]]:
+    """What a downloaded file says of itself: the dashboard, the page's link and the date of the view."""
+    url = getattr(st.context, "url", None) or ""
+    return [(t("export_title", view.lang), t("app_title", view.lang)), (t("export_link", view.lang), url),
+            (t("view_as_of", view.lang), theme.format_date(view.as_of, view.lang))]
 
 
 def _inert(frame: pd.DataFrame) -> pd.DataFrame:
@@ -144,25 +182,33 @@ def _inert(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(inert) for c in text})
 
 
-def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return _inert(frame).to_csv(index=False).encode("utf-8-sig")  # BOM: Excel opens Vietnamese text correctly
+def _csv_bytes(frame: pd.DataFrame, note: list[tuple[str, str]] | None = None) -> bytes:
+    """CSV in UTF-8 with a BOM (Excel opens Vietnamese text correctly); `note` as first lines starting with '#'."""
+    head = "".join(f"# {k}: {inert(v)}\n" for k, v in note or [])
+    return (head + _inert(frame).to_csv(index=False)).encode("utf-8-sig")
 
 
-def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
+def _xlsx_bytes(frame: pd.DataFrame, note: list[tuple[str, str]] | None = None, sheets: tuple[str, str] = ("data", "source")
+                ) -> bytes:
+    """The rows on the first sheet; `note` (dashboard, link, view date) on a second one."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        _inert(frame).to_excel(xl, index=False, sheet_name="data")
+        _inert(frame).to_excel(xl, index=False, sheet_name=sheets[0])
+        if note:
+            pd.DataFrame(note).map(inert).to_excel(xl, index=False, header=False, sheet_name=sheets[1])
     return buf.getvalue()
 
 
 def downloads(data: pd.DataFrame, stem: str, view: View, key: str, prepared: bool = False) -> None:
     """CSV and Excel of exactly `data`; the files are only made when a button is pressed."""
-    frame = data if prepared else download_frame(data)
+    frame = data if prepared else download_frame(data, view.lang)
     name_ = f"{charts.slug(stem)}_{view.as_of.isoformat()}"
+    note = export_note(view)
+    sheets = (view.t("sheet_data"), view.t("sheet_source"))
     row = st.container(horizontal=True)
-    row.download_button(view.t("download_csv"), lambda: _csv_bytes(frame), file_name=f"{name_}.csv",
+    row.download_button(view.t("download_csv"), lambda: _csv_bytes(frame, note), file_name=f"{name_}.csv",
                        mime="text/csv", key=f"csv_{key}", icon=":material/download:", on_click="ignore")
-    row.download_button(view.t("download_xlsx"), lambda: _xlsx_bytes(frame), file_name=f"{name_}.xlsx",
+    row.download_button(view.t("download_xlsx"), lambda: _xlsx_bytes(frame, note, sheets), file_name=f"{name_}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"xlsx_{key}", icon=":material/table:", on_click="ignore")
 
@@ -223,7 +269,7 @@ def memo(view: View, key: str, make: Callable[[], T]) -> T:
 def cached_chart(view: View, key: str, title: str, data: pd.DataFrame, build: Callable[[], go.Figure]) -> None:
     """`chart()` with the figure, its download frame and its conflict notes made once (see `memo`)."""
     fig, frame, notes = memo(view, "chart:" + key,
-                             lambda: (build(), download_frame(data), conflict_notes(data, view.lang)))
+                             lambda: (build(), download_frame(data, view.lang), conflict_notes(data, view.lang)))
     chart(fig, data, title, view, key, frame=frame, notes=notes)
 
 

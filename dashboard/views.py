@@ -145,7 +145,7 @@ class Block:
 
     @cached_property
     def frame(self) -> pd.DataFrame:
-        return download_frame(self.data)
+        return download_frame(self.data, self.lang)
 
     @cached_property
     def notes(self) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.i18n import t
 from tests.e2e.conftest import screenshot, wait_for_app
 
 PAGES = {
@@ -55,10 +56,16 @@ def test_csv_download_holds_the_chart_data_with_sources(page, app_url):
     download = info.value
     assert download.suggested_filename.endswith(".csv")
     text = Path(download.path()).read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    lines = text.splitlines()
+    note = [ln for ln in lines if ln.startswith("# ")]  # the file says what it is: dashboard, link, view date
+    assert any(t("export_link", "vi") in ln and "/ha-tang-so" in ln for ln in note)
+    rows = list(csv.DictReader(io.StringIO("\n".join(ln for ln in lines if not ln.startswith("# ")))))
     assert rows
-    assert {"indicator_id", "value", "unit", "as_of", "source_file", "source_quote"} <= set(rows[0])
-    assert all(r["source_quote"] for r in rows)
+    headers = {t(k, "vi") for k in ("indicator", "value", "unit_of_measure", "date", "issuer", "report_title",
+                                     "report_date", "quote")}
+    assert headers <= set(rows[0])
+    assert all(r[t("quote", "vi")] and r[t("issuer", "vi")] for r in rows)
+    assert not any("_" in h for h in rows[0])  # no snake_case header
 
 
 def test_a_scorecard_row_opens_its_indicator_page(page, app_url):
