@@ -15,6 +15,7 @@ from dashboard.shell import (
     cached_chart,
     conflict_explanation,
     downloads,
+    entity_label,
     figure_text,
     no_data,
     page_header,
@@ -57,8 +58,7 @@ def figures_table(obs: pd.DataFrame, view: View) -> pd.DataFrame:
         view.t("value"): [figure_text(r, view) for _, r in obs.iterrows()],
         view.t("definition"): [name(r, view.lang, "definition") or view.t("usual_definition")
                                for _, r in obs.iterrows()],
-        view.t("entity"): [r["entity_name"] if pd.notna(r["entity_name"]) else view.t("national")
-                           for _, r in obs.iterrows()],
+        view.t("entity"): [entity_label(r, view.lang) or view.t("national") for _, r in obs.iterrows()],
         view.t("category"): obs[f"category_name_{view.lang}"].fillna(obs["category"]).fillna(""),
         view.t("programme"): [name(progs.loc[p], view.lang) if isinstance(p, str) and p in progs.index else ""
                               for p in obs["programme"]],
@@ -100,9 +100,14 @@ def indicator_page(view: View) -> None:
             year = view.t("target_by", year=int(tg["year"])) if pd.notna(tg["year"]) else view.t("target_no_year")
             high = f"–{theme.format_value(tg['value_high'], ind['unit'], view.lang)}" if pd.notna(tg["value_high"]) else ""
             source = view.t("nq57") if tg["source_file"] == "nq57" else report_name(tg["source_file"], view)
-            st.markdown(f"- **{year}: {theme.COMPARATORS[tg['comparator']]} "
-                        f"{theme.format_value(tg['value'], ind['unit'], view.lang)}{high}** — "
-                        f"“{theme.plain_md(tg['source_quote'])}” ({theme.plain_md(source)})")
+            quote = f"“{theme.plain_md(tg['source_quote'])}” ({theme.plain_md(source)})"
+            target = (f"- **{year}: {theme.COMPARATORS[tg['comparator']]} "
+                      f"{theme.format_value(tg['value'], ind['unit'], view.lang)}{high}**")
+            # the report's words in Vietnamese: on the line for a Vietnamese reader, behind the (?) for others
+            if view.lang == "vi":
+                st.markdown(f"{target} — {quote}")
+            else:
+                st.markdown(f"{target} ({theme.plain_md(source)})", help=quote)
     st.subheader(view.t("every_figure"))
     if obs.empty:
         no_data(view)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import name
-from dashboard.shell import View, cached_chart, downloads, memo, url_selectbox
+from dashboard.shell import View, cached_chart, downloads, entity_label, memo, url_selectbox
 from kpis.registry import REGIONS
 
 MAP_CENTER = {"lat": 15.6, "lon": 108.6}  # fixed, east enough that Hoàng Sa and Trường Sa are inside the frame
@@ -71,11 +71,12 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
         ))
     merged = values.merge(provinces[["id", "code"]], left_on="entity_id", right_on="id")
     if unit == "flag":  # a list of named provinces: one colour for "named", no scale
-        texts = [f"<b>{n}</b><br>{view.t('named_in_list')}" for n in merged["entity_name"]]
+        texts = [f"<b>{theme.plain_html(entity_label(r, view.lang))}</b><br>{view.t('named_in_list')}"
+                 for _, r in merged.iterrows()]
         colour = dict(colorscale=[[0, theme.PRIMARY], [1, theme.PRIMARY]], showscale=False)
     else:
-        texts = [f"<b>{theme.plain_html(r['entity_name'])}</b><br>{theme.format_figure(r.to_dict() | {'unit': unit}, view.lang)}"
-                 for _, r in merged.iterrows()]
+        texts = [f"<b>{theme.plain_html(entity_label(r, view.lang))}</b><br>"
+                 f"{theme.format_figure(r.to_dict() | {'unit': unit}, view.lang)}" for _, r in merged.iterrows()]
         colour = dict(colorscale=SCALE,  # darker = larger, whichever way is better
                       colorbar=dict(title=dict(text=theme.unit_label(unit, view.lang)), tickformat=",~f",
                                     thickness=14, len=0.6))
@@ -139,7 +140,8 @@ def provinces_page(view: View) -> str | None:
             st.info(view.t("no_data"))
         elif unit == "flag":
             st.markdown(f"**{view.t('named_in_list')}** ({len(values)})")
-            st.markdown("\n".join(f"- {theme.plain_md(n)}" for n in sorted(values["entity_name"])))
+            st.markdown("\n".join(f"- {theme.plain_md(n)}"
+                                   for n in sorted(entity_label(r, view.lang) for _, r in values.iterrows())))
         else:
             cached_chart(view, f"prov_bar_{key}_{region}", title, values,
                          partial(charts.bar_figure, values, title, unit, direction, view.as_of, view.lang))

@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import queries, theme
 from dashboard.i18n import name
 from dashboard.indicators import Summary, by_indicator, national_series, same_basis, summarise_each
-from dashboard.shell import View, memo, view_query
+from dashboard.shell import View, entity_label, memo, view_query
 from kpis.progress import STATUSES
 
 WORST_FIRST = ("deterioration", "limited", "needs_acceleration", "insufficient", "no_data", "on_track", "achieved")
@@ -249,7 +249,7 @@ def late_agencies(latest: pd.DataFrame, agencies: pd.DataFrame, view: View) -> N
         return
     row = latest.iloc[0]
     items = [f'<li><a href="/bo-nganh-dia-phuong{html.escape(view_query(agency=r["entity_id"]))}" '
-             f'target="_self" style="color:{theme.STATUS_COLOURS["red"]}">{html.escape(entity_name(r, view))}</a>: '
+             f'target="_self" style="color:{theme.STATUS_COLOURS["red"]}">{html.escape(entity_label(r, view.lang))}</a>: '
              f"<b>{theme.format_number(r['value'], view.lang)}</b></li>" for _, r in agencies.head(6).iterrows()]
     programmes = queries.programmes().set_index("id")
     title = name(programmes.loc[row["programme"]], view.lang) if row["programme"] in programmes.index else ""
@@ -257,12 +257,6 @@ def late_agencies(latest: pd.DataFrame, agencies: pd.DataFrame, view: View) -> N
             f"{theme.format_date(row['as_of'], view.lang)}<ul style='margin:.2rem 0;padding-left:1.1rem'>"
             f"{''.join(items)}</ul><a href='/nhiem-vu{html.escape(view_query())}' target='_self'>"
             f"{html.escape(view.t('all_overdue'))} →</a></div>")
-
-
-def entity_name(row: pd.Series, view: View) -> str:
-    """A unit's official name in the reader's language."""
-    en = row.get("entity_name_en")
-    return str(en) if view.lang == "en" and isinstance(en, str) and en else str(row["entity_name"])
 
 
 def compliance(view: View) -> None:
@@ -273,11 +267,11 @@ def compliance(view: View) -> None:
         return
     st.markdown(f"**{view.t('compliance')}**")
     missing = obs[obs["indicator_id"] == "products_unit_no_info"]
-    missing = missing.assign(_name=[entity_name(r, view) for _, r in missing.iterrows()]).sort_values("_name")
+    missing = missing.assign(_name=[entity_label(r, view.lang) for _, r in missing.iterrows()]).sort_values("_name")
     sent = obs[obs["indicator_id"] != "products_unit_no_info"]
     date = theme.format_date(obs["as_of"].max(), view.lang)
     links = ", ".join(f'<a href="/bo-nganh-dia-phuong{html.escape(view_query(agency=r["entity_id"]))}" '
-                      f'target="_self">{html.escape(entity_name(r, view))}</a>' for _, r in missing.iterrows())
+                      f'target="_self">{html.escape(entity_label(r, view.lang))}</a>' for _, r in missing.iterrows())
     line = view.t("compliance_line", sent=len(sent), missing=len(missing), date=date)
     st.html(f"<div style='font-size:.88rem'>{html.escape(line)}"
             f"<br><span style='color:{theme.STATUS_COLOURS['orange']}'>{html.escape(view.t('not_reported'))}:</span> "

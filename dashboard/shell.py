@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -167,6 +167,12 @@ def download_frame(data: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
                               for c, n in zip(col("conflict_id"), col("note"), strict=True)],
     })
     return out.dropna(axis=1, how="all")
+
+
+def entity_label(row: Any, lang: str) -> str:
+    """A unit's official name in the reader's language (the Vietnamese one when no English name is known)."""
+    en = row.get("entity_name_en") if lang == "en" else None
+    return str(en) if isinstance(en, str) and en else str(row.get("entity_name") or "")
 
 
 def export_note(view: View) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from dashboard.shell import (
     View,
     cached_chart,
     downloads,
+    entity_label,
     figure_text,
     memo,
     no_data,
@@ -305,7 +306,9 @@ def products(view: View) -> None:
         rows = obs[obs["indicator_id"] == ind]
         with col:
             st.subheader(f"{view.t(key)} ({len(rows)})")
-            st.markdown("\n".join(f"- {n}" for n in sorted(rows["entity_name"].dropna())) or view.t("no_data"))
+            st.markdown("\n".join(f"- {theme.plain_md(n)}" for n in sorted({entity_label(r, view.lang)
+                                                                             for _, r in rows.iterrows()} - {""}))
+                        or view.t("no_data"))
     flags = obs[obs["indicator_id"].isin(["products_unit_with", "products_unit_without", "products_unit_no_info"])]
     if not flags.empty:
         downloads(flags, view.t("products_units"), view, "products_units")

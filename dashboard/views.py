@@ -21,6 +21,7 @@ from dashboard.shell import (
     conflict_notes,
     download_frame,
     downloads,
+    entity_label,
     figure_text,
     memo,
     no_data,
@@ -193,7 +194,8 @@ def _blocks(obs: pd.DataFrame, view: View, key: str) -> list[Block]:
             latest = latest_per_entity(units)
             t2 = f"{title} — {view.t('by_entity')}"
             if ind["unit"] == "flag":
-                text = ", ".join(theme.plain_md(n) for n in sorted(latest["entity_name"].dropna().unique()))
+                text = ", ".join(theme.plain_md(n) for n in sorted({entity_label(r, view.lang)
+                                                                    for _, r in latest.iterrows()} - {""}))
                 flags.append(Block("flags", f"{key}_{ind_id}_flags", t2, latest, text=text, lang=view.lang,
                                    indicator_id=ind_id))
             elif latest["entity_id"].nunique() >= MIN_POINTS:

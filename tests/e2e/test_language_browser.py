@@ -12,6 +12,7 @@ from tests.e2e.conftest import wait_for_app
 PAGES = {"": 0, "nang-luc": 1, "dong-gop": 1, "nguon-luc": 1, "ha-tang-so": 1, "chuyen-doi-so": 1, "nhiem-vu": 1,
          "bo-nganh-dia-phuong": 0, "bo-nganh-dia-phuong?agency=m_khcn": 0, "dia-phuong": 1, "san-pham": 1,
          "nguon": 0, "chi-so?id=coverage_5g_population": 1}
+VI_LETTERS = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.IGNORECASE)
 RAW = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b|\b[0-9a-f]{16,}\b|\.txt\b|\.parquet\b")
 
 # Every text node a reader can see (chart text included); Material icons are glyphs drawn from their names.
@@ -42,3 +43,6 @@ def test_no_raw_id_is_shown(page, app_url, path, lang):
     seen = page.evaluate(VISIBLE_TEXT)
     assert len(seen) > 200
     assert sorted(set(RAW.findall(seen))) == []
+    if lang == "en":  # English pages in English: Vietnamese only in proper names and the reports' own words
+        words = re.findall(r"\w+", seen)
+        assert sum(bool(VI_LETTERS.search(w)) for w in words) <= 0.03 * len(words)
