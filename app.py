@@ -13,6 +13,7 @@ queries.ensure_warehouse()
 queries.pin()  # one warehouse file for the whole page run, whatever a load swaps in meanwhile
 view = shell.sidebar()
 st.session_state["_view"] = view
+st.session_state["_said"] = set()  # the conflict explanations this run has shown (each is said once per page)
 lang = view.lang
 
 

@@ -180,6 +180,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "open_indicator": ("Xem chỉ tiêu", "Open indicator"),
     "open_short": ("Xem →", "Open →"),
     "sort_by": ("Xếp theo", "Sort by"),
+    "conflict_said": ("xem giải thích ở trên", "see the explanation above"),
     "base": ("Mẫu số", "Base"),
     "unit_of_measure": ("Đơn vị tính", "Unit of measure"),
     "qualifier": ("Cách báo cáo ghi số", "How the report states it"),

@@ -246,8 +246,13 @@ def chart(fig: go.Figure, data: pd.DataFrame, title: str, view: View, key: str,
     if notes is False:
         notes = conflict_notes(data, view.lang)
     if notes is not None:
-        st.warning(f"**{view.t('conflict')}** — {view.t('conflict_help')} {theme.plain_md(notes)}",
-                   icon=":material/warning:")
+        said = st.session_state.setdefault("_said", set())  # emptied by app.py at every run
+        if notes in said:  # said once per page: later charts with the same disagreement point back to it
+            st.caption(f":orange[:material/warning: {view.t('conflict')}] — {view.t('conflict_said')}")
+        else:
+            said.add(notes)
+            st.warning(f"**{view.t('conflict')}** — {view.t('conflict_help')} {theme.plain_md(notes)}",
+                       icon=":material/warning:")
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)

@@ -99,9 +99,9 @@ def tile(ind: pd.Series, s: Summary, view: View) -> None:
             note += f" · {theme.plain_md(name(latest, view.lang, 'definition'))}"
         st.caption(f"{view.t('as_of')} {theme.format_date(latest['as_of'], view.lang)}{note}",
                    help=quote_help(latest, view))
-        if pd.notna(latest.get("conflict_id")):
-            st.caption(f":orange[:material/warning: {view.t('conflict')}] — "
-                       + theme.plain_md(conflict_explanation(latest["conflict_id"], view.lang, latest.get("note"))))
+        if pd.notna(latest.get("conflict_id")):  # one line in the tile; the explanation behind its (?)
+            st.caption(f":orange[:material/warning: {view.t('conflict')}]",
+                       help=theme.plain_md(conflict_explanation(latest["conflict_id"], view.lang, latest.get("note"))))
         for line in (change_line(s, view), target_line(s, view)):
             if line:
                 st.caption(line)
