@@ -74,7 +74,7 @@ def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
     if not pts:
         return ""
     path: list[tuple[dt.date, float]] = []
-    if goal is not None and progress.base is not None:
+    if goal is not None and progress.base is not None and line.status != "achieved":
         end = dt.date(goal.year, 12, 31)
         path = [progress.base, (end, goal.value)]
     xs = [d.toordinal() for d, _ in pts + path]

@@ -95,8 +95,8 @@ def tile(ind: pd.Series, s: Summary, view: View) -> None:
         st.markdown(f"### {figure_text(latest, view)}")
         period = ind.get("period", "point")
         note = f" · {view.t('period_' + period)}" if period != "point" else ""
-        if isinstance(latest.get("definition"), str):
-            note += f" · {theme.plain_md(name(latest, view.lang, 'definition'))}"
+        if isinstance(latest.get("definition"), str):  # the figure's own basis says more than the usual period
+            note = f" · {theme.plain_md(name(latest, view.lang, 'definition'))}"
         st.caption(f"{view.t('as_of')} {theme.format_date(latest['as_of'], view.lang)}{note}",
                    help=quote_help(latest, view))
         if pd.notna(latest.get("conflict_id")):  # one line in the tile; the explanation behind its (?)
