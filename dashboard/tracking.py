@@ -210,6 +210,27 @@ def compliance_line(obs: pd.DataFrame, view: View) -> None:
                     help=quote_help(r, view))
 
 
+def at_a_glance(obs: pd.DataFrame, view: View, agency_id: str) -> None:
+    """The unit's standing in three numbers (overdue tasks, products reported, figures the reports give of it) and,
+    where the reports give it at several dates, its overdue tasks over time."""
+    def latest(indicator: str) -> pd.Series | None:
+        rows = obs[obs["indicator_id"] == indicator].sort_values(["as_of", "value"])
+        return rows.iloc[-1] if len(rows) else None
+
+    overdue, products = latest("tasks_overdue"), latest("products_reported")
+    cols = st.columns(3)
+    for col, row, label in ((cols[0], overdue, "overdue_tasks_cap"), (cols[1], products, "products_reported_cap")):
+        col.metric(view.t(label), figure_text(row, view) if row is not None else view.t("no_data"), border=True,
+                   help=(f"{view.t('as_of')} {theme.format_date(row['as_of'], view.lang)}" if row is not None else None))
+    cols[2].metric(view.t("figures_reported"), theme.format_number(len(obs), view.lang), border=True)
+    history = obs[(obs["indicator_id"] == "tasks_overdue") & obs["category"].isna()]
+    if history["as_of"].nunique() >= 2:
+        title = f"{view.t('overdue_tasks_cap')} — {entity_label(history.iloc[0], view.lang)}"
+        cached_chart(view, f"profile_overdue_{agency_id}", title, history,
+                     partial(charts.trend_figure, history, title, "count", "lower", queries.targets().iloc[:0], view.as_of,
+                             view.lang))
+
+
 def agency_profile(view: View, agency_id: str) -> None:
     """Every figure the warehouse holds about one unit, across all themes, each with its source."""
     ags = queries.agencies().set_index("id")
@@ -223,6 +244,7 @@ def agency_profile(view: View, agency_id: str) -> None:
     if obs.empty and bud.empty:
         st.info(view.t("profile_empty"), icon=":material/info:")
         return
+    at_a_glance(obs, view, agency_id)
     if not obs.empty:
         table = pd.DataFrame({
             view.t("theme"): [view.t(f"theme_{th}") for th in obs["theme"]],

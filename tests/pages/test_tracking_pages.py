@@ -152,3 +152,11 @@ def test_an_agency_link_resolves_in_english_vietnamese_without_diacritics_or_by_
 def test_an_unknown_agency_says_it_was_not_found():
     at = open_page("pages/bo-nganh-dia-phuong.py", "vi", agency="Bộ Không Có")
     assert t("agency_not_found", "vi", name="Bộ Không Có") in [w.value for w in at.warning]
+
+
+def test_a_profile_opens_with_the_unit_s_standing_at_a_glance():
+    at = open_page("pages/bo-nganh-dia-phuong.py", "vi", agency="m_noi_vu")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("overdue_tasks_cap", "vi")] == "18"  # Bộ Nội vụ (18) in the report of 08/05/2026
+    assert metrics[t("products_reported_cap", "vi")] == t("no_data", "vi")  # never a zero in its place
+    assert len(at.get("plotly_chart")) >= 1  # its overdue tasks at each report date
