@@ -51,12 +51,13 @@ def definition_key(rows: pd.DataFrame) -> pd.Series:
 
 
 def national_series(obs: pd.DataFrame) -> pd.DataFrame:
-    """One national value per date and definition (no entity, no sub-group); of two reports for one, the later."""
+    """One national value per indicator, date and definition (no entity, no sub-group); of two reports for one, the
+    later. Works on the figures of many indicators at once (a page makes it once, not once per indicator)."""
     nat = obs[(obs["scope"] == "national") & obs["category"].isna()]
     if nat.empty:
         return nat
-    nat = nat.assign(_basis=definition_key(nat)).sort_values(["as_of", "report_date"])
-    return nat.drop_duplicates(["as_of", "_basis"], keep="last").drop(columns="_basis")
+    nat = nat.assign(_basis=definition_key(nat)).sort_values(["as_of", "report_date"], kind="stable")
+    return nat.drop_duplicates(["indicator_id", "as_of", "_basis"], keep="last").drop(columns="_basis")
 
 
 def same_basis(series: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
@@ -108,14 +109,17 @@ def by_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def summarise_each(indicators: pd.DataFrame, obs: pd.DataFrame, targets: pd.DataFrame) -> dict[str, Summary]:
     """summarise() for every indicator of `indicators` (rows with an `id`)."""
-    figures, goals_ = by_indicator(obs), by_indicator(targets)
-    return {ind["id"]: summarise(ind, figures.get(ind["id"], obs.iloc[:0]), goals_.get(ind["id"], targets.iloc[:0]))
-            for _, ind in indicators.iterrows()}
+    series, goals_ = by_indicator(national_series(obs)), by_indicator(targets)
+    return {ind["id"]: summarise(ind, obs.iloc[:0], goals_.get(ind["id"], targets.iloc[:0]),
+                                 series=series.get(ind["id"], obs.iloc[:0])) for _, ind in indicators.iterrows()}
 
 
-def summarise(indicator: pd.Series, obs: pd.DataFrame, targets: pd.DataFrame) -> Summary:
-    """Status of an indicator from its national observations known at the view date (kpis/progress.py)."""
-    series = national_series(obs[obs["indicator_id"] == indicator["id"]])
+def summarise(indicator: pd.Series, obs: pd.DataFrame, targets: pd.DataFrame,
+              series: pd.DataFrame | None = None) -> Summary:
+    """Status of an indicator from its national observations known at the view date (kpis/progress.py);
+    `series`: its national_series() when the caller has it already."""
+    if series is None:
+        series = national_series(obs[obs["indicator_id"] == indicator["id"]])
     specs = goals(targets, indicator["id"])
     direction = indicator["direction"]
     if series.empty:

@@ -47,14 +47,14 @@ def target_lines(view: View) -> list[Line]:
         ids = tuple(sorted(set(targets.loc[targets["year"].notna(), "indicator_id"]) & set(inds.index)))
         obs = queries.indicator_observations(view.as_of, ids)
         summaries = summarise_each(inds.loc[list(ids)], obs, targets)
-        figures = by_indicator(obs)
+        figures = by_indicator(national_series(obs))
         lines = []
         for ind_id in ids:
             ind = inds.loc[ind_id]
             s = summaries[ind_id]
             points: tuple = ()
             if s.latest is not None:
-                basis = same_basis(national_series(figures[ind_id]), s.latest)
+                basis = same_basis(figures[ind_id], s.latest)
                 points = tuple((pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in basis.iterrows()
                                if theme.qualifier_of(r) == "exact")
             lines.append(Line(ind, s, points))

@@ -207,14 +207,17 @@ def _xlsx_bytes(frame: pd.DataFrame, note: list[tuple[str, str]] | None = None, 
 
 def downloads(data: pd.DataFrame, stem: str, view: View, key: str, prepared: bool = False) -> None:
     """CSV and Excel of exactly `data`; the files are only made when a button is pressed."""
-    frame = data if prepared else download_frame(data, view.lang)
+    # the file is written only when its button is pressed: a page draws many download buttons, few are used
+    def frame() -> pd.DataFrame:
+        return data if prepared else download_frame(data, view.lang)
+
     name_ = f"{charts.slug(stem)}_{view.as_of.isoformat()}"
     note = export_note(view)
     sheets = (view.t("sheet_data"), view.t("sheet_source"))
     row = st.container(horizontal=True)
-    row.download_button(view.t("download_csv"), lambda: _csv_bytes(frame, note), file_name=f"{name_}.csv",
+    row.download_button(view.t("download_csv"), lambda: _csv_bytes(frame(), note), file_name=f"{name_}.csv",
                        mime="text/csv", key=f"csv_{key}", icon=":material/download:", on_click="ignore")
-    row.download_button(view.t("download_xlsx"), lambda: _xlsx_bytes(frame, note, sheets), file_name=f"{name_}.xlsx",
+    row.download_button(view.t("download_xlsx"), lambda: _xlsx_bytes(frame(), note, sheets), file_name=f"{name_}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"xlsx_{key}", icon=":material/table:", on_click="ignore")
 
@@ -278,10 +281,9 @@ def memo(view: View, key: str, make: Callable[[], T]) -> T:
 
 
 def cached_chart(view: View, key: str, title: str, data: pd.DataFrame, build: Callable[[], go.Figure]) -> None:
-    """`chart()` with the figure, its download frame and its conflict notes made once (see `memo`)."""
-    fig, frame, notes = memo(view, "chart:" + key,
-                             lambda: (build(), download_frame(data, view.lang), conflict_notes(data, view.lang)))
-    chart(fig, data, title, view, key, frame=frame, notes=notes)
+    """`chart()` with the figure and its conflict notes made once (see `memo`)."""
+    fig, notes = memo(view, "chart:" + key, lambda: (build(), conflict_notes(data, view.lang)))
+    chart(fig, data, title, view, key, notes=notes)
 
 
 def no_data(view: View) -> None:

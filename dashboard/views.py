@@ -19,7 +19,6 @@ from dashboard.shell import (
     chart,
     conflict_explanation,
     conflict_notes,
-    download_frame,
     downloads,
     entity_label,
     figure_text,
@@ -145,10 +144,6 @@ class Block:
     indicator_id: str = field(kw_only=True, default="")
 
     @cached_property
-    def frame(self) -> pd.DataFrame:
-        return download_frame(self.data, self.lang)
-
-    @cached_property
     def notes(self) -> str | None:
         return conflict_notes(self.data, self.lang)
 
@@ -219,13 +214,13 @@ def _theme_blocks(stamp: queries.Stamp, as_of: dt.date, lang: str, theme_id: str
 def render_blocks(blocks: list[Block], view: View) -> None:
     for b in blocks:
         if b.kind == "chart":
-            chart(b.fig, b.data, b.title, view, b.key, frame=b.frame, notes=b.notes)
+            chart(b.fig, b.data, b.title, view, b.key, notes=b.notes)
             if b.indicator_id:
                 st.markdown(f"[{view.t('open_indicator')} →](/chi-so{view_query(id=b.indicator_id)})")
         elif b.kind == "flags":
             st.markdown(f"**{b.title}** ({theme.format_date(b.data['as_of'].max(), view.lang)})")
             st.markdown(b.text)
-            downloads(b.frame, b.title, view, b.key, prepared=True)
+            downloads(b.data, b.title, view, b.key)
 
 
 def indicator_sections(theme_id: str, view: View, pillar: str | None = None) -> None:
@@ -241,7 +236,7 @@ def indicator_rows(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | N
         inds = queries.indicators()
         mine = inds[(inds["theme"] == theme_id) & ((inds["pillar"] == pillar) if pillar else True)]
         summaries = summarise_each(mine, obs, queries.targets())
-        figures = by_indicator(obs)
+        figures, national = by_indicator(obs), by_indicator(national_series(obs))
         rows = []
         for _, ind in mine.iterrows():
             s = summaries[ind["id"]]
@@ -259,7 +254,7 @@ def indicator_rows(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | N
                 latest, date = view.t("no_data"), None
             points = []
             if s.latest is not None:
-                basis = same_basis(national_series(own), s.latest)
+                basis = same_basis(national[ind["id"]], s.latest)
                 points = [float(r["value"]) for _, r in basis.iterrows() if theme.qualifier_of(r) == "exact"]
             status = s.status if s.latest is not None or len(units) == 0 else "no_target"
             rows.append({
