@@ -20,9 +20,6 @@ from kpis.progress import STATUSES
 WORST_FIRST = ("deterioration", "limited", "needs_acceleration", "insufficient", "no_data", "on_track", "achieved")
 SYMBOLS = {"achieved": "✔", "on_track": "▲", "needs_acceleration": "►", "limited": "▬", "deterioration": "▼",
            "insufficient": "…", "no_data": "∅"}
-COLOURS = {"blue": theme.STATUS_COLOURS["blue"], "green": theme.STATUS_COLOURS["green"],
-           "orange": theme.STATUS_COLOURS["orange"], "red": theme.STATUS_COLOURS["red"],
-           "gray": theme.STATUS_COLOURS["gray"]}
 SHOWN = (*STATUSES, "no_data")
 
 
@@ -88,7 +85,7 @@ def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
         y = 3 + (height - 6) * (f if flip else 1 - f)
         return f"{x:.1f},{y:.1f}"
 
-    colour = COLOURS[theme.STATUS_STYLE[line.status][1]]
+    colour = theme.STATUS_COLOURS[theme.STATUS_STYLE[line.status][1]]
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
     if path:
         svg.append(f'<polyline points="{" ".join(xy(*p) for p in path)}" fill="none" stroke="{theme.MUTED}" '
@@ -110,7 +107,7 @@ def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
 
 
 def chip(status: str, view: View, count: int | None = None, link: bool = False) -> str:
-    colour = COLOURS[theme.STATUS_STYLE[status][1]]
+    colour = theme.STATUS_COLOURS[theme.STATUS_STYLE[status][1]]
     text = f"{SYMBOLS[status]} {html.escape(view.t('status_' + status))}"
     if count is not None:
         text = f"<b>{count}</b> {text}"
@@ -175,7 +172,7 @@ def table(lines: list[Line], view: View) -> str:
             pace = (theme.format_number(min(ratio, 9.99) * 100, view.lang, 0) + "%"
                     if ratio is not None and status not in ("achieved", "insufficient") else "")
             symbol = SYMBOLS[status]
-            colour = COLOURS[theme.STATUS_STYLE[status][1]]
+            colour = theme.STATUS_COLOURS[theme.STATUS_STYLE[status][1]]
             rows.append(
                 f'<tr><td style="color:{colour}" title="{html.escape(view.t("status_" + status))}">{symbol}</td>'
                 f'<td><a href="/chi-so{html.escape(view_query(id=ind["id"]))}" target="_self">{label}</a></td>'
