@@ -107,7 +107,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "change": ("Thay đổi so với kỳ trước", "Change since previous"),
     "target": ("Mục tiêu", "Target"),
     "target_by": ("Mục tiêu đến {year}", "Target by {year}"),
-    "progress": ("Tiến độ", "Progress"),
     "status_method_source": (
         "Nguồn phương pháp: Statistics Canada, *Progress Measurement Methodology for the Sustainable Development "
         "Goals*, do dự án mã nguồn mở Open SDG công bố (open-sdg.org, tài liệu progress-methodology; mã tính: "
@@ -208,7 +207,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "of_total": ("trên tổng số {total}", "of {total} in total"),
     "headline": ("Chỉ tiêu chính", "Headline indicators"),
     "all_indicators": ("Tất cả chỉ tiêu", "All indicators"),
-    "without_data": ("Chỉ tiêu chưa có số liệu", "Indicators without data"),
     "by_entity": ("Theo đơn vị", "By unit"),
     "trend": ("Diễn biến", "Trend"),
     "rank_note": ("Hạng (số nhỏ hơn là tốt hơn)", "Rank (lower is better)"),

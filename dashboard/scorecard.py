@@ -169,7 +169,7 @@ def table(lines: list[Line], view: View) -> str:
             goal = (f"{theme.COMPARATORS[s.goal.comparator]} {html.escape(theme.format_value(s.goal.value, s.unit, view.lang))}"
                     f" · {s.goal.year}" if s.goal else "")
             ratio = s.progress.ratio
-            pace = (theme.format_number(min(ratio, 9.99) * 100, view.lang, 0) + "%"
+            pace = (theme.format_pace(ratio, view.lang)
                     if ratio is not None and status not in ("achieved", "insufficient") else "")
             symbol = SYMBOLS[status]
             colour = theme.STATUS_COLOURS[theme.STATUS_STYLE[status][1]]
@@ -212,10 +212,9 @@ def since_previous(lines: list[Line], view: View) -> list[str]:
         elif ln.summary.latest is not None and (prev is None or prev.summary.latest is None
                                                 or pd.Timestamp(prev.summary.latest["as_of"])
                                                 != pd.Timestamp(ln.summary.latest["as_of"])):
-            figure = html.escape(theme.format_figure(ln.summary.latest, view.lang) or "")
-            out.append(html.escape(view.t("new_figure", indicator=name(ln.indicator, view.lang), value=figure,
-                                          date=theme.format_date(ln.summary.latest["as_of"], view.lang)))
-                       .replace("&amp;", "&"))
+            out.append(view.t("new_figure", indicator=label,
+                              value=html.escape(theme.format_figure(ln.summary.latest, view.lang) or ""),
+                              date=theme.format_date(ln.summary.latest["as_of"], view.lang)))
     return out
 
 

@@ -129,6 +129,15 @@ def format_figure(row: Mapping, lang: str) -> str | None:
     return t(f"q_{qualifier}", lang, v=text)
 
 
+PACE_SHOWN_MAX = 9.99  # the largest pace printed as a number (999%)
+
+
+def format_pace(ratio: float, lang: str) -> str:
+    """R of the progress method as a percentage: '85%'. Early in a period one reported step can be many times the
+    pace a target needs: past the cap it says '> 999%' rather than print the cap as if it were the figure."""
+    return f"{'> ' if ratio > PACE_SHOWN_MAX else ''}{format_number(min(ratio, PACE_SHOWN_MAX) * 100, lang, 0)}%"
+
+
 def format_date(value: dt.date | None, lang: str) -> str:
     if value is None:
         return ""

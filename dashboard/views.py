@@ -31,8 +31,6 @@ from dashboard.shell import (
 from kpis.progress import Goal
 from kpis.registry import DASHBOARD_THEMES, load_headlines
 
-PROGRESS_SHOWN_MAX = 9.99  # the largest progress a tile prints as a number (999%)
-
 
 def change_line(s: Summary, view: View) -> str | None:
     """'▲ +2,5 điểm % (tốt lên) · Kỳ trước: 40,8% (31/12/2025)': word and arrow, colour only as a help; no
@@ -66,13 +64,7 @@ def target_text(goal: Goal, unit: str, view: View) -> str:
 def pace_text(s: Summary, view: View) -> str | None:
     """The observed growth as a share of the growth the target needs (R of the progress method), or None."""
     ratio = s.progress.ratio if s.goal is not None and s.status != "achieved" else None
-    if ratio is None:
-        return None
-    # early in the period one reported step can be many times the pace the target needs: past the cap the
-    # tile says "> 999%" rather than print the cap as if it were the figure
-    over = ratio > PROGRESS_SHOWN_MAX
-    pct = theme.format_number(min(ratio, PROGRESS_SHOWN_MAX) * 100, view.lang, 0)
-    return f"{view.t('pace')} {'> ' if over else ''}{pct}%"
+    return None if ratio is None else f"{view.t('pace')} {theme.format_pace(ratio, view.lang)}"
 
 
 def target_line(s: Summary, view: View) -> str | None:

@@ -140,3 +140,7 @@ def test_an_export_stands_alone_in_the_reader_s_language(lang):
     book = openpyxl.load_workbook(io.BytesIO(_xlsx_bytes(frame, note, (t("sheet_data", lang), t("sheet_source", lang)))))
     assert book.sheetnames == [t("sheet_data", lang), t("sheet_source", lang)]
     assert book[t("sheet_source", lang)]["B2"].value == "http://x/ha-tang-so?lang=English"
+
+
+def test_the_pace_is_capped_and_says_so_wherever_it_is_printed():
+    assert theme.format_pace(0.855, "vi") == "86%" and theme.format_pace(12.3, "en") == "> 999%"
