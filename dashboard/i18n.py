@@ -276,6 +276,44 @@ LABELS: dict[str, tuple[str, str]] = {
         "Each column is a figure the reports give for at least 3 units; click a header to sort. Empty: no data.",
     ),
     "pick_agency": ("Chọn bộ, ngành hoặc địa phương", "Pick a ministry, agency or province"),
+    # the meeting pack (dashboard/pack.py)
+    "pack_button": ("Tải bản tin họp (PDF)", "Download the meeting pack (PDF)"),
+    "pack_button_help": ("Một tệp PDF khổ A4 của trang đang xem: bảng mục tiêu, nhiệm vụ quá hạn, các chủ đề, nguồn "
+                         "và phương pháp (10–30 giây).",
+                         "An A4 PDF of this view: the scorecard, overdue tasks, the themes, sources and method "
+                         "(10–30 seconds)."),
+    "pack_save": ("Lưu bản tin (PDF)", "Save the pack (PDF)"),
+    "pack_failed": ("Không tạo được bản tin", "The pack could not be made"),
+    "pack_title": ("Bản tin họp Ban Chỉ đạo", "Steering committee meeting pack"),
+    "lang_name": ("Tiếng Việt", "English"),
+    "pack_agency": ("Đơn vị", "Agency"),
+    "pack_province": ("Tỉnh, thành phố", "Province"),
+    "pack_illustrative": ("Số liệu minh họa", "Illustrative data"),
+    "pack_illustrative_left_out": ("không đưa vào bản tin", "left out of the pack"),
+    "pack_made": ("Thời điểm tạo", "Made"),
+    "pack_permalink": ("Đường dẫn đến trang này", "Link to this view"),
+    "pack_contents_note": (
+        "Mọi số liệu lấy từ báo cáo của Chính phủ và các bộ, ngành, ghi rõ nguồn; chỉ tiêu chưa có số liệu được ghi "
+        "“Chưa có số liệu”, không ghi số 0. Mục “Số liệu không thống nhất” nêu các chỗ các báo cáo khác nhau.",
+        "Every figure comes from reports of the Government and ministries, with its source; an indicator without a "
+        "figure reads “No data”, never zero. “Conflicting figures” lists where the reports disagree."),
+    "pack_scorecard": ("Các mục tiêu: đúng hướng hay chậm", "Targets: on track or late"),
+    "pack_profile_figures": ("Số liệu của đơn vị", "The unit's figures"),
+    "pack_conflicts": ("Số liệu không thống nhất và chuỗi gián đoạn", "Conflicting figures and series breaks"),
+    "pack_no_conflicts": ("Không có số liệu không thống nhất trong bản tin này.",
+                          "No conflicting figures in this pack."),
+    "pack_breaks": ("Chuỗi số liệu gián đoạn (khác cách tính)", "Series breaks (different bases)"),
+    "pack_no_breaks": ("Không có chuỗi gián đoạn trong bản tin này.", "No series breaks in this pack."),
+    "pack_page": ("Trang", "Page"),
+    "pack_breaks_help": ("Các số tính theo cách khác nhau không được so sánh với nhau: biểu đồ vẽ chúng thành đường "
+                         "riêng và bảng không tính thay đổi giữa chúng.",
+                         "Figures of different bases are never compared: charts draw them as separate lines and tables "
+                         "compute no change between them."),
+    "pack_step_content": ("Đang lấy số liệu…", "Reading the figures…"),
+    "pack_step_charts": ("Đang vẽ {n} biểu đồ…", "Drawing {n} charts…"),
+    "pack_step_charts_done": ("Đã vẽ {done}/{n} biểu đồ…", "{done} of {n} charts drawn…"),
+    "pack_step_pdf": ("Đang dàn trang…", "Laying out the pages…"),
+    "pack_step_done": ("Bản tin đã sẵn sàng", "The pack is ready"),
     "profile": ("Hồ sơ đơn vị", "Unit profile"),
     "profile_empty": ("Báo cáo không nêu số liệu nào về đơn vị này.", "The reports state no figure about this unit."),
     "region": ("Vùng", "Region"),

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, theme
-from dashboard.i18n import name
+from dashboard.i18n import name, t
 from dashboard.indicators import Summary, by_indicator, national_series, same_basis, summarise_each
 from dashboard.shell import View, entity_label, memo, view_query
 from kpis.progress import STATUSES
@@ -63,40 +63,58 @@ def counts(lines: list[Line]) -> dict[str, int]:
     return {s: sum(1 for ln in lines if ln.status == s) for s in WORST_FIRST}
 
 
-def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
-    """An inline SVG: the observed figures (solid) and the path the target needs from the first of them (dashed,
-    to the target's year), better upwards (a rank is drawn upside down)."""
+def status_colour(status: str) -> str:
+    return theme.STATUS_COLOURS[theme.STATUS_STYLE[status][1]]
+
+
+Points = list[tuple[float, float]]
+
+
+def trajectory(line: Line) -> tuple[Points, Points]:
+    """The observed figures and the path the target needs from the first of them (to the target's year), scaled to
+    0..1: x is time, y is better upwards (a rank is turned upside down). Drawn by the page and the meeting pack."""
     goal, progress = line.summary.goal, line.summary.progress
     pts = list(line.points)
     if not pts:
-        return ""
+        return [], []
     path: list[tuple[dt.date, float]] = []
     if goal is not None and progress.base is not None and line.status != "achieved":
-        end = dt.date(goal.year, 12, 31)
-        path = [progress.base, (end, goal.value)]
+        path = [progress.base, (dt.date(goal.year, 12, 31), goal.value)]
     xs = [d.toordinal() for d, _ in pts + path]
     ys = [v for _, v in pts + path]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     flip = line.summary.direction == "lower"
 
-    def xy(d: dt.date, v: float) -> str:
-        x = 3 + (width - 6) * ((d.toordinal() - x0) / (x1 - x0) if x1 > x0 else 0.5)
+    def unit(d: dt.date, v: float) -> tuple[float, float]:
         f = (v - y0) / (y1 - y0) if y1 > y0 else 0.5
-        y = 3 + (height - 6) * (f if flip else 1 - f)
-        return f"{x:.1f},{y:.1f}"
+        return ((d.toordinal() - x0) / (x1 - x0) if x1 > x0 else 0.5, 1 - f if flip else f)
 
-    colour = theme.STATUS_COLOURS[theme.STATUS_STYLE[line.status][1]]
+    return [unit(*p) for p in pts], [unit(*p) for p in path]
+
+
+def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
+    """An inline SVG of `trajectory`: the observed figures solid, the path the target needs dashed."""
+    observed, path = trajectory(line)
+    if not observed:
+        return ""
+
+    def xy(p: tuple[float, float]) -> tuple[str, str]:
+        return f"{3 + (width - 6) * p[0]:.1f}", f"{3 + (height - 6) * (1 - p[1]):.1f}"
+
+    def points(pts: Points) -> str:
+        return " ".join(",".join(xy(p)) for p in pts)
+
+    colour = status_colour(line.status)
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
     if path:
-        svg.append(f'<polyline points="{" ".join(xy(*p) for p in path)}" fill="none" stroke="{theme.MUTED}" '
+        svg.append(f'<polyline points="{points(path)}" fill="none" stroke="{theme.MUTED}" '
                    'stroke-width="1.5" stroke-dasharray="4 3"/>')
-        svg.append(f'<circle cx="{xy(*path[-1]).split(",")[0]}" cy="{xy(*path[-1]).split(",")[1]}" r="3" '
-                   f'fill="none" stroke="{theme.MUTED}"/>')
-    if len(pts) > 1:
-        svg.append(f'<polyline points="{" ".join(xy(*p) for p in pts)}" fill="none" stroke="{colour}" '
-                   'stroke-width="2"/>')
-    for p in pts:
-        cx, cy = xy(*p).split(",")
+        cx, cy = xy(path[-1])
+        svg.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="none" stroke="{theme.MUTED}"/>')
+    if len(observed) > 1:
+        svg.append(f'<polyline points="{points(observed)}" fill="none" stroke="{colour}" stroke-width="2"/>')
+    for p in observed:
+        cx, cy = xy(p)
         svg.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"/>')
     svg.append("</svg>")
     # as an image: st.html's sanitiser drops inline SVG, a data: image passes (and needs no script or font)
@@ -105,9 +123,22 @@ def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
     return f'<img class="nq-spark" src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" alt="{label}">'
 
 
+def cells(line: Line, lang: str) -> dict[str, str]:
+    """A target's row as text: latest figure as stated and its date, the target, the pace (page and pack)."""
+    s, status = line.summary, line.status
+    ratio = s.progress.ratio
+    return {
+        "figure": (theme.format_figure(s.latest, lang) or "") if s.latest is not None else t("no_data", lang),
+        "date": theme.format_date(s.latest["as_of"], lang) if s.latest is not None else "",
+        "target": (f"{theme.COMPARATORS[s.goal.comparator]} {theme.format_value(s.goal.value, s.unit, lang)}"
+                   f" · {s.goal.year}" if s.goal else ""),
+        "pace": (theme.format_pace(ratio, lang)
+                 if ratio is not None and status not in ("achieved", "insufficient") else ""),
+    }
+
 
 def chip(status: str, view: View, count: int | None = None, link: bool = False) -> str:
-    colour = theme.STATUS_COLOURS[theme.STATUS_STYLE[status][1]]
+    colour = status_colour(status)
     text = f"{SYMBOLS[status]} {html.escape(view.t('status_' + status))}"
     if count is not None:
         text = f"<b>{count}</b> {text}"
@@ -161,22 +192,14 @@ def table(lines: list[Line], view: View) -> str:
             rows.append(f'<tr><td></td><td class="names" colspan="5">{names}</td></tr>')
             continue
         for ln in group:
-            s, ind = ln.summary, ln.indicator
+            ind, c = ln.indicator, {k: html.escape(v) for k, v in cells(ln, view.lang).items()}
             label = html.escape(name(ind, view.lang))
-            figure = (f"{html.escape(theme.format_figure(s.latest, view.lang) or '')}"
-                      f"<br><small>{theme.format_date(s.latest['as_of'], view.lang)}</small>"
-                      if s.latest is not None else html.escape(view.t("no_data")))
-            goal = (f"{theme.COMPARATORS[s.goal.comparator]} {html.escape(theme.format_value(s.goal.value, s.unit, view.lang))}"
-                    f" · {s.goal.year}" if s.goal else "")
-            ratio = s.progress.ratio
-            pace = (theme.format_pace(ratio, view.lang)
-                    if ratio is not None and status not in ("achieved", "insufficient") else "")
-            symbol = SYMBOLS[status]
-            colour = theme.STATUS_COLOURS[theme.STATUS_STYLE[status][1]]
+            figure = f"{c['figure']}<br><small>{c['date']}</small>" if c["date"] else c["figure"]
             rows.append(
-                f'<tr><td style="color:{colour}" title="{html.escape(view.t("status_" + status))}">{symbol}</td>'
+                f'<tr><td style="color:{status_colour(status)}" title="{html.escape(view.t("status_" + status))}">'
+                f'{SYMBOLS[status]}</td>'
                 f'<td><a href="/chi-so{html.escape(view_query(id=ind["id"]))}" target="_self">{label}</a></td>'
-                f'<td class="num">{figure}</td><td class="num">{goal}</td><td class="num nq-wide">{pace}</td>'
+                f'<td class="num">{figure}</td><td class="num">{c["target"]}</td><td class="num nq-wide">{c["pace"]}</td>'
                 f'<td class="nq-wide">{sparkline(ln)}</td></tr>')
     rows.append("</table></div>")
     return "".join(rows)

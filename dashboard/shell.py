@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -284,6 +285,37 @@ def cached_chart(view: View, key: str, title: str, data: pd.DataFrame, build: Ca
     """`chart()` with the figure and its conflict notes made once (see `memo`)."""
     fig, notes = memo(view, "chart:" + key, lambda: (build(), conflict_notes(data, view.lang)))
     chart(fig, data, title, view, key, notes=notes)
+
+
+def pack_button(view: View, theme_id: str | None = None, agency: str | None = None, province: str | None = None
+                ) -> None:
+    """'Tải bản tin họp (PDF)': the meeting pack of this view (dashboard/pack.py), its progress shown while it is
+    made, then the file offered; made again only when the view changes."""
+    key = (queries.stamp(), view.as_of, view.lang, theme_id, agency, province)
+    made = st.session_state.get("_pack")
+    if not (made and made[0] == key):
+        slot = st.empty()
+        if not slot.button(view.t("pack_button"), icon=":material/picture_as_pdf:", help=view.t("pack_button_help"),
+                           key="pack_make"):
+            return
+        from dashboard import pack  # only when asked: ReportLab and kaleido stay out of every page's start
+
+        bar = st.progress(0.0, text=view.t("pack_step_content"))
+        parts = urlsplit(getattr(st.context, "url", None) or pack.DEFAULT_URL)
+        req = pack.Request(as_of=view.as_of, lang=view.lang, theme=theme_id, agency=agency, province=province,
+                           base_url=f"{parts.scheme}://{parts.netloc}")
+        try:
+            data = pack.build(req, lambda frac, message: bar.progress(frac, text=message))
+        except pack.PackError as exc:
+            bar.empty()
+            st.error(f"{view.t('pack_failed')}: {exc}", icon=":material/error:")
+            return
+        bar.empty()
+        slot.empty()
+        made = (key, data, pack.file_name(req))
+        st.session_state["_pack"] = made
+    st.download_button(view.t("pack_save"), made[1], file_name=made[2], mime="application/pdf", type="primary",
+                       icon=":material/picture_as_pdf:", key="pack_save", on_click="ignore")
 
 
 def no_data(view: View) -> None:

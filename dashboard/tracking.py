@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, queries, theme
@@ -12,6 +14,7 @@ from dashboard.i18n import name
 from dashboard.shell import (
     View,
     cached_chart,
+    conflict_explanation,
     downloads,
     entity_label,
     figure_text,
@@ -210,25 +213,51 @@ def compliance_line(obs: pd.DataFrame, view: View) -> None:
                     help=quote_help(r, view))
 
 
-def at_a_glance(obs: pd.DataFrame, view: View, agency_id: str) -> None:
-    """The unit's standing in three numbers (overdue tasks, products reported, figures the reports give of it) and,
-    where the reports give it at several dates, its overdue tasks over time."""
+def standing(obs: pd.DataFrame) -> tuple[pd.Series | None, pd.Series | None, pd.DataFrame]:
+    """A unit's latest overdue-tasks row and products-reported row, and its overdue tasks at each report date."""
     def latest(indicator: str) -> pd.Series | None:
         rows = obs[obs["indicator_id"] == indicator].sort_values(["as_of", "value"])
         return rows.iloc[-1] if len(rows) else None
 
-    overdue, products = latest("tasks_overdue"), latest("products_reported")
+    history = obs[(obs["indicator_id"] == "tasks_overdue") & obs["category"].isna()]
+    return latest("tasks_overdue"), latest("products_reported"), history
+
+
+def overdue_history_chart(history: pd.DataFrame, view: View) -> tuple[str, Callable[[], go.Figure]]:
+    """The title and the maker of a unit's overdue tasks over time (the profile's chart, on screen and in the pack)."""
+    title = f"{view.t('overdue_tasks_cap')} — {entity_label(history.iloc[0], view.lang)}"
+    return title, partial(charts.trend_figure, history, title, "count", "lower", queries.targets().iloc[:0],
+                          view.as_of, view.lang)
+
+
+def at_a_glance(obs: pd.DataFrame, view: View, agency_id: str) -> None:
+    """The unit's standing in three numbers (overdue tasks, products reported, figures the reports give of it) and,
+    where the reports give it at several dates, its overdue tasks over time."""
+    overdue, products, history = standing(obs)
     cols = st.columns(3)
     for col, row, label in ((cols[0], overdue, "overdue_tasks_cap"), (cols[1], products, "products_reported_cap")):
         col.metric(view.t(label), figure_text(row, view) if row is not None else view.t("no_data"), border=True,
                    help=(f"{view.t('as_of')} {theme.format_date(row['as_of'], view.lang)}" if row is not None else None))
     cols[2].metric(view.t("figures_reported"), theme.format_number(len(obs), view.lang), border=True)
-    history = obs[(obs["indicator_id"] == "tasks_overdue") & obs["category"].isna()]
     if history["as_of"].nunique() >= 2:
-        title = f"{view.t('overdue_tasks_cap')} — {entity_label(history.iloc[0], view.lang)}"
-        cached_chart(view, f"profile_overdue_{agency_id}", title, history,
-                     partial(charts.trend_figure, history, title, "count", "lower", queries.targets().iloc[:0], view.as_of,
-                             view.lang))
+        title, build = overdue_history_chart(history, view)
+        cached_chart(view, f"profile_overdue_{agency_id}", title, history, build)
+
+
+def profile_table(obs: pd.DataFrame, view: View) -> pd.DataFrame:
+    """Every figure of a unit as the reader reads it: theme, indicator, programme, group, figure, date, source."""
+    progs = queries.programmes().set_index("id")
+    return pd.DataFrame({
+        view.t("theme"): [view.t(f"theme_{th}") for th in obs["theme"]],
+        view.t("indicator"): [name(r, view.lang, "indicator_name") for _, r in obs.iterrows()],
+        view.t("programme"): [name(progs.loc[p], view.lang) if isinstance(p, str) and p in progs.index else ""
+                              for p in obs["programme"]],
+        view.t("category"): obs[f"category_name_{view.lang}"].fillna(obs["category"]).fillna(""),
+        view.t("value"): [figure_text(r, view) for _, r in obs.iterrows()],
+        view.t("date"): [theme.format_date(d, view.lang) for d in obs["as_of"]],
+        view.t("source"): [name(r, view.lang, "source_title") for _, r in obs.iterrows()],
+        view.t("quote"): obs["source_quote"],
+    })
 
 
 def agency_profile(view: View, agency_id: str) -> None:
@@ -246,17 +275,9 @@ def agency_profile(view: View, agency_id: str) -> None:
         return
     at_a_glance(obs, view, agency_id)
     if not obs.empty:
-        table = pd.DataFrame({
-            view.t("theme"): [view.t(f"theme_{th}") for th in obs["theme"]],
-            view.t("indicator"): [name(r, view.lang, "indicator_name") for _, r in obs.iterrows()],
-            view.t("programme"): obs["programme"].fillna(""),
-            view.t("category"): obs[f"category_name_{view.lang}"].fillna(obs["category"]).fillna(""),
-            view.t("value"): [figure_text(r, view) for _, r in obs.iterrows()],
-            view.t("date"): [theme.format_date(d, view.lang) for d in obs["as_of"]],
-            view.t("source"): [name(r, view.lang, "source_title") for _, r in obs.iterrows()],
-            view.t("quote"): obs["source_quote"],
-            view.t("conflict"): obs["conflict_id"].fillna(""),
-        })
+        table = profile_table(obs, view).assign(**{view.t("conflict"): [
+            conflict_explanation(c, view.lang, n) if isinstance(c, str) else ""
+            for c, n in zip(obs["conflict_id"], obs["note"], strict=True)]})
         st.dataframe(table, hide_index=True, width="stretch")
         downloads(obs, f"{view.t('profile')} {ag['name_vi']}", view, f"profile_{agency_id}")
     if not bud.empty:

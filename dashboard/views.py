@@ -316,6 +316,25 @@ def budget_glance(data: pd.DataFrame, view: View) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def latest_budget_year(data: pd.DataFrame) -> tuple[int, pd.DataFrame]:
+    year = int(data["year"].max())
+    return year, data[data["year"] == year]
+
+
+def budget_stages(part: pd.DataFrame, year: int, view: View) -> tuple[str, pd.DataFrame, list[str]] | None:
+    """The chart of one year's stages (approved … disbursed) of the whole budget: title, rows, bar labels; None
+    when fewer than two stages are reported."""
+    totals = part[part["entity_id"].isna() & (part["level"] == "total") & (part["spending_kind"] == "total")
+                  & (part["domain"] == "st_innovation_dt") & part["stage"].isin(BUDGET_STAGES[:5])]
+    totals = totals.sort_values("as_of").drop_duplicates("stage", keep="last")
+    if len(totals) < 2:
+        return None
+    order = {s: i for i, s in enumerate(BUDGET_STAGES)}
+    totals = totals.sort_values("stage", key=lambda s: s.map(order)).assign(
+        value=lambda d: d["amount_bn_vnd"], unit="billion_vnd")
+    return view.t("budget_stages_title", year=year), totals, [view.t(f"stage_{s}") for s in totals["stage"]]
+
+
 def budget_section(view: View) -> None:
     """The latest year's budget at a glance (a small table and one chart of its stages), every row behind it."""
     st.header(view.t("budget_title"))
@@ -323,19 +342,12 @@ def budget_section(view: View) -> None:
     if data.empty:
         no_data(view)
         return
-    year = int(data["year"].max())
-    part = data[data["year"] == year]
+    year, part = latest_budget_year(data)
     st.subheader(view.t("budget_year", year=year))
     st.table(budget_glance(part, view).set_index(view.t("budget_stage")))
-    totals = part[part["entity_id"].isna() & (part["level"] == "total") & (part["spending_kind"] == "total")
-                  & (part["domain"] == "st_innovation_dt") & part["stage"].isin(BUDGET_STAGES[:5])]
-    totals = totals.sort_values("as_of").drop_duplicates("stage", keep="last")
-    if len(totals) >= 2:
-        order = {s: i for i, s in enumerate(BUDGET_STAGES)}
-        totals = totals.sort_values("stage", key=lambda s: s.map(order)).assign(
-            value=lambda d: d["amount_bn_vnd"], unit="billion_vnd")
-        title = view.t("budget_stages_title", year=year)
-        labels = [view.t(f"stage_{s}") for s in totals["stage"]]
+    stages = budget_stages(part, year, view)
+    if stages is not None:
+        title, totals, labels = stages
         cached_chart(view, f"budget_stages_{year}", title, totals,
                      partial(charts.bar_figure, totals, title, "billion_vnd", "higher", view.as_of, view.lang,
                              labels=labels, keep_order=True))

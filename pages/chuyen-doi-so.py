@@ -3,11 +3,12 @@
 import streamlit as st
 
 from dashboard import views
-from dashboard.shell import current_view, footer, page_header
+from dashboard.shell import current_view, footer, pack_button, page_header
 from kpis.registry import PILLARS
 
 view = current_view()
 page_header(view.t("theme_digital_transformation"), view.t("theme_intro_digital_transformation"))
+pack_button(view, theme_id="digital_transformation")
 views.headline_tiles("digital_transformation", views.queries.theme_observations(view.as_of, "digital_transformation"), view)
 # Only the open tab runs (lazy tabs); the tab is kept in the URL (?pillar=...).
 tabs = st.tabs([view.t(f"pillar_{p}") for p in PILLARS], key="pillar", bind="query-params")

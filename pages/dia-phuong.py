@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import provinces, queries, tracking
-from dashboard.shell import current_view, footer, page_header, url_selectbox
+from dashboard.shell import current_view, footer, pack_button, page_header, url_selectbox
 
 view = current_view()
 page_header(view.t("page_provinces"), view.t("provinces_intro"))
@@ -22,5 +22,6 @@ if clicked:
 names = dict(zip(prov["id"], prov["name_" + view.lang].fillna(prov["name_vi"]), strict=True))
 picked = url_selectbox(view.t("pick_province"), list(prov["id"]), "province", names.get, none_label="—")
 if picked:
+    pack_button(view, province=picked)
     tracking.agency_profile(view, picked)
 footer(view)

@@ -1,9 +1,10 @@
 """Theme page: digital_infra."""
 
 from dashboard import views
-from dashboard.shell import current_view, footer, page_header
+from dashboard.shell import current_view, footer, pack_button, page_header
 
 view = current_view()
 page_header(view.t("theme_digital_infra"), view.t("theme_intro_digital_infra"))
+pack_button(view, theme_id="digital_infra")
 views.theme_page("digital_infra", view)
 footer(view)

@@ -1,9 +1,10 @@
 """Landing page: the headline indicators of the five themes, what is late, data freshness."""
 
 from dashboard import views
-from dashboard.shell import current_view, footer, page_header
+from dashboard.shell import current_view, footer, pack_button, page_header
 
 view = current_view()
 page_header(view.t("app_title"), view.t("app_subtitle"))
+pack_button(view)
 views.overview(view)
 footer(view)
