@@ -305,6 +305,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pack_breaks": ("Chuỗi số liệu gián đoạn (khác cách tính)", "Series breaks (different bases)"),
     "pack_no_breaks": ("Không có chuỗi gián đoạn trong bản tin này.", "No series breaks in this pack."),
     "pack_page": ("Trang", "Page"),
+    "pack_method_at_end": ("Cách đánh giá tình trạng: ở cuối bản tin.", "How status is judged: at the end of the pack."),
     "pack_breaks_help": ("Các số tính theo cách khác nhau không được so sánh với nhau: biểu đồ vẽ chúng thành đường "
                          "riêng và bảng không tính thay đổi giữa chúng.",
                          "Figures of different bases are never compared: charts draw them as separate lines and tables "

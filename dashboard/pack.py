@@ -210,12 +210,12 @@ def scorecard_section(p: Pack) -> None:
             p.shown.append(ln.summary.latest.to_frame().T)
     if rows:
         p.add(pdf.table(rows, ["", req.t("indicator"), req.t("latest_figure"), req.t("target"), req.t("pace"),
-                               req.t("trajectory")], [26, 62, 30, 26, 14, 32], right=(4,)))
+                               req.t("trajectory")], [25, 58, 30, 26, 18, 30], right=(4,)))
     missing = [name(ln.indicator, req.lang) for ln in lines if ln.status == "no_data"]
     if missing:
         p.add(pdf.Spacer(1, 3 * pdf.mm),
               para(f"{_status_word('no_data', req.lang, len(missing))}: {pdf.text(', '.join(missing))}", "small", True))
-    p.add(para(_md(req.t("status_rule")), "small", True))
+    p.add(para(req.t("pack_method_at_end"), "small"))
 
 
 def overdue_section(p: Pack) -> None:

@@ -289,8 +289,14 @@ def cached_chart(view: View, key: str, title: str, data: pd.DataFrame, build: Ca
 
 def pack_button(view: View, theme_id: str | None = None, agency: str | None = None, province: str | None = None
                 ) -> None:
-    """'Tải bản tin họp (PDF)': the meeting pack of this view (dashboard/pack.py), its progress shown while it is
-    made, then the file offered; made again only when the view changes."""
+    """'Tải bản tin họp (PDF)' in the sidebar, under the view's filters: the meeting pack of this view
+    (dashboard/pack.py), its progress shown while it is made, then the file offered; made again only when the view
+    changes. In the sidebar, it leaves the page's first screen to the page."""
+    with st.sidebar:
+        _pack_button(view, theme_id, agency, province)
+
+
+def _pack_button(view: View, theme_id: str | None, agency: str | None, province: str | None) -> None:
     key = (queries.stamp(), view.as_of, view.lang, theme_id, agency, province)
     made = st.session_state.get("_pack")
     if not (made and made[0] == key):

@@ -7,7 +7,8 @@ view = current_view()
 page_header(view.t("page_agencies"), view.t("agencies_intro"))
 picked = tracking.agency_picker(view)
 if picked:
-    pack_button(view, agency=picked)
     tracking.agency_profile(view, picked)
 tracking.league_table(view)
 footer(view)
+if picked:
+    pack_button(view, agency=picked)  # last: the page is drawn before a pack is made

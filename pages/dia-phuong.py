@@ -22,6 +22,7 @@ if clicked:
 names = dict(zip(prov["id"], prov["name_" + view.lang].fillna(prov["name_vi"]), strict=True))
 picked = url_selectbox(view.t("pick_province"), list(prov["id"]), "province", names.get, none_label="—")
 if picked:
-    pack_button(view, province=picked)
     tracking.agency_profile(view, picked)
 footer(view)
+if picked:
+    pack_button(view, province=picked)  # last: the page is drawn before a pack is made

@@ -5,6 +5,6 @@ from dashboard.shell import current_view, footer, pack_button, page_header
 
 view = current_view()
 page_header(view.t("app_title"), view.t("app_subtitle"))
-pack_button(view)
 views.overview(view)
 footer(view)
+pack_button(view)  # last: the page is drawn before a pack is made
