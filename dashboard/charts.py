@@ -261,9 +261,9 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
 
 def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: dt.date, lang: str,
                labels: Sequence[str] | None = None,
-               colour: str = theme.PRIMARY, keep_order: bool = False) -> go.Figure:
+               colour: str = theme.PRIMARY, keep_order: bool = False, highlight: str | None = None) -> go.Figure:
     """Horizontal bars, best at the top (or in the given order), in `colour` (red for what is late); ranks drawn so
-    that a better (smaller) rank reads as longer."""
+    that a better (smaller) rank reads as longer; the unit `highlight` (an entity id) outlined, its label in bold."""
     data = data.copy()
     data["label"] = list(labels) if labels is not None else [_series_label(r, lang) for _, r in data.iterrows()]
     data = data.drop_duplicates(["label", "value"])  # a figure restated in two sentences is drawn once
@@ -273,6 +273,9 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
             f"{lb} ({theme.format_date(d, lang)}: {theme.format_number(v, lang)})"
             for lb, d, v in zip(data.loc[twice, "label"], data.loc[twice, "report_date"], data.loc[twice, "value"],
                                 strict=True)]
+    mine = data["entity_id"].eq(highlight) if highlight and "entity_id" in data else pd.Series(False, index=data.index)
+    data.loc[mine, "label"] = [f"<b>{lb}</b>" for lb in data.loc[mine, "label"]]
+    data["_mine"] = mine
     best_first = data if keep_order else data.sort_values("value", ascending=(direction == "lower"))
     ordered = best_first.iloc[::-1]  # Plotly draws the first category at the bottom
     # as each report states it: "khoảng 80", "Top 10"
@@ -288,6 +291,7 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
     fig = go.Figure(go.Bar(
         x=x, base=base, y=ordered["label"], orientation="h", text=texts, textposition="auto",
         marker_color=colours, customdata=hover_data(ordered, lang), hovertemplate=HOVER,
+        marker_line_color="#111827", marker_line_width=[2.5 if m else 0 for m in ordered["_mine"]],
     ))
     if direction == "lower" and unit == "rank":
         fig.update_xaxes(autorange="reversed", title=t("rank_note", lang))

@@ -19,6 +19,22 @@ ISLANDS = (("islands_hoang_sa", "p_da_nang", 16.5, 112.0), ("islands_truong_sa",
 # a scale that starts from a visible blue: the smallest figure must not vanish into the white background
 SCALE = [[0.0, "#b9d3ec"], [0.5, "#4a90c8"], [1.0, "#08306b"]]
 MIN_PROVINCES = 2
+HIGHLIGHT = "#111827"  # the outline of the province whose profile is open
+
+
+def _fresh_click(map_key: str) -> str | None:
+    """The province just clicked on the map, if the click is new. The map keeps its selection across runs, so a
+    click already acted on is remembered: choosing another province in the list afterwards must not bring it back."""
+    state = st.session_state.get(map_key)
+    points = state.get("selection", {}).get("points", []) if state else []
+    click = points[0].get("customdata") if points else None
+    if click is None:
+        st.session_state.pop("_map_click", None)
+        return None
+    if click == st.session_state.get("_map_click"):
+        return None
+    st.session_state["_map_click"] = click
+    return click
 
 
 def _key(r: pd.Series) -> str:
@@ -50,8 +66,9 @@ def measure_label(figs: pd.DataFrame, key: str, view: View) -> str:
 
 
 def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, title: str, unit: str,
-               direction: str, view: View) -> go.Figure:
-    """Choropleth of the measure; provinces without a figure drawn grey and named in the hover."""
+               direction: str, view: View, highlight: str | None = None) -> go.Figure:
+    """Choropleth of the measure; provinces without a figure drawn grey and named in the hover; the `highlight`ed
+    province (the one whose profile is open) outlined."""
     fig = go.Figure()
     missing = provinces[~provinces["id"].isin(values["entity_id"])]
     label = "name_" + view.lang
@@ -85,6 +102,12 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
         marker_line_color="white", marker_line_width=0.6, text=texts,
         customdata=merged["entity_id"], hovertemplate="%{text}<extra></extra>", **colour,
     ))
+    chosen = provinces[provinces["id"] == highlight]
+    if len(chosen):
+        fig.add_trace(go.Choroplethmap(
+            geojson=only(chosen["code"]), featureidkey="properties.code", locations=chosen["code"], z=[0],
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, marker_line_color=HIGHLIGHT,
+            marker_line_width=3, hoverinfo="skip", name=chosen.iloc[0][label] or chosen.iloc[0]["name_vi"]))
     for key, province, lat, lon in ISLANDS:  # markers only: map text would need glyphs fetched from the internet
         label = view.t(key)
         fig.add_trace(go.Scattermap(lat=[lat], lon=[lon], mode="markers", name=label, showlegend=True,
@@ -125,16 +148,16 @@ def provinces_page(view: View) -> str | None:
     if region:
         codes = set(provinces["code"])
         shapes = {**shapes, "features": [f for f in shapes["features"] if f["properties"]["code"] in codes]}
-    picked = None
+    map_key = f"map_{key}_{region}"
+    picked = _fresh_click(map_key)
+    # the province whose profile is open: just clicked, or chosen in the list below (its state, else the link's)
+    chosen = picked or st.session_state.get("_url_province", st.query_params.get("province"))
     left, right = st.columns([3, 2])
     with left:
-        fig = memo(view, f"map:{key}:{region}",
-                   lambda: map_figure(values, shapes, provinces, title, unit, direction, view))
-        state = st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of, view.lang), key=f"map_{key}_{region}",
-                                on_select="rerun", selection_mode="points")
-        points = (state or {}).get("selection", {}).get("points", []) if state else []
-        if points:
-            picked = points[0].get("customdata") or None
+        fig = memo(view, f"map:{key}:{region}:{chosen}",
+                   lambda: map_figure(values, shapes, provinces, title, unit, direction, view, chosen))
+        st.plotly_chart(fig, config=charts.plotly_config(title, view.as_of, view.lang), key=map_key,
+                        on_select="rerun", selection_mode="points")
     with right:
         if values.empty:
             st.info(view.t("no_data"))
@@ -143,8 +166,9 @@ def provinces_page(view: View) -> str | None:
             st.markdown("\n".join(f"- {theme.plain_md(n)}"
                                    for n in sorted(entity_label(r, view.lang) for _, r in values.iterrows())))
         else:
-            cached_chart(view, f"prov_bar_{key}_{region}", title, values,
-                         partial(charts.bar_figure, values, title, unit, direction, view.as_of, view.lang))
+            cached_chart(view, f"prov_bar_{key}_{region}_{chosen}", title, values,
+                         partial(charts.bar_figure, values, title, unit, direction, view.as_of, view.lang,
+                                 highlight=chosen))
     missing = provinces[~provinces["id"].isin(values["entity_id"])]
     if not missing.empty:
         st.caption(f"**{view.t('not_in_list' if unit == 'flag' else 'no_data')}** ({len(missing)}): "

@@ -7,15 +7,15 @@ from dashboard.shell import current_view, footer, pack_button, page_header, url_
 
 view = current_view()
 page_header(view.t("page_provinces"), view.t("provinces_intro"))
-clicked = provinces.provinces_page(view)
-st.caption(view.t("map_attribution"))
 ags = queries.agencies()
 prov = ags[ags["kind"] == "province"].sort_values("name_vi")
 wanted = st.query_params.get("province")
-if wanted and wanted not in set(prov["id"]):
+if wanted and wanted not in set(prov["id"]):  # a name, a name without diacritics or an alias: its id
     resolved = queries.resolve_agency(wanted)
     if resolved:
         st.query_params["province"] = resolved
+clicked = provinces.provinces_page(view)
+st.caption(view.t("map_attribution"))
 if clicked:
     st.query_params["province"] = clicked
     st.session_state.pop("_url_province", None)

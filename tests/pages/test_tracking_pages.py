@@ -120,6 +120,23 @@ def test_the_map_draws_hoang_sa_and_truong_sa(lang):
     assert islands[0]["lon"][0] > 111 and spec["layout"]["map"]["center"]["lon"] > 107
 
 
+def test_the_open_province_is_outlined_on_the_map_and_in_bold_on_the_bar():
+    """The province whose profile is open (here given by name without diacritics) stands out in both charts."""
+    import json
+
+    at = open_page("pages/dia-phuong.py", "vi", province="Ha Noi")
+    code = at.session_state["_url_province"]
+    assert code == "p_ha_noi"
+    spec_map, spec_bar = (json.loads(c.proto.spec) for c in at.get("plotly_chart")[:2])
+    outlined = [tr for tr in spec_map["data"] if tr.get("marker", {}).get("line", {}).get("width") == 3]
+    assert len(outlined) == 1 and len(outlined[0]["locations"]) == 1 and outlined[0]["name"] == "Hà Nội"
+    bar = spec_bar["data"][0]
+    bold = [i for i, y in enumerate(bar["y"]) if y.startswith("<b>")]
+    assert [bar["y"][i] for i in bold] == ["<b>Hà Nội</b>"]
+    assert [w for w in bar["marker"]["line"]["width"] if w] == [2.5] and bar["marker"]["line"]["width"][bold[0]] == 2.5
+    assert "Hà Nội" in texts(at)  # and its profile is open
+
+
 def test_the_league_table_writes_a_dash_for_missing_figures_and_sorts_them_last():
     at = open_page("pages/bo-nganh-dia-phuong.py", "vi")
     grid = at.dataframe[0].value  # the league table (no unit picked: it is the page's only grid)
