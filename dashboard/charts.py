@@ -89,10 +89,12 @@ def source_line(data: pd.DataFrame, lang: str) -> str:
     return f"{t('source', lang)}: " + "; ".join(parts)
 
 
-# Characters of a title line, and of a line of the (smaller) source footer: what fits the narrowest column a
-# chart is drawn in (two fifths of a 1280-pixel page).
-TITLE_CHARS = 40
-FOOTER_CHARS = 70
+# Characters of a title line, and of a line of the (smaller) source footer (Plotly does not wrap them, it cuts them
+# at the figure's edge). A chart across the page: what fits a tablet held upright (about 700 px), so a laptop's title
+# is not squeezed into its left third; a chart in a column (the provinces page's map and bar, two fifths of a
+# 1280-pixel page): less.
+TITLE_CHARS, FOOTER_CHARS = 60, 90
+NARROW_TITLE_CHARS, NARROW_FOOTER_CHARS = 40, 70
 # Width in pixels of one character of an axis label, well under the real one (Vietnamese labels run about 5 px a
 # character at the template's size): the footer of a chart with long bar labels is moved left by that much per
 # character, out from under the plot towards the edge of the figure, and must never pass that edge (it would be cut).
@@ -122,17 +124,19 @@ def label_room(labels: Sequence[str]) -> int:
 
 
 def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: str, note: str = "",
-           left: int = 0) -> go.Figure:
+           left: int = 0, narrow: bool = False) -> go.Figure:
     """Write title, view date and sources into the figure and apply the house template; a long title or source
     line is broken into lines (Plotly cuts text off at the edge of the figure). `left`: the pixels that axis
-    labels take left of the plot, where the source line starts instead."""
+    labels take left of the plot, where the source line starts instead; `narrow`: drawn in a column, not across the
+    page."""
+    title_chars, footer_chars = (NARROW_TITLE_CHARS, NARROW_FOOTER_CHARS) if narrow else (TITLE_CHARS, FOOTER_CHARS)
     latest = data["as_of"].max() if "as_of" in data and not data.empty else None
     subtitle = f"{t('as_of', lang)} {theme.format_date(latest or view, lang)}"
     if note:
-        subtitle = _wrap(f"{subtitle} · {note}", FOOTER_CHARS)
+        subtitle = _wrap(f"{subtitle} · {note}", footer_chars)
     footer = source_line(data, lang) if "source_file" in data and not data.empty else ""
     n_lines = footer.count("<br>") + 1 if footer else 0
-    heading = _wrap(title, TITLE_CHARS)
+    heading = _wrap(title, title_chars)
     # each further title line, and each row of the legend, pushes the plot down (the legend then sits between the
     # subtitle and the plot instead of over the subtitle)
     extra = 22 * heading.count("<br>") + 16 * subtitle.count("<br>") + LEGEND_ROW_PX * legend_rows(fig)
@@ -147,7 +151,7 @@ def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: 
         height=420 + 16 * n_lines + extra,
     )
     if footer:
-        wrapped = _wrap(footer, FOOTER_CHARS)
+        wrapped = _wrap(footer, footer_chars)
         fig.add_annotation(text=wrapped, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
                            xshift=-left, y=0, yanchor="top", yshift=-58, align="left",
                            font=dict(size=10, color=theme.MUTED))
@@ -261,7 +265,8 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
 
 def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: dt.date, lang: str,
                labels: Sequence[str] | None = None,
-               colour: str = theme.PRIMARY, keep_order: bool = False, highlight: str | None = None) -> go.Figure:
+               colour: str = theme.PRIMARY, keep_order: bool = False, highlight: str | None = None,
+               narrow: bool = False) -> go.Figure:
     """Horizontal bars, best at the top (or in the given order), in `colour` (red for what is late); ranks drawn so
     that a better (smaller) rank reads as longer; the unit `highlight` (an entity id) outlined, its label in bold."""
     data = data.copy()
@@ -297,8 +302,8 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
         fig.update_xaxes(autorange="reversed", title=t("rank_note", lang))
     else:
         fig.update_xaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f")
-    fig.update_yaxes(automargin=True)
-    fig = finish(fig, title, view, data, lang, left=label_room(ordered["label"]))
+    fig.update_yaxes(automargin=True, ticklabelstandoff=6)  # a gap between a bar and its label
+    fig = finish(fig, title, view, data, lang, left=label_room(ordered["label"]), narrow=narrow)
     footer_room = (fig.layout.margin.b or 0) + (fig.layout.margin.t or 0)
     fig.update_layout(height=footer_room + max(180, 36 * len(ordered)), showlegend=False)
     return fig

@@ -115,7 +115,7 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
                                     customdata=[province]))
     fig.update_layout(map=dict(style="white-bg", center=MAP_CENTER, zoom=4.0),
                       legend=dict(orientation="h", yanchor="bottom", y=0.0, xanchor="right", x=1.0))
-    fig = charts.finish(fig, title, view.as_of, values, view.lang)
+    fig = charts.finish(fig, title, view.as_of, values, view.lang, narrow=True)
     fig.update_layout(height=720, margin=dict(l=0, r=0))
     return fig
 
@@ -168,7 +168,7 @@ def provinces_page(view: View) -> str | None:
         else:
             cached_chart(view, f"prov_bar_{key}_{region}_{chosen}", title, values,
                          partial(charts.bar_figure, values, title, unit, direction, view.as_of, view.lang,
-                                 highlight=chosen))
+                                 highlight=chosen, narrow=True))
     missing = provinces[~provinces["id"].isin(values["entity_id"])]
     if not missing.empty:
         st.caption(f"**{view.t('not_in_list' if unit == 'flag' else 'no_data')}** ({len(missing)}): "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
@@ -75,15 +76,16 @@ def target_line(s: Summary, view: View) -> str | None:
 
 
 def tile(ind: pd.Series, s: Summary, view: View) -> None:
-    """A headline tile: value, date, change, target, progress and status (word and icon)."""
-    with st.container(border=True):
+    """A headline tile: value, date, change, target, progress and status (word and icon). Tiles in a row are of one
+    height (each stretches to its column's), and a number keeps its unit on its line ('10,07 /10.000 dân')."""
+    with st.container(border=True, height="stretch"):
         st.markdown(f"**[{theme.plain_md(name(ind, view.lang))}](/chi-so{view_query(id=ind['id'])})**")
         if s.latest is None:
             st.markdown(f"#### {view.t('no_data')}")
             st.markdown(status_badge("no_data", view))
             return
         latest = s.latest
-        st.markdown(f"### {figure_text(latest, view)}")
+        st.markdown("### " + re.sub(r"(?<=\d) ", "\u00a0", figure_text(latest, view)))
         period = ind.get("period", "point")
         note = f" · {view.t('period_' + period)}" if period != "point" else ""
         if isinstance(latest.get("definition"), str):  # the figure's own basis says more than the usual period

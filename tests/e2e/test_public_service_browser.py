@@ -32,3 +32,16 @@ def test_the_chart_buttons_speak_vietnamese(page, app_url):
     titles = [b.get_attribute("data-title") for b in chart.locator(".modebar-btn").all()]
     assert "Tải biểu đồ (PNG)" in titles
     assert not any(t and ("Download" in t or "Autoscale" in t or "Zoom" in t) for t in titles), titles
+
+
+def test_a_deep_link_fails_only_streamlits_own_base_path_probe(page, app_url):
+    """Opening /<page> directly, Streamlit's frontend does not know whether '<page>' is the app's base path or a page
+    of an app at '/', and asks both: `getPossibleBaseUris()` in Streamlit's frontend (frontend/connection/src/utils.ts,
+    "we just try both possibilities") checks `<page>/_stcore/health` and `<page>/_stcore/host-config` first, gets
+    404, then connects at '/'. Those two answers are the only failures, and the page loads; nothing else fails."""
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(urlparse(r.url).path) if r.status >= 400 else None)
+    page.goto(f"{app_url}/nguon-luc?as_of=31/12/2025")
+    wait_for_app(page, 1)
+    page.get_by_role("heading", name="Nguồn lực KHCN").first.wait_for(timeout=60_000)
+    assert set(failed) <= {"/nguon-luc/_stcore/health", "/nguon-luc/_stcore/host-config"}, failed

@@ -43,4 +43,4 @@ def texts(at: AppTest) -> str:
     # st.html blocks (the scorecard): their text, without styles and tags
     parts += [html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<style>.*?</style>", "", e.proto.body))))
               for e in at.get("html")]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(str(p) for p in parts).replace("\u00a0", " ")  # a no-break space reads as a space

@@ -62,10 +62,10 @@ def test_a_long_title_is_broken_into_lines_and_the_plot_moves_down_to_make_room(
 
 def test_the_source_line_starts_at_the_left_edge_under_long_bar_labels_and_fits_a_narrow_column():
     labels = ("Chương trình hành động của Chính phủ — 23/09/2025", "Kế hoạch 02-KH/BCĐTW — 15/12/2025")
-    fig = charts.bar_figure(_rows([6.0, 13.0], [34.0, 34.0], labels), "PII", "count", "higher", DAY, "vi")
+    fig = charts.bar_figure(_rows([6.0, 13.0], [34.0, 34.0], labels), "PII", "count", "higher", DAY, "vi", narrow=True)
     footer = next(a for a in fig.layout.annotations if "Nguồn" in a.text)
     assert footer.xshift == -charts.label_room(labels) < 0  # moved out from under the plot, past the labels
-    assert all(len(line) <= charts.FOOTER_CHARS for line in footer.text.split("<br>"))
+    assert all(len(line) <= charts.NARROW_FOOTER_CHARS for line in footer.text.split("<br>"))
 
 
 def test_a_legend_gets_rows_of_its_own_between_the_subtitle_and_the_plot():
@@ -87,8 +87,8 @@ def test_a_long_title_stays_at_the_top_and_pushes_the_legend_and_plot_down():
                        _rows([30.0, 65.0], labels=("a", "b")).assign(series="Các Thông báo kết luận của BCĐTW")])
     frame["day"] = [DAY, dt.date(2026, 6, 1)] * 2
     short = charts.lines_figure(frame, "day", "value", "series", "Quá hạn", DAY, "vi")
-    long = charts.lines_figure(frame, "day", "value", "series", "Đã hoàn thành — diễn biến giữa các kỳ báo cáo",
-                               DAY, "vi")
+    long = charts.lines_figure(frame, "day", "value", "series", "Đã hoàn thành — diễn biến giữa các kỳ báo cáo "
+                               "của Chương trình hành động", DAY, "vi")
     assert long.layout.title.text.count("<br>") == 1  # wrapped into two lines
     # Plotly's default would centre the title in the top margin, so a taller margin would move it down onto the
     # legend: it is held at the top of the figure instead, and the margin grows under it

@@ -185,3 +185,12 @@ def test_the_budget_reads_at_a_glance():
     (stages,) = [c for c, title in zip(at.get("plotly_chart"), titles, strict=True) if "giải ngân" in title]
     bars = json.loads(stages.proto.spec)["data"][0]
     assert list(bars["text"])[-1] == "65.020 tỷ đồng"  # approval at the top of the pipeline (drawn bottom-up)
+
+
+@pytest.mark.parametrize("page", sorted(set(THEME_PAGES.values())))
+def test_a_tile_value_keeps_its_number_and_unit_on_one_line(page):
+    """'10,07 /10.000 dân' must not break after '10,07': a no-break space follows every digit in a tile's value."""
+    at = open_page(page, "vi")
+    values = [m.value for m in at.markdown if m.value.startswith("### ")]
+    assert values
+    assert not [v for v in values if re.search(r"\d ", v)], values
