@@ -152,6 +152,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "national": ("Toàn quốc", "National"),
     "category": ("Nhóm", "Group"),
     "conflict": ("Số liệu không thống nhất", "Conflicting figures"),
+    "conflict_open": ("bấm để xem các báo cáo nói gì", "open to see what the reports say"),
     "conflict_help": (
         "Các báo cáo (hoặc một báo cáo với chính nó) đưa ra số khác nhau; bảng điều khiển giữ nguyên mọi số.",
         "The reports (or one report with itself) state different figures; the dashboard keeps every one.",

@@ -255,8 +255,8 @@ def chart(fig: go.Figure, data: pd.DataFrame, title: str, view: View, key: str,
             st.caption(f":orange[:material/warning: {view.t('conflict')}] — {view.t('conflict_said')}")
         else:
             said.add(notes)
-            st.warning(f"**{view.t('conflict')}** — {view.t('conflict_help')} {theme.plain_md(notes)}",
-                       icon=":material/warning:")
+            with st.expander(f":orange[:material/warning: **{view.t('conflict')}**] — {view.t('conflict_open')}"):
+                st.markdown(f"{view.t('conflict_help')} {theme.plain_md(notes)}")
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)

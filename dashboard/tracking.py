@@ -143,8 +143,10 @@ def _league(view: View) -> tuple[pd.DataFrame | None, dict | None, pd.DataFrame]
     )
     wide_enough = figs.groupby("measure")["entity_id"].transform("nunique") >= LEAGUE_MIN_UNITS
     figs = figs[wide_enough]
-    table = figs.pivot_table(index=["entity_id", "entity_name"], columns="measure", values="value", aggfunc="max")
-    table = table.astype(float).reset_index().drop(columns="entity_id")
+    units = figs.assign(unit_name=[entity_label(r, view.lang) for _, r in figs.iterrows()])  # official English names
+    table = units.pivot_table(index=["entity_id", "unit_name"], columns="measure", values="value", aggfunc="max")
+    table = table.astype(float).reset_index().drop(columns="entity_id").rename(columns={"unit_name": "entity_name"})
+    table = table.sort_values("entity_name", key=lambda n: n.str.lower(), kind="stable").reset_index(drop=True)
     config: dict[str, object] = {"entity_name": st.column_config.TextColumn(view.t("entity"), pinned=True)}
     for i, m in enumerate(table.columns[1:], start=1):
         ind_id, prog, cat, day = m.split("|")
@@ -154,7 +156,11 @@ def _league(view: View) -> tuple[pd.DataFrame | None, dict | None, pd.DataFrame]
                                       name(progs.loc[prog], view.lang) if prog else "",
                                       cat_label if isinstance(cat_label, str) else cat,
                                       theme.format_date(row["as_of"], view.lang)) if x)
-        short = f"{name(row, view.lang, 'indicator_name')[:38]} ({theme.format_date(row['as_of'], view.lang)})"
+        # two columns of one indicator differ by their group: it is in the header, or the headers read the same
+        stem = name(row, view.lang, "indicator_name")
+        stem = stem if len(stem) <= 38 else stem[:37].rstrip() + "…"
+        group = cat_label if isinstance(cat_label, str) and cat_label else ""
+        short = f"{stem}{' · ' + group if group else ''} ({theme.format_date(row['as_of'], view.lang)})"
         config[m] = st.column_config.Column(f"{i}. {short}", help=full, alignment="right")
     return table, config, figs
 

@@ -85,7 +85,8 @@ def tile(ind: pd.Series, s: Summary, view: View) -> None:
             st.markdown(status_badge("no_data", view))
             return
         latest = s.latest
-        st.markdown("### " + re.sub(r"(?<=\d) ", "\u00a0", figure_text(latest, view)))
+        # a size that fits five tiles across a laptop: at '###' long values were broken inside a word
+        st.markdown("#### " + re.sub(r"(?<=\d) ", "\u00a0", figure_text(latest, view)))
         period = ind.get("period", "point")
         note = f" · {view.t('period_' + period)}" if period != "point" else ""
         if isinstance(latest.get("definition"), str):  # the figure's own basis says more than the usual period

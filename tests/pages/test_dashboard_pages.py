@@ -46,7 +46,7 @@ def test_overview_uses_vietnamese_number_and_date_formats():
     assert "03/05/2026" in body          # dd/mm/yyyy
     assert "91,9%" in body               # 5G coverage, decimal comma
     assert "khoảng 80 nghìn" in body     # digital-technology enterprises, as the report words its estimate
-    assert re.search(r"### khoảng 20\\?\.296 triệu USD", body)  # dot thousands
+    assert re.search(r"#### khoảng 20\\?\.296 triệu USD", body)  # dot thousands
 
 
 def test_overview_in_english_uses_english_formats():
@@ -191,6 +191,18 @@ def test_the_budget_reads_at_a_glance():
 def test_a_tile_value_keeps_its_number_and_unit_on_one_line(page):
     """'10,07 /10.000 dân' must not break after '10,07': a no-break space follows every digit in a tile's value."""
     at = open_page(page, "vi")
-    values = [m.value for m in at.markdown if m.value.startswith("### ")]
+    values = [m.value for m in at.markdown if m.value.startswith("#### ")]
     assert values
     assert not [v for v in values if re.search(r"\d ", v)], values
+
+
+def test_a_conflict_is_explained_once_per_page_behind_an_expander():
+    """The reports' disagreement is one line that opens to its explanation, not a paragraph in the page; a chart
+    sharing an explanation already given points back to it."""
+    at = open_page("pages/nhiem-vu.py", "vi")
+    boxes = [e for e in at.expander if t("conflict", "vi") in e.label]
+    assert boxes, "the tasks page has conflicting figures"
+    explained = [e.markdown[0].value for e in boxes]
+    assert len(explained) == len(set(explained))  # each explanation once
+    assert all(t("conflict_help", "vi") in x for x in explained)
+    assert not [w for w in at.warning if t("conflict", "vi") in w.value]

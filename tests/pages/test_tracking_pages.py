@@ -177,3 +177,16 @@ def test_a_profile_opens_with_the_unit_s_standing_at_a_glance():
     assert metrics[t("overdue_tasks_cap", "vi")] == "18"  # Bộ Nội vụ (18) in the report of 08/05/2026
     assert metrics[t("products_reported_cap", "vi")] == t("no_data", "vi")  # never a zero in its place
     assert len(at.get("plotly_chart")) >= 1  # its overdue tasks at each report date
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_league_table_headers_are_distinct_and_units_named_in_the_readers_language(lang):
+    """Two columns of one indicator (two groups) must not read the same; units by their official names."""
+    import json
+
+    at = open_page("pages/bo-nganh-dia-phuong.py", lang)
+    grid = at.dataframe[0]
+    headers = [c["label"].split(". ", 1)[1] for c in json.loads(grid.proto.columns).values() if ". " in c.get("label", "")]
+    assert len(headers) >= 3 and len(headers) == len(set(headers)), headers
+    units = list(grid.value.iloc[:, 0])
+    assert ("Bộ Công an" in units) == (lang == "vi") and ("Ministry of Public Security" in units) == (lang == "en")
