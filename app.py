@@ -1,4 +1,5 @@
-"""NQ57 Dashboard: `streamlit run app.py`. Builds the warehouse on first start, then routes to the pages."""
+"""NQ57 Dashboard (`streamlit run serve.py`, or `streamlit run app.py` without the start-up warm-up). Builds the
+warehouse on first start, then routes to the pages."""
 
 from pathlib import Path
 

@@ -14,7 +14,7 @@ def _commands() -> list[str]:
 def test_readme_has_exactly_two_commands():
     cmds = _commands()
     assert len(cmds) == 2
-    assert "streamlit run app.py" in cmds[0] and "requirements.txt" in cmds[0]
+    assert "streamlit run serve.py" in cmds[0] and "requirements.txt" in cmds[0]
     assert "pytest" in cmds[1]
 
 

@@ -29,17 +29,17 @@ def free_port() -> int:
 
 @contextmanager
 def serve_app(env: dict[str, str], *options: str, port: int | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with `env` and extra command-line `options`; yields its URL once
-    healthy, stops it after."""
+    """`streamlit run serve.py` (the README's command) on a free port with `env` and extra command-line `options`;
+    yields its URL once healthy (after the start-up warm-up), stops it after."""
     port = port or free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "serve.py"), "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
+        for _ in range(240):
             try:
                 urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
                 break
