@@ -57,3 +57,39 @@ def test_a_deep_link_right_after_a_restart_opens_its_page(page, shipped_db):
         assert t("page_sources", "en") in nav and t("page_overview", "en") in nav
         assert "nhiem-vu" not in nav and "cap-nhat" not in nav
         assert page.locator("h1").count() == 1  # the page is drawn once
+
+
+def test_the_drawn_map_holds_both_archipelagos_and_outlines_the_open_province(page, app_url):
+    """In the figure Chromium drew: Hoàng Sa and Trường Sa (inside the map's frame), the province whose profile is
+    open outlined, and the count of provinces with data in the measure's name."""
+    page.goto(f"{app_url}/dia-phuong?province=p_thai_nguyen")
+    wait_for_app(page, 2)
+    traces = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map("
+                           "t => ({name: t.name, lon: t.lon, width: t.marker && t.marker.line && t.marker.line.width,"
+                           " n: (t.locations || []).length}))")
+    names = {tr["name"] for tr in traces}
+    assert {t("islands_hoang_sa", "vi"), t("islands_truong_sa", "vi")} <= names
+    assert [tr["name"] for tr in traces if tr["width"] == 3 and tr["n"] == 1] == ["Thái Nguyên"]
+    box = page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first
+    assert "/34)" in (box.text_content() or "") + (box.locator("input").first.input_value() or "")
+
+
+def test_the_league_tables_csv_is_the_grid_on_the_screen(page, app_url, tmp_path):
+    """Units by name, one column per measure with its full heading, empty where the reports give nothing."""
+    import csv
+
+    page.goto(f"{app_url}/bo-nganh-dia-phuong")
+    wait_for_app(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=t("download_csv", "vi")).last.click()
+    path = tmp_path / "league.csv"
+    download.value.save_as(path)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    body = list(csv.reader([ln for ln in lines if not ln.startswith("#")]))
+    header, rows = body[0], body[1:]
+    assert header[0] == t("entity", "vi") and len(header) >= 4 and len(set(header)) == len(header)
+    assert all(" · " in h for h in header[1:])  # each measure in full: indicator · … · date
+    assert "Bộ Công an" in {r[0] for r in rows}
+    assert any(cell == "" for r in rows for cell in r[1:])  # missing is missing, never 0 or "None"
+    assert not any(cell in ("None", "nan") for r in rows for cell in r)
+    assert any(ln.startswith("#") for ln in lines)  # and it says where it comes from (dashboard, link, date)
