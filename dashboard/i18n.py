@@ -182,6 +182,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sort_by": ("Xếp theo", "Sort by"),
     "overdue_tasks_cap": ("Nhiệm vụ quá hạn", "Overdue tasks"),
     "products_reported_cap": ("Sản phẩm đã báo cáo", "Products reported"),
+    "among_units": ("so với các đơn vị khác", "among the units"),
     "figures_reported": ("Số liệu báo cáo nêu về đơn vị", "Figures the reports give"),
     "conflict_said": ("xem giải thích ở trên", "see the explanation above"),
     "base": ("Mẫu số", "Base"),

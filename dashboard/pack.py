@@ -318,6 +318,8 @@ def profile_section(p: Pack, unit_id: str) -> None:
     if history["as_of"].nunique() >= 2:
         title, build = tracking.overdue_history_chart(history, view)
         p.chart(build(), history)
+    for _, peers, build in tracking.peer_charts((overdue, products), view, unit_id):
+        p.chart(build(), peers)
     if not obs.empty:
         table = tracking.profile_table(obs, view)
         keep = [req.t(k) for k in ("indicator", "category", "value", "date", "source")]

@@ -33,6 +33,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from dashboard import theme
 
@@ -46,7 +47,9 @@ CHROMIUM = "/usr/bin/chromium"
 
 PAGE_W, PAGE_H = A4
 MARGIN = 16 * mm
-BODY_W = PAGE_W - 2 * MARGIN
+BOTTOM = MARGIN + 4 * mm  # room for the page's footer line
+BODY_W = PAGE_W - 2 * MARGIN - 12  # the frame's width inside its 6-point padding
+BODY_H = PAGE_H - MARGIN - BOTTOM - 12
 CHART_PX = 720  # the width a chart is drawn at: across the page its 13 px text prints at about 9 pt
 
 
@@ -160,7 +163,11 @@ def qr_code(url: str, size: float = 32 * mm) -> Drawing:
 
 
 def chart_image(png: bytes, px_width: int, px_height: int, width: float = BODY_W) -> Image:
-    return Image(io.BytesIO(png), width=width, height=width * px_height / px_width)
+    """A chart across the page; a tall one (many bars) made narrower until it fits one page (it is never split)."""
+    height = width * px_height / px_width
+    if height > BODY_H - 8 * mm:
+        width, height = width * (BODY_H - 8 * mm) / height, BODY_H - 8 * mm
+    return Image(io.BytesIO(png), width=width, height=height)
 
 
 def keep(*flowables: Flowable) -> KeepTogether:
@@ -242,9 +249,12 @@ def write(story: list[Flowable], *, title: str, footer: str, page_word: str, lan
     buf = io.BytesIO()
     canvas = type("PackCanvas", (_NumberedCanvas,), {"footer_left": footer, "page_word": page_word})
     doc = _Document(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                    bottomMargin=MARGIN + 4 * mm, title=title, author="NQ57 Dashboard", creator="NQ57 Dashboard",
+                    bottomMargin=BOTTOM, title=title, author="NQ57 Dashboard", creator="NQ57 Dashboard",
                     subject=title, lang=lang)
-    doc.build(story, canvasmaker=canvas)
+    try:
+        doc.build(story, canvasmaker=canvas)
+    except LayoutError as exc:  # something that fits no page: a message, not a traceback
+        raise PackError(f"Không dàn được trang / The pages could not be laid out: {exc}") from exc
     return buf.getvalue()
 
 

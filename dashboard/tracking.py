@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import pandas as pd
@@ -236,6 +236,31 @@ def overdue_history_chart(history: pd.DataFrame, view: View) -> tuple[str, Calla
                           view.as_of, view.lang)
 
 
+PEER_MIN = 3  # a unit among fewer peers is not a comparison
+
+
+def peer_charts(rows: Sequence[pd.Series | None], view: View, agency_id: str
+                ) -> list[tuple[str, pd.DataFrame, Callable[[], go.Figure]]]:
+    """For each of the unit's figures in `rows`: every unit's figure of the same measure (indicator, programme,
+    group, date) as a ranked bar, this unit outlined — the profile's charts, on screen and in the pack."""
+    figs = queries.entity_figures(view.as_of)
+    out = []
+    for row in rows:
+        if row is None:
+            continue
+        same = (figs["indicator_id"] == row["indicator_id"]) & (figs["as_of"] == row["as_of"])
+        for col in ("programme", "category"):
+            same &= figs[col].fillna("") == ("" if pd.isna(row[col]) else row[col])
+        peers = figs[same].drop_duplicates("entity_id", keep="last")
+        if peers["entity_id"].nunique() < PEER_MIN:
+            continue
+        title = (f"{name(row, view.lang, 'indicator_name')} — {view.t('among_units')} "
+                 f"({theme.format_date(row['as_of'], view.lang)})")
+        out.append((title, peers, partial(charts.bar_figure, peers, title, row["unit"], row["direction"], view.as_of,
+                                          view.lang, highlight=agency_id)))
+    return out
+
+
 def at_a_glance(obs: pd.DataFrame, view: View, agency_id: str) -> None:
     """The unit's standing in three numbers (overdue tasks, products reported, figures the reports give of it) and,
     where the reports give it at several dates, its overdue tasks over time."""
@@ -248,6 +273,8 @@ def at_a_glance(obs: pd.DataFrame, view: View, agency_id: str) -> None:
     if history["as_of"].nunique() >= 2:
         title, build = overdue_history_chart(history, view)
         cached_chart(view, f"profile_overdue_{agency_id}", title, history, build)
+    for i, (title, peers, build) in enumerate(peer_charts((overdue, products), view, agency_id)):
+        cached_chart(view, f"profile_peers_{agency_id}_{i}", title, peers, build)
 
 
 def profile_table(obs: pd.DataFrame, view: View) -> pd.DataFrame:

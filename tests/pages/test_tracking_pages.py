@@ -190,3 +190,15 @@ def test_league_table_headers_are_distinct_and_units_named_in_the_readers_langua
     assert len(headers) >= 3 and len(headers) == len(set(headers)), headers
     units = list(grid.value.iloc[:, 0])
     assert ("Bộ Công an" in units) == (lang == "vi") and ("Ministry of Public Security" in units) == (lang == "en")
+
+
+def test_a_profile_shows_the_unit_among_its_peers():
+    """Not only a table: the unit's overdue tasks against every unit's at the same report, the unit outlined."""
+    import json
+
+    at = open_page("pages/bo-nganh-dia-phuong.py", "vi", agency="m_khcn")
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    peers = [s for s in specs if t("among_units", "vi") in s["layout"]["title"]["text"]]
+    assert peers
+    bar = peers[0]["data"][0]
+    assert len(bar["y"]) >= 3 and "<b>Bộ Khoa học và Công nghệ</b>" in bar["y"]
