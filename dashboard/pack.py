@@ -19,7 +19,6 @@ import logging
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from dashboard import charts, pdf, queries, scorecard, theme, tracking, views
 from dashboard.i18n import name, t
 from dashboard.pdf import PackError, heading, para
 from dashboard.shell import THEME_SLUGS, View, conflict_explanation, entity_label, figure_text, value_text
+from etl.paths import write_atomic
 from kpis.registry import DASHBOARD_THEMES, PILLARS
 
 DEFAULT_URL = "http://localhost:8501"
@@ -433,23 +433,6 @@ def file_name(req: Request) -> str:
     return charts.slug("-".join(p for p in parts if p)) + ".pdf"
 
 
-def write_atomically(data: bytes, out: Path) -> None:
-    """The whole file or none: written beside its place, then renamed over it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as any file the user writes (mkstemp makes it private)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.pack",
                                      description="Bản tin họp (PDF) / The meeting pack (PDF)")
@@ -477,7 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         data = build(req)
-        write_atomically(data, out)
+        write_atomic(out, data, mode=0o644)  # a file for people: readable as any document
     except (PackError, OSError) as exc:
         print(f"Không tạo được bản tin / The pack was not made: {exc}", file=sys.stderr)
         return 1

@@ -1,4 +1,5 @@
-"""Where the ETL reads and writes, and the lock that lets one writer at a time write there."""
+"""Where the ETL reads and writes, how a file is written whole or not at all, and the lock that lets one writer
+at a time write there."""
 
 from __future__ import annotations
 
@@ -14,6 +15,22 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data"
 KPI_DIR = REPO / "kpis"
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o640) -> None:
+    """`data` as `path`, whole or not at all (written beside it, then renamed over it); `mode` as given (a temporary
+    file is private): the service's group by default."""
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def data_dir() -> Path:

@@ -11,9 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,21 +104,6 @@ class LoadResult:
     message: str = ""
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """`data` as `path`, whole or not at all; readable by the service's group (a temporary file is private)."""
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o640)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _manifest_bytes(entries: list[dict[str, str]]) -> bytes:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(archive.MANIFEST_COLUMNS), lineterminator="\n", extrasaction="ignore")
@@ -192,18 +175,18 @@ def _record(raw: bytes, sha: str, name: str, suffix: str, parsed: Parsed, parsed
                      loaded_at=dt.datetime.now().isoformat(timespec="seconds"), loaded_by=loaded_by)
         try:
             if original in written:
-                _write_atomic(original, raw)
+                paths.write_atomic(original, raw)
             if stored in written:
-                _write_atomic(stored, parsed_rows.read_bytes())
+                paths.write_atomic(stored, parsed_rows.read_bytes())
             if not listed:  # listed already: a load died before its rebuild; the rebuild below finishes it
-                _write_atomic(manifest, _manifest_bytes(entries + [entry]))
+                paths.write_atomic(manifest, _manifest_bytes(entries + [entry]))
             build.build(data_dir, db_path, kpi_dir)
         except BaseException as exc:
             if not listed:
                 if before is None:
                     manifest.unlink(missing_ok=True)
                 else:
-                    _write_atomic(manifest, before)
+                    paths.write_atomic(manifest, before)
             for p in written:
                 p.unlink(missing_ok=True)
             if isinstance(exc, ValidationFailed):

@@ -24,9 +24,9 @@ EXTRA = "data_centres,digital_infra,,Số trung tâm dữ liệu,Data centres,co
 # The moments a load can die at: (module, function, which call, before or after the call runs).
 MOMENTS = {
     "while the file is checked": ("etl.build", "stage", 1, "before"),
-    "after the original is archived": ("etl.submissions", "_write_atomic", 1, "after"),
-    "after its Parquet rows are stored": ("etl.submissions", "_write_atomic", 2, "after"),
-    "after the manifest line": ("etl.submissions", "_write_atomic", 3, "after"),
+    "after the original is archived": ("etl.paths", "write_atomic", 1, "after"),
+    "after its Parquet rows are stored": ("etl.paths", "write_atomic", 2, "after"),
+    "after the manifest line": ("etl.paths", "write_atomic", 3, "after"),
     "while the rebuild stages": ("etl.build", "stage", 2, "before"),
     "with the new warehouse half written": ("etl.build", "_write", 1, "before"),
     "with the new warehouse written, not swapped in": ("etl.build", "_write", 1, "after"),

@@ -160,6 +160,14 @@ def test_a_link_with_a_date_that_is_not_a_report_date_opens_the_report_before_it
     assert t("as_of_too_early", "en", wanted="01 Jan 2020", date="22 Sep 2025") in [i.value for i in at.info]
 
 
+def test_a_date_link_works_in_both_languages():
+    """The date in a link is written dd/mm/yyyy whatever the language, so one link opens the same view in both."""
+    en = open_page(None, "en", as_of="31/12/2025")
+    vi = open_page(None, "vi", as_of="31/12/2025")
+    assert en.sidebar.selectbox[1].value == vi.sidebar.selectbox[1].value == dt.date(2025, 12, 31)
+    assert "08 May 2026" not in texts(en) and "08/05/2026" not in texts(vi)
+
+
 @pytest.mark.parametrize("written", ["Ministry of Health", "Bộ Y tế", "Bo Y te", "m_y_te"])
 def test_an_agency_link_resolves_in_english_vietnamese_without_diacritics_or_by_id(written):
     at = open_page("pages/bo-nganh-dia-phuong.py", "en", agency=written)
