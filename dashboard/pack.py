@@ -126,10 +126,9 @@ def permalink(req: Request) -> str:
 
 @dataclass
 class Chart:
-    """A figure to be drawn, with what goes above it; placed in the story once every figure is drawn."""
+    """A figure to be drawn; placed in the story once every figure is drawn (one Chromium for all of them)."""
 
     fig: go.Figure
-    above: list = field(default_factory=list)
 
 
 @dataclass
@@ -143,8 +142,8 @@ class Pack:
     def add(self, *items: object) -> None:
         self.story.extend(items)
 
-    def chart(self, fig: go.Figure, data: pd.DataFrame, *above: object) -> None:
-        self.story.append(Chart(fig, list(above)))
+    def chart(self, fig: go.Figure, data: pd.DataFrame) -> None:
+        self.story.append(Chart(fig))
         self.shown.append(data)
 
 
@@ -393,9 +392,8 @@ def build(req: Request, progress: Progress = lambda frac, msg: None) -> bytes:
     p = Pack(req)
     progress(0.02, req.t("pack_step_content"))
     cover(p, made)
-    if not (req.agency or req.province) or not req.theme:
-        scorecard_section(p)
-        overdue_section(p)
+    scorecard_section(p)
+    overdue_section(p)
     for unit in (req.agency, req.province):
         if unit:
             profile_section(p, unit)
@@ -413,7 +411,7 @@ def build(req: Request, progress: Progress = lambda frac, msg: None) -> bytes:
     for item in p.story:
         if isinstance(item, Chart):
             png, w, h = next(images)
-            story.append(pdf.keep(*item.above, pdf.chart_image(png, w, h), pdf.Spacer(1, 4 * pdf.mm)))
+            story.append(pdf.keep(pdf.chart_image(png, w, h), pdf.Spacer(1, 4 * pdf.mm)))
         else:
             story.append(item)
     progress(0.92, req.t("pack_step_pdf"))
