@@ -31,8 +31,9 @@ import plotly.graph_objects as go
 from dashboard import charts, pdf, queries, scorecard, theme, tracking, views
 from dashboard.i18n import name, t
 from dashboard.pdf import PackError, heading, para
-from dashboard.shell import THEME_SLUGS, View, conflict_explanation, entity_label, figure_text, value_text
+from dashboard.shell import THEME_SLUGS, View, conflict_explanation, entity_label, figure_text
 from etl.paths import write_atomic
+from etl.text import parse_date
 from kpis.registry import DASHBOARD_THEMES, PILLARS
 
 DEFAULT_URL = "http://localhost:8501"
@@ -64,12 +65,10 @@ def _bad(vi: str, en: str) -> PackError:
 
 
 def _date(text: str) -> dt.date:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            pass
-    raise _bad(f"Ngày không hợp lệ: “{text}” (viết dd/mm/yyyy)", f"Not a date: “{text}” (write dd/mm/yyyy)")
+    day, _ = parse_date(text)  # the ETL's one reading of a date: dd/mm/yyyy or yyyy-mm-dd
+    if day is None:
+        raise _bad(f"Ngày không hợp lệ: “{text}” (viết dd/mm/yyyy)", f"Not a date: “{text}” (write dd/mm/yyyy)")
+    return day
 
 
 def make_request(as_of: str | None = None, lang: str = "vi", theme_id: str | None = None, agency: str | None = None,
@@ -299,8 +298,7 @@ def profile_section(p: Pack, unit_id: str) -> None:
     req, view = p.req, p.req.view
     ag = queries.agencies().set_index("id").loc[unit_id]
     p.add(pdf.PageBreak(), heading(f"{req.t('profile')}: {name(ag, req.lang)}"))
-    region = f" · {req.t('region')}: {req.t('region_' + ag['region'])}" if pd.notna(ag["region"]) else ""
-    p.add(para(req.t(f"agency_kind_{ag['kind']}") + region, "small"))
+    p.add(para(tracking.kind_line(ag, view), "small"))
     obs = queries.entity_observations(req.as_of, unit_id, illustrative=False)
     bud = queries.entity_budget(req.as_of, unit_id)
     for _, r in obs[obs["indicator_id"].isin(list(tracking.REPORTING))].sort_values("as_of").iterrows():
@@ -326,12 +324,9 @@ def profile_section(p: Pack, unit_id: str) -> None:
               pdf.table(table[keep].values.tolist(), keep, [55, 30, 28, 18, 45]))
         p.shown.append(obs)
     if not bud.empty:
+        table = tracking.budget_table(bud, view).drop(columns=req.t("quote"))  # the quote: on the page, too long here
         p.add(para(req.t("budget_title"), "h2"),
-              pdf.table([[y, req.t(f"stage_{s}"), value_text(v, "billion_vnd", view), theme.format_date(d, req.lang)]
-                         for y, s, v, d in zip(bud["year"], bud["stage"], bud["amount_bn_vnd"], bud["as_of"],
-                                               strict=True)],
-                        [req.t("fiscal_year"), req.t("budget_stage"), req.t("amount"), req.t("date")], [20, 50, 40, 30],
-                        right=(2,)))
+              pdf.table(table.values.tolist(), list(table.columns), [20, 50, 40, 30], right=(2,)))
 
 
 def conflicts_section(p: Pack) -> None:

@@ -277,6 +277,23 @@ def at_a_glance(obs: pd.DataFrame, view: View, agency_id: str) -> None:
         cached_chart(view, f"profile_peers_{agency_id}_{i}", title, peers, build)
 
 
+def kind_line(ag: pd.Series, view: View) -> str:
+    """'Tỉnh, thành phố · Vùng: Đồng bằng sông Hồng': what kind of unit, and where."""
+    region = f" · {view.t('region')}: {view.t('region_' + ag['region'])}" if pd.notna(ag["region"]) else ""
+    return view.t(f"agency_kind_{ag['kind']}") + region
+
+
+def budget_table(bud: pd.DataFrame, view: View) -> pd.DataFrame:
+    """A unit's budget rows as the reader reads them: year, stage, amount (or 'Chưa có số liệu'), date, quote."""
+    return pd.DataFrame({
+        view.t("fiscal_year"): bud["year"],
+        view.t("budget_stage"): [view.t(f"stage_{s}") for s in bud["stage"]],
+        view.t("amount"): [value_text(v, "billion_vnd", view) for v in bud["amount_bn_vnd"]],
+        view.t("date"): [theme.format_date(d, view.lang) for d in bud["as_of"]],
+        view.t("quote"): bud["source_quote"],
+    })
+
+
 def profile_table(obs: pd.DataFrame, view: View) -> pd.DataFrame:
     """Every figure of a unit as the reader reads it: theme, indicator, programme, group, figure, date, source."""
     progs = queries.programmes().set_index("id")
@@ -298,8 +315,7 @@ def agency_profile(view: View, agency_id: str) -> None:
     ags = queries.agencies().set_index("id")
     ag = ags.loc[agency_id]
     st.header(f"{view.t('profile')}: {theme.plain_md(name(ag, view.lang))}")
-    region = f" · {view.t('region')}: {view.t('region_' + ag['region'])}" if pd.notna(ag["region"]) else ""
-    st.caption(view.t(f"agency_kind_{ag['kind']}") + region)
+    st.caption(kind_line(ag, view))
     obs = queries.entity_observations(view.as_of, agency_id, illustrative=False)
     bud = queries.entity_budget(view.as_of, agency_id)
     compliance_line(obs, view)
@@ -315,14 +331,7 @@ def agency_profile(view: View, agency_id: str) -> None:
         downloads(obs, f"{view.t('profile')} {ag['name_vi']}", view, f"profile_{agency_id}")
     if not bud.empty:
         st.subheader(view.t("budget_title"))
-        bt = pd.DataFrame({
-            view.t("fiscal_year"): bud["year"],
-            view.t("budget_stage"): [view.t(f"stage_{s}") for s in bud["stage"]],
-            view.t("amount"): [value_text(v, "billion_vnd", view) for v in bud["amount_bn_vnd"]],
-            view.t("date"): [theme.format_date(d, view.lang) for d in bud["as_of"]],
-            view.t("quote"): bud["source_quote"],
-        })
-        st.dataframe(bt, hide_index=True, width="stretch")
+        st.dataframe(budget_table(bud, view), hide_index=True, width="stretch")
 
 
 def _category_rows(obs: pd.DataFrame, prefix: str, cats: tuple[str, ...]) -> pd.DataFrame:
