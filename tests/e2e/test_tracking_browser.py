@@ -64,7 +64,11 @@ def test_the_drawn_map_holds_both_archipelagos_and_outlines_the_open_province(pa
     open outlined, and the count of provinces with data in the measure's name."""
     page.goto(f"{app_url}/dia-phuong?province=p_thai_nguyen")
     wait_for_app(page, 2)
-    traces = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map("
+    # the map is the plot with choropleth traces (the bar beside it may be drawn first)
+    find_map = ("[...document.querySelectorAll('.js-plotly-plot')].find(p => (p.data || []).some("
+                "t => t.type === 'choroplethmap'))")
+    page.wait_for_function(f"() => !!{find_map}", timeout=60_000)
+    traces = page.evaluate(f"() => {find_map}.data.map("
                            "t => ({name: t.name, lon: t.lon, width: t.marker && t.marker.line && t.marker.line.width,"
                            " n: (t.locations || []).length}))")
     names = {tr["name"] for tr in traces}
