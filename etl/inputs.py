@@ -17,7 +17,7 @@ import duckdb
 from etl import schema
 from etl.issues import Issue
 from etl.text import decode
-from kpis.registry import units, vocabularies
+from kpis.registry import VOCABULARY_COLUMNS, terms, units
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 Columns = dict[str, str]  # column -> DuckDB type, in order
@@ -154,8 +154,8 @@ def read_all(data_dir: Path, kpi_dir: Path, figures: bool = True
     geo = data_dir / "geo" / "vn_provinces_34.geojson"
     found["shapes"], problems = read_shapes(geo, str(geo.relative_to(data_dir.parent)))
     issues += problems
-    found["vocab"] = Rows({"vocabulary": "VARCHAR", "id": "VARCHAR", "name_vi": "VARCHAR", "name_en": "VARCHAR"},
-                          [(v, i, vi, en) for v, ids in vocabularies().items() for i, (vi, en) in ids.items()])
+    found["vocab"] = Rows({c: "VARCHAR" for c in VOCABULARY_COLUMNS} | {"position": "INTEGER"},
+                          [(*(r[c] or None for c in VOCABULARY_COLUMNS), i) for i, r in enumerate(terms(), start=1)])
     found["units"] = Rows({"id": "VARCHAR", "family": "VARCHAR", "factor": "DOUBLE", "canonical": "BOOLEAN"},
                           [(u.id, u.family, u.factor, u.canonical) for u in units().values()])
     return files, found, issues

@@ -26,12 +26,23 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         ]
 
 
+VOCABULARY_COLUMNS = ("vocabulary", "id", "name_vi", "name_en", "description_vi", "description_en", "symbol", "colour",
+                      "icon", "page")
+
+
+@lru_cache(maxsize=1)
+def terms() -> tuple[dict[str, str], ...]:
+    """Every row of kpis/vocabularies.csv, in file order (file order is the order lists are shown in): the labels,
+    and where a list needs them a description, a symbol, a colour, a Material icon and a page slug ("" when unset)."""
+    return tuple({c: r.get(c, "") for c in VOCABULARY_COLUMNS} for r in read_rows(VOCABULARIES_CSV))
+
+
 @lru_cache(maxsize=1)
 def vocabularies() -> dict[str, dict[str, tuple[str, str]]]:
     """Every closed list of the product (themes, pillars, regions, agency kinds, budget and task-status words,
-    periods, directions), in file order: vocabulary -> id -> (Vietnamese, English) label."""
+    periods, directions, progress statuses), in file order: vocabulary -> id -> (Vietnamese, English) label."""
     out: dict[str, dict[str, tuple[str, str]]] = {}
-    for r in read_rows(VOCABULARIES_CSV):
+    for r in terms():
         out.setdefault(r["vocabulary"], {})[r["id"]] = (r["name_vi"], r["name_en"])
     return out
 

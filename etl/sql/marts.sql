@@ -15,7 +15,9 @@ CREATE TABLE programmes AS
 SELECT id, name_vi, name_en, year_num AS year, description FROM ref_programmes ORDER BY id;
 
 -- every closed list (kpis/vocabularies.csv): the qualifiers and definitions of figures among them
-CREATE TABLE vocabularies AS SELECT vocabulary, id, name_vi, name_en FROM vocab;
+CREATE TABLE vocabularies AS
+SELECT vocabulary, id, name_vi, name_en, description_vi, description_en, symbol, colour, icon, page, position
+FROM vocab ORDER BY position;
 
 CREATE TABLE indicators AS
 SELECT id, theme, pillar, name_vi, name_en, unit, direction, period, description FROM ref_indicators ORDER BY id;
