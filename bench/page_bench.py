@@ -17,21 +17,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-PAGES = {
-    "overview": None,
-    "capacity": "pages/nang-luc.py",
-    "contribution": "pages/dong-gop.py",
-    "resources": "pages/nguon-luc.py",
-    "digital_infra": "pages/ha-tang-so.py",
-    "digital_transformation": "pages/chuyen-doi-so.py",
-    "sources": "pages/nguon.py",
-    "tasks": "pages/nhiem-vu.py",
-    "agencies": "pages/bo-nganh-dia-phuong.py",
-    "products": "pages/san-pham.py",
-    "provinces": "pages/dia-phuong.py",
-}
-
-
 def _run(page: str | None, lang: str):
     from streamlit.testing.v1 import AppTest
 
@@ -52,12 +37,20 @@ def _run(page: str | None, lang: str):
     return elapsed
 
 
+def pages() -> dict[str, str | None]:
+    """Every page of the page registry but the sign-in one: slug -> its file (None: the overview, opened first)."""
+    from dashboard import queries, site
+
+    queries.ensure_warehouse()
+    return {p.slug: None if p.default else f"pages/{p.slug}.py" for p in site.pages() if not p.admin and not p.hidden}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     worst = 0.0
-    for name, page in PAGES.items():
+    for name, page in pages().items():
         for lang in ("vi", "en"):
             times = [_run(page, lang) for _ in range(args.repeat)]
             med = statistics.median(times)

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, theme
-from dashboard.shell import View
+from dashboard.view import View
 from etl import paths, sheets, submissions
 from etl.issues import MAX_LISTED, Issue
 from etl.templates import template_bytes

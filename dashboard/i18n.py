@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kpis.registry import vocabularies
+from dashboard import queries
+from dashboard.cache import memo
 
 LANGS = ("vi", "en")
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -33,35 +34,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_provinces": ("Địa phương", "Provinces"),
     "page_sources": ("Nguồn và phương pháp", "Sources and method"),
     # themes and pillars
-    "theme_intro_capacity": (
-        "Vị trí của Việt Nam trên các bảng xếp hạng quốc tế và năng lực nghiên cứu, đổi mới sáng tạo.",
-        "Vietnam's positions in international rankings and its research and innovation capacity.",
-    ),
-    "theme_intro_contribution": (
-        "Đóng góp của khoa học, công nghệ và kinh tế số vào tăng trưởng.",
-        "The contribution of science, technology and the digital economy to growth.",
-    ),
-    "theme_intro_resources": (
-        "Nhân lực, đầu tư và ngân sách cho KHCN, ĐMST và CĐS.",
-        "People, investment and the budget for S&T, innovation and digital transformation.",
-    ),
-    "theme_intro_digital_infra": (
-        "Mạng di động, băng rộng, trung tâm dữ liệu, cơ sở dữ liệu quốc gia và nền tảng dùng chung.",
-        "Mobile and broadband networks, data centres, national databases and shared platforms.",
-    ),
-    "theme_intro_digital_transformation": (
-        "Chính phủ số, kinh tế số và xã hội số.",
-        "Digital government, digital economy and digital society.",
-    ),
     # statuses
-    "status_achieved": ("Đã đạt", "Achieved"),
-    "status_on_track": ("Đúng hướng", "On track"),
-    "status_needs_acceleration": ("Cần tăng tốc", "Needs acceleration"),
-    "status_limited": ("Tiến bộ hạn chế", "Limited progress"),
-    "status_deterioration": ("Đi lùi", "Deterioration"),
-    "status_insufficient": ("Chưa đủ dữ liệu", "Not enough data"),
-    "status_no_target": ("Chưa có mục tiêu", "No target"),
-    "status_no_data": ("Chưa có số liệu", "No data"),
     "status_rule_title": ("Cách đánh giá tình trạng", "How status is judged"),
     "build_log": ("Nhật ký xây dựng kho dữ liệu", "Warehouse build log"),
     "status_rule": (
@@ -116,13 +89,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "sdg-build, ProgressMeasure.py). Years are counted as days/365.25, as the reports give dates, not just years.",
     ),
     "status_when": ("Khi nào", "When"),
-    "status_when_achieved": ("Số mới nhất đã đạt mục tiêu", "The latest figure meets the target"),
-    "status_when_on_track": ("R ≥ 95%", "R ≥ 95%"),
-    "status_when_needs_acceleration": ("60% ≤ R < 95%", "60% ≤ R < 95%"),
-    "status_when_limited": ("0 ≤ R < 60%", "0 ≤ R < 60%"),
-    "status_when_deterioration": ("R < 0: đi ngược hướng mục tiêu", "R < 0: moving away from the target"),
-    "status_when_insufficient": ("Dưới hai số chính xác, cùng cách tính, khác ngày",
-                                 "Fewer than two exact figures on one basis, at different dates"),
     "pace": ("Tốc độ so với mức cần", "Pace vs needed"),
     # the overview's scorecard
     "scorecard_of": ("{n} mục tiêu, tính đến {date}:", "{n} targets, as of {date}:"),
@@ -137,10 +103,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "compliance_line": ("{sent} đơn vị đã gửi, {missing} đơn vị chưa cung cấp thông tin (báo cáo ngày {date}).",
                         "{sent} units reported, {missing} gave no information (report of {date})."),
     "not_reported": ("Chưa gửi", "Not reported"),
-    "reported_with_products": ("Đã báo cáo sản phẩm", "Reported its products"),
-    "reported_without_products": ("Đã báo cáo: chưa có sản phẩm", "Reported: no product yet"),
-    "not_reported_products": ("Chưa cung cấp thông tin sản phẩm", "Gave no product information"),
-    "reported_late": ("Gửi báo cáo chậm", "Sent its report late"),
     "context_indicators": ("Các chỉ tiêu khác (chưa có mục tiêu)", "Other indicators (no target)"),
     "source": ("Nguồn", "Source"),
     "quote": ("Trích dẫn", "Quote"),
@@ -171,8 +133,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # the indicator page
     "page_indicator": ("Chỉ tiêu", "Indicator"),
     "pick_indicator": ("Chọn chỉ tiêu", "Choose an indicator"),
-    "indicator_not_found": ("Không tìm thấy chỉ tiêu “{id}”; hãy chọn trong danh sách.",
-                            "No indicator “{id}”; choose one from the list."),
+    "indicator_not_found": ("Không tìm thấy chỉ tiêu “{name}”; hãy chọn trong danh sách.",
+                            "No indicator “{name}”; choose one from the list."),
     "targets": ("Mục tiêu", "Targets"),
     "target_no_year": ("Mục tiêu (văn bản không nêu năm)", "Target (no year stated)"),
     "nq57": ("Nghị quyết 57-NQ/TW", "Resolution 57-NQ/TW"),
@@ -195,6 +157,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet_source": ("Nguồn", "Source"),
     "agency_not_found": ("Không tìm thấy đơn vị “{name}”; hãy chọn trong danh sách.",
                          "No unit named “{name}”; choose one from the list."),
+    "as_of_invalid": ("“{wanted}” không phải là ngày (viết dd/mm/yyyy): đang xem báo cáo mới nhất.",
+                      "“{wanted}” is not a date (write dd/mm/yyyy): showing the latest report."),
     "as_of_moved": ("Ngày {wanted} không phải ngày báo cáo: đang xem số liệu đến báo cáo gần nhất trước đó, {date}.",
                     "{wanted} is not a report date: showing the figures up to the latest report before it, {date}."),
     "as_of_too_early": ("Ngày {wanted} trước báo cáo đầu tiên: đang xem báo cáo đầu tiên, {date}.",
@@ -400,9 +364,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "products_funding": ("Nguồn kinh phí", "Funding source"),
     "products_by_unit": ("Sản phẩm theo đơn vị báo cáo", "Products by reporting unit"),
     "products_units": ("Tình trạng báo cáo sản phẩm của các đơn vị", "Units' product reporting"),
-    "units_with": ("Có sản phẩm", "With products"),
-    "units_without": ("Chưa có sản phẩm", "Without products"),
-    "units_no_info": ("Chưa cung cấp thông tin", "No information given"),
     "error_no_warehouse": (
         "Chưa có kho dữ liệu. Chạy `python -m etl build`.",
         "The warehouse is missing. Run `python -m etl build`.",
@@ -410,19 +371,39 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-# The words of the closed lists (themes, pillars, regions, budget and task-status words) are data, in
-# kpis/vocabularies.csv: their labels join the table under these prefixes.
-VOCABULARY_KEYS = {"theme": "theme_", "pillar": "pillar_", "region": "region_", "agency_kind": "agency_kind_",
-                   "level": "level_", "spending_kind": "kind_", "domain": "domain_", "stage": "stage_",
-                   "task_status": "st_", "direction": "direction_", "period": "period_name_",
-                   "qualifier": "qualifier_"}
-LABELS |= {prefix + id_: labels for vocab, prefix in VOCABULARY_KEYS.items()
-           for id_, labels in vocabularies()[vocab].items()}
+# The words of the closed lists (themes, pillars, regions, budget and task-status words, progress statuses, units'
+# reporting flags) are data, in kpis/vocabularies.csv as the build loaded it into the warehouse: their labels join the
+# table under these prefixes, and their descriptions under the second one (a theme's introduction, when a status
+# applies, a reporting flag's short list name).
+VOCABULARY_KEYS = {"theme": ("theme_", "theme_intro_"), "pillar": ("pillar_", None), "region": ("region_", None),
+                   "agency_kind": ("agency_kind_", None), "level": ("level_", None), "spending_kind": ("kind_", None),
+                   "domain": ("domain_", None), "stage": ("stage_", None), "task_status": ("st_", None),
+                   "direction": ("direction_", None), "period": ("period_name_", None),
+                   "qualifier": ("qualifier_", None), "status": ("status_", "status_when_"),
+                   "reporting": ("reporting_", "reporting_list_")}
+
+
+def vocabulary_labels() -> dict[str, tuple[str, str]]:
+    """Label key -> (Vietnamese, English) of every word of the closed lists in the warehouse."""
+    def build() -> dict[str, tuple[str, str]]:
+        out: dict[str, tuple[str, str]] = {}
+        for r in queries.vocabularies().itertuples():
+            label, described = VOCABULARY_KEYS.get(r.vocabulary, (None, None))
+            if label:
+                out[label + r.id] = (r.name_vi, r.name_en)
+            if described and isinstance(r.description_vi, str):
+                out[described + r.id] = (r.description_vi, r.description_en)
+        return out
+    return memo(("vocabulary_labels",), build)
+
+
+def has_label(key: str) -> bool:
+    return key in LABELS or key in vocabulary_labels()
 
 
 def t(key: str, lang: str, **fields: object) -> str:
     """The label `key` in `lang`, with {fields} filled in."""
-    vi, en = LABELS[key]
+    vi, en = LABELS[key] if key in LABELS else vocabulary_labels()[key]
     text = vi if lang == "vi" else en
     return text.format(**fields) if fields else text
 

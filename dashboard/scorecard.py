@@ -9,18 +9,13 @@ import html
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
 from dashboard import queries, theme
+from dashboard.cache import memo
 from dashboard.i18n import name, t
 from dashboard.indicators import Summary, by_indicator, national_series, same_basis, summarise_each
-from dashboard.shell import View, entity_label, memo, view_query
-from kpis.progress import STATUSES
-
-WORST_FIRST = ("deterioration", "limited", "needs_acceleration", "insufficient", "no_data", "on_track", "achieved")
-SYMBOLS = {"achieved": "✔", "on_track": "▲", "needs_acceleration": "►", "limited": "▬", "deterioration": "▼",
-           "insufficient": "…", "no_data": "∅"}
-SHOWN = (*STATUSES, "no_data")
+from dashboard.texts import entity_label, programme_name
+from dashboard.view import View
 
 
 @dataclass(frozen=True)
@@ -55,16 +50,14 @@ def target_lines(view: View) -> list[Line]:
                 points = tuple((pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in basis.iterrows()
                                if theme.qualifier_of(r) == "exact")
             lines.append(Line(ind, s, points))
-        return sorted(lines, key=lambda ln: (WORST_FIRST.index(ln.status), name(ln.indicator, view.lang)))
-    return memo(view, "scorecard", build)
+        order = theme.statuses()
+        return sorted(lines, key=lambda ln: (order.index(ln.status), name(ln.indicator, view.lang)))
+    return memo(("scorecard", view), build)
 
 
 def counts(lines: list[Line]) -> dict[str, int]:
-    return {s: sum(1 for ln in lines if ln.status == s) for s in WORST_FIRST}
-
-
-def status_colour(status: str) -> str:
-    return theme.STATUS_COLOURS[theme.STATUS_STYLE[status][1]]
+    """How many targets have each status, worst first."""
+    return {s: sum(1 for ln in lines if ln.status == s) for s in theme.statuses()}
 
 
 Points = list[tuple[float, float]]
@@ -104,7 +97,7 @@ def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
     def points(pts: Points) -> str:
         return " ".join(",".join(xy(p)) for p in pts)
 
-    colour = status_colour(line.status)
+    colour = theme.status_colour(line.status)
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
     if path:
         svg.append(f'<polyline points="{points(path)}" fill="none" stroke="{theme.MUTED}" '
@@ -138,8 +131,8 @@ def cells(line: Line, lang: str) -> dict[str, str]:
 
 
 def chip(status: str, view: View, count: int | None = None, link: bool = False) -> str:
-    colour = status_colour(status)
-    text = f"{SYMBOLS[status]} {html.escape(view.t('status_' + status))}"
+    colour = theme.status_colour(status)
+    text = f"{theme.status_symbol(status)} {html.escape(view.t('status_' + status))}"
     if count is not None:
         text = f"<b>{count}</b> {text}"
     body = f'<span class="nq-chip" style="border-color:{colour};color:{colour}">{text}</span>'
@@ -167,7 +160,7 @@ table.nq-score tr.group td{font-weight:600;padding-top:.5rem;border-bottom:none}
 def strip(lines: list[Line], overdue: tuple[float, dt.date] | None, view: View) -> str:
     """Status counts (each a link to its rows), the overdue total and the as-of date: the first thing a reader sees."""
     n = counts(lines)
-    parts = [chip(s, view, n[s], link=True) for s in WORST_FIRST if n[s]]
+    parts = [chip(s, view, n[s], link=True) for s in n if n[s]]
     if overdue is not None:
         parts.append(f'<span class="nq-late">⚠ <b>{theme.format_number(overdue[0], view.lang)}</b> '
                      f'{html.escape(view.t("overdue_tasks"))} · {theme.format_date(overdue[1], view.lang)}</span>')
@@ -181,13 +174,13 @@ def table(lines: list[Line], view: View) -> str:
     head = "".join(f"<th{' class=nq-wide' if k in ('pace', 'trajectory') else ''}>{html.escape(view.t(k))}</th>"
                    for k in ("indicator", "latest_figure", "target", "pace", "trajectory"))
     rows = [f"<div class='nq-scroll'><table class='nq-score'><tr><th></th>{head}</tr>"]
-    for status in WORST_FIRST:
+    for status in theme.statuses():
         group = [ln for ln in lines if ln.status == status]
         if not group:
             continue
         rows.append(f'<tr class="group" id="st-{status}"><td colspan="6">{chip(status, view, len(group))}</td></tr>')
         if status == "no_data":  # nothing to show but their names: one line, not a row each
-            names = ", ".join(f'<a href="/chi-so{html.escape(view_query(id=ln.indicator["id"]))}" '
+            names = ", ".join(f'<a href="{html.escape(view.link("chi-so", id=ln.indicator["id"]))}" '
                               f'target="_self">{html.escape(name(ln.indicator, view.lang))}</a>' for ln in group)
             rows.append(f'<tr><td></td><td class="names" colspan="5">{names}</td></tr>')
             continue
@@ -196,9 +189,9 @@ def table(lines: list[Line], view: View) -> str:
             label = html.escape(name(ind, view.lang))
             figure = f"{c['figure']}<br><small>{c['date']}</small>" if c["date"] else c["figure"]
             rows.append(
-                f'<tr><td style="color:{status_colour(status)}" title="{html.escape(view.t("status_" + status))}">'
-                f'{SYMBOLS[status]}</td>'
-                f'<td><a href="/chi-so{html.escape(view_query(id=ind["id"]))}" target="_self">{label}</a></td>'
+                f'<tr><td style="color:{theme.status_colour(status)}" title="{html.escape(view.t("status_" + status))}">'
+                f'{theme.status_symbol(status)}</td>'
+                f'<td><a href="{html.escape(view.link("chi-so", id=ind["id"]))}" target="_self">{label}</a></td>'
                 f'<td class="num">{figure}</td><td class="num">{c["target"]}</td><td class="num nq-wide">{c["pace"]}</td>'
                 f'<td class="nq-wide">{sparkline(ln)}</td></tr>')
     rows.append("</table></div>")
@@ -224,7 +217,7 @@ def since_previous(lines: list[Line], view: View) -> list[str]:
     dates = [d for d in queries.report_dates() if d <= view.as_of]
     if len(dates) < 2:
         return []
-    before = View(lang=view.lang, as_of=dates[-2], illustrative=view.illustrative)
+    before = view.at(dates[-2])
     old = {ln.indicator["id"]: ln for ln in target_lines(before)}
     out = []
     for ln in lines:
@@ -241,57 +234,41 @@ def since_previous(lines: list[Line], view: View) -> list[str]:
     return out
 
 
-def scorecard(view: View) -> None:
-    """The first screen of the overview."""
-    lines = target_lines(view)
-    latest, agencies = overdue_now(view)
-    overdue = ((float(latest.iloc[0]["value"]), pd.Timestamp(latest.iloc[0]["as_of"]).date())
-               if not latest.empty else None)
-    st.html(STYLE + strip(lines, overdue, view))
-    left, right = st.columns([2.1, 1], gap="medium")
-    with left:
-        st.html(table(lines, view))
-    with right:
-        late_agencies(latest, agencies, view)
-        moved = since_previous(lines, view)
-        st.markdown(f"**{view.t('since_previous')}**")
-        st.html("<ul style='margin:0;padding-left:1.1rem;font-size:.88rem'>"
-                + "".join(f"<li>{m}</li>" for m in moved[:8]) + "</ul>" if moved
-                else f"<small>{html.escape(view.t('nothing_moved'))}</small>")
-        compliance(view)
+def moved_list(moved: list[str], view: View) -> str:
+    """What moved since the previous report, as a short list (the first eight)."""
+    if not moved:
+        return f"<small>{html.escape(view.t('nothing_moved'))}</small>"
+    return ("<ul style='margin:0;padding-left:1.1rem;font-size:.88rem'>" + "".join(f"<li>{m}</li>" for m in moved[:8])
+            + "</ul>")
 
 
-def late_agencies(latest: pd.DataFrame, agencies: pd.DataFrame, view: View) -> None:
-    st.markdown(f"**:red[:material/schedule: {view.t('overdue_by_agency')}]**")
+def late_agencies(latest: pd.DataFrame, agencies: pd.DataFrame, view: View) -> str:
+    """The agencies with the most overdue tasks at the latest list, each linked to its profile."""
     if latest.empty:
-        st.caption(view.t("no_data"))
-        return
+        return f"<small>{html.escape(view.t('no_data'))}</small>"
     row = latest.iloc[0]
-    items = [f'<li><a href="/bo-nganh-dia-phuong{html.escape(view_query(agency=r["entity_id"]))}" '
+    items = [f'<li><a href="{html.escape(view.link("bo-nganh-dia-phuong", agency=r["entity_id"]))}" '
              f'target="_self" style="color:{theme.STATUS_COLOURS["red"]}">{html.escape(entity_label(r, view.lang))}</a>: '
              f"<b>{theme.format_number(r['value'], view.lang)}</b></li>" for _, r in agencies.head(6).iterrows()]
-    programmes = queries.programmes().set_index("id")
-    title = name(programmes.loc[row["programme"]], view.lang) if row["programme"] in programmes.index else ""
-    st.html(f"<div style='font-size:.88rem'>{html.escape(title)} · "
+    return (f"<div style='font-size:.88rem'>{html.escape(programme_name(row['programme'], view.lang))} · "
             f"{theme.format_date(row['as_of'], view.lang)}<ul style='margin:.2rem 0;padding-left:1.1rem'>"
-            f"{''.join(items)}</ul><a href='/nhiem-vu{html.escape(view_query())}' target='_self'>"
+            f"{''.join(items)}</ul><a href='{html.escape(view.link('nhiem-vu'))}' target='_self'>"
             f"{html.escape(view.t('all_overdue'))} →</a></div>")
 
 
-def compliance(view: View) -> None:
-    """Who reported their products for the latest round and who did not (report 004)."""
+def compliance(view: View) -> str | None:
+    """Who reported their products for the latest round and who did not (report 004), or None."""
     obs = queries.indicator_observations(view.as_of, ("products_unit_with", "products_unit_without",
                                                       "products_unit_no_info"))
     if obs.empty:
-        return
-    st.markdown(f"**{view.t('compliance')}**")
+        return None
     missing = obs[obs["indicator_id"] == "products_unit_no_info"]
     missing = missing.assign(_name=[entity_label(r, view.lang) for _, r in missing.iterrows()]).sort_values("_name")
     sent = obs[obs["indicator_id"] != "products_unit_no_info"]
     date = theme.format_date(obs["as_of"].max(), view.lang)
-    links = ", ".join(f'<a href="/bo-nganh-dia-phuong{html.escape(view_query(agency=r["entity_id"]))}" '
+    links = ", ".join(f'<a href="{html.escape(view.link("bo-nganh-dia-phuong", agency=r["entity_id"]))}" '
                       f'target="_self">{html.escape(entity_label(r, view.lang))}</a>' for _, r in missing.iterrows())
     line = view.t("compliance_line", sent=len(sent), missing=len(missing), date=date)
-    st.html(f"<div style='font-size:.88rem'>{html.escape(line)}"
+    return (f"<div style='font-size:.88rem'>{html.escape(line)}"
             f"<br><span style='color:{theme.STATUS_COLOURS['orange']}'>{html.escape(view.t('not_reported'))}:</span> "
             f"{links}</div>")

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard import queries
+from dashboard.cache import memo
 from dashboard.i18n import t
-from kpis.registry import UNIT_LABELS
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
@@ -22,27 +23,54 @@ MUTED = "#6B7280"
 NO_DATA_COLOUR = "#D1D5DB"
 FONT = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
-# Status is always shown with a word and an icon, never by colour alone: (Material icon, Streamlit colour).
-# Streamlit's own colour names, as hex for the HTML the scorecard writes (red/orange: late, off track; green/blue:
-# on track, done; gray: unknown); always with a symbol and a word, never colour alone.
+# Streamlit's own colour names, as hex for the HTML and PDF that name them (red/orange: late, off track; green/blue:
+# on track, done; gray: unknown); a status is always shown with a symbol and a word too, never by colour alone.
 STATUS_COLOURS = {"blue": "#1c5fb8", "green": "#177245", "orange": "#b45309", "red": "#c0262d", "gray": "#5f6672"}
-
-# task states in the same semantic family: done in greens, under way in blue, overdue in red, recurring gray
-TASK_COLOURS = {"done_on_time": "#177245", "done_late": "#7fbf9a", "done_unsplit": "#3f9a6b",
-                "in_progress_on_time": "#1c5fb8", "in_progress": "#1c5fb8", "overdue": "#c0262d", "recurring": "#9aa0a8"}
 
 COMPARATORS = {">=": "≥", "<=": "≤", "=": "="}  # as a reader writes a target
 
-STATUS_STYLE: dict[str, tuple[str, str]] = {  # icon and colour: the word is always shown too (colour-blind safe)
-    "achieved": ("verified", "blue"),
-    "on_track": ("trending_up", "green"),
-    "needs_acceleration": ("speed", "orange"),
-    "limited": ("trending_flat", "orange"),
-    "deterioration": ("trending_down", "red"),
-    "insufficient": ("more_horiz", "gray"),
-    "no_target": ("flag", "gray"),
-    "no_data": ("block", "gray"),
-}
+
+def terms(vocabulary: str) -> dict[str, dict]:
+    """The words of one closed list (kpis/vocabularies.csv, through the warehouse) in their order: id -> its row
+    (symbol, colour, icon, description…)."""
+    def build() -> dict[str, dict]:
+        rows = queries.vocabularies()
+        rows = rows[rows["vocabulary"] == vocabulary]
+        return {r["id"]: {k: (v if isinstance(v, str) else "") for k, v in r.items()} for _, r in rows.iterrows()}
+    return memo(("terms", vocabulary), build)
+
+
+def statuses() -> tuple[str, ...]:
+    """Every progress status, worst first: the order the scorecard counts and lists them in."""
+    return tuple(terms("status"))
+
+
+def status_symbol(status: str) -> str:
+    return terms("status")[status]["symbol"]
+
+
+def status_icon(status: str) -> str:
+    return terms("status")[status]["icon"]
+
+
+def status_colour_name(status: str) -> str:
+    """Streamlit's name of the status's colour ('red'), for Markdown badges."""
+    return terms("status")[status]["colour"]
+
+
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS[status_colour_name(status)]
+
+
+def task_colours() -> dict[str, str]:
+    """The colour of each task status (done in greens, under way in blue, overdue in red, recurring gray)."""
+    return {k: v["colour"] for k, v in terms("task_status").items() if v["colour"]}
+
+
+def budget_flow() -> tuple[str, ...]:
+    """The budget's stages from approval to disbursement, in order (a request for more is not one of them)."""
+    return tuple(k for k, v in terms("stage").items() if v["colour"])
+
 
 TEMPLATE_NAME = "nq57"
 pio.templates[TEMPLATE_NAME] = go.layout.Template(
@@ -79,8 +107,15 @@ def format_number(value: float | None, lang: str, decimals: int | None = None) -
     return text
 
 
+def unit_labels() -> dict[str, tuple[str, str]]:
+    def build() -> dict[str, tuple[str, str]]:
+        return {r.id: tuple(x if isinstance(x, str) else "" for x in (r.label_vi, r.label_en))
+                for r in queries.units().itertuples()}
+    return memo(("unit_labels",), build)
+
+
 def unit_label(unit: str, lang: str) -> str:
-    vi, en = UNIT_LABELS.get(unit, (unit, unit))
+    vi, en = unit_labels().get(unit, (unit, unit))
     return vi if lang == "vi" else en
 
 

@@ -155,7 +155,10 @@ def read_all(data_dir: Path, kpi_dir: Path, figures: bool = True
     found["shapes"], problems = read_shapes(geo, str(geo.relative_to(data_dir.parent)))
     issues += problems
     found["vocab"] = Rows({c: "VARCHAR" for c in VOCABULARY_COLUMNS} | {"position": "INTEGER"},
-                          [(*(r[c] or None for c in VOCABULARY_COLUMNS), i) for i, r in enumerate(terms(), start=1)])
-    found["units"] = Rows({"id": "VARCHAR", "family": "VARCHAR", "factor": "DOUBLE", "canonical": "BOOLEAN"},
-                          [(u.id, u.family, u.factor, u.canonical) for u in units().values()])
+                          [(*(r[c] or None for c in VOCABULARY_COLUMNS), i)
+                           for i, r in enumerate(terms(kpi_dir), start=1)])
+    found["units"] = Rows({"id": "VARCHAR", "family": "VARCHAR", "factor": "DOUBLE", "canonical": "BOOLEAN",
+                           "label_vi": "VARCHAR", "label_en": "VARCHAR"},
+                          [(u.id, u.family, u.factor, u.canonical, u.label_vi, u.label_en)
+                           for u in units(kpi_dir).values()])
     return files, found, issues

@@ -21,6 +21,8 @@ SMALL: dict[str, tuple[str, Columns, bool]] = {
     "programmes": ("dims/programmes.csv", (("id", "name_vi", "name_en", "year", "description"), ()), False),
     "indicators": ("kpis/indicators.csv", (INDICATOR_COLUMNS, ()), False),
     "targets": ("kpis/targets.csv", (TARGET_COLUMNS, ("value_high",)), False),
+    # the overview's headline indicators per theme, in order
+    "headlines": ("kpis/headlines.csv", (("theme", "indicator_id", "position"), ()), True),
     # the labels of the `category` sub-groups and what each conflict id flags: optional until a dataset ships them
     "categories": ("dims/categories.csv", (("slug", "name_vi", "name_en"), ()), True),
     "conflict_notes": ("dims/conflicts.csv", (("conflict_id", "explanation_vi", "explanation_en"), ()), True),

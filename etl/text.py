@@ -8,8 +8,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from kpis.registry import FRACTIONAL_UNITS
-
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV injection"): such a text cell gets a quote first.
 FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,6 +37,15 @@ def decode(raw: bytes) -> tuple[str | None, int | None]:
 
 _NUM = re.compile(r"^[+-]?[0-9][0-9.,]*$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+
+
+def _fractional(unit: str | None) -> bool:
+    """Whether figures in `unit` are often fractional, so that "1.234" may be 1,234 or 1.234 (kpis/units.csv); read
+    when a number needs it, so that the dashboard, which imports this module for `inert`, never reads kpis/."""
+    from kpis.registry import units
+
+    found = units().get(unit or "")
+    return found is not None and found.fractional
 
 
 def parse_number(raw: object, unit: str | None = None) -> tuple[float | None, str | None]:
@@ -84,7 +91,7 @@ def parse_number(raw: object, unit: str | None = None) -> tuple[float | None, st
     if not whole or not frac:
         return None, "text"
     if len(frac) == 3 and whole != "0" and (sep == "," or len(whole) <= 3):
-        if sep == "," or unit in FRACTIONAL_UNITS:
+        if sep == "," or _fractional(unit):
             return None, "ambiguous"
         return sign * float(whole + frac), None
     return sign * float(whole + "." + frac), None

@@ -8,13 +8,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-KPI_DIR = Path(__file__).resolve().parent
+from etl.paths import kpi_dir
+
+SHIPPED = Path(__file__).resolve().parent
+KPI_DIR = kpi_dir()  # NQ57_KPIS, read when the ETL starts: the registry it builds from
 INDICATORS_CSV = KPI_DIR / "indicators.csv"
 TARGETS_CSV = KPI_DIR / "targets.csv"
 HEADLINES_CSV = KPI_DIR / "headlines.csv"
 
-VOCABULARIES_CSV = KPI_DIR / "vocabularies.csv"
-UNITS_CSV = KPI_DIR / "units.csv"
+
+def registry_file(name: str, folder: Path | None = None) -> Path:
+    """kpis/<name> of the registry folder; the closed lists and units may be left out of a test registry (the shipped
+    ones are then used: they define the product's words, not a dataset)."""
+    path = (folder or KPI_DIR) / name
+    return path if path.exists() or name not in ("vocabularies.csv", "units.csv") else SHIPPED / name
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -30,11 +37,12 @@ VOCABULARY_COLUMNS = ("vocabulary", "id", "name_vi", "name_en", "description_vi"
                       "icon", "page")
 
 
-@lru_cache(maxsize=1)
-def terms() -> tuple[dict[str, str], ...]:
+@lru_cache(maxsize=4)
+def terms(folder: Path | None = None) -> tuple[dict[str, str], ...]:
     """Every row of kpis/vocabularies.csv, in file order (file order is the order lists are shown in): the labels,
     and where a list needs them a description, a symbol, a colour, a Material icon and a page slug ("" when unset)."""
-    return tuple({c: r.get(c, "") for c in VOCABULARY_COLUMNS} for r in read_rows(VOCABULARIES_CSV))
+    return tuple({c: r.get(c, "") for c in VOCABULARY_COLUMNS} for r in read_rows(registry_file("vocabularies.csv",
+                                                                                               folder)))
 
 
 @lru_cache(maxsize=1)
@@ -62,11 +70,11 @@ class Unit:
     label_en: str
 
 
-@lru_cache(maxsize=1)
-def units() -> dict[str, Unit]:
+@lru_cache(maxsize=4)
+def units(folder: Path | None = None) -> dict[str, Unit]:
     """The units figures are stated in (kpis/units.csv)."""
     return {r["id"]: Unit(r["id"], r["family"], float(r["factor"]), r["canonical"] == "true", r["fractional"] == "true",
-                          r["label_vi"], r["label_en"]) for r in read_rows(UNITS_CSV)}
+                          r["label_vi"], r["label_en"]) for r in read_rows(registry_file("units.csv", folder))}
 
 
 def unit_factor(stated: str, canonical: str) -> float | None:
@@ -177,6 +185,6 @@ class Headline:
 @lru_cache(maxsize=4)
 def load_headlines(path: Path = HEADLINES_CSV) -> tuple[Headline, ...]:
     """The 3-5 headline indicators of each dashboard theme, in the order the overview shows them."""
-    rows = [Headline(r["theme"], r["indicator_id"], int(r["order"])) for r in read_rows(path)]
+    rows = [Headline(r["theme"], r["indicator_id"], int(r["position"])) for r in read_rows(path)]
     return tuple(sorted(rows, key=lambda h: (DASHBOARD_THEMES.index(h.theme) if h.theme in DASHBOARD_THEMES else 99,
                                              h.order)))

@@ -1,8 +1,5 @@
 """Cập nhật số liệu: templates, upload with its validation report, confirmed load, history (signed in only)."""
 
-from dashboard import admin
-from dashboard.shell import current_view, page_header
+from dashboard.shell import run_page
 
-view = current_view()
-page_header(view.t("page_admin"))
-admin.admin_page(view)
+run_page(__file__)  # what the page shows: its entry in dashboard/site.py

@@ -1,8 +1,5 @@
 """One indicator: definition, targets, every figure with its source, charts and downloads (?id=<indicator_id>)."""
 
-from dashboard.indicator_page import indicator_page
-from dashboard.shell import current_view, footer
+from dashboard.shell import run_page
 
-view = current_view()
-indicator_page(view)
-footer(view)
+run_page(__file__)  # what the page shows: its entry in dashboard/site.py

@@ -1,10 +1,5 @@
 """Theme page: contribution."""
 
-from dashboard import views
-from dashboard.shell import current_view, footer, pack_button, page_header
+from dashboard.shell import run_page
 
-view = current_view()
-page_header(view.t("theme_contribution"), view.t("theme_intro_contribution"))
-views.theme_page("contribution", view)
-footer(view)
-pack_button(view, theme_id="contribution")  # last: the page is drawn before a pack is made
+run_page(__file__)  # what the page shows: its entry in dashboard/site.py

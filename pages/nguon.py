@@ -1,9 +1,5 @@
 """Sources, conflicts between reports, the status rule and the build log."""
 
-from dashboard import views
-from dashboard.shell import current_view, footer, page_header
+from dashboard.shell import run_page
 
-view = current_view()
-page_header(view.t("page_sources"))
-views.sources_page(view)
-footer(view)
+run_page(__file__)  # what the page shows: its entry in dashboard/site.py

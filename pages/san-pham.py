@@ -1,9 +1,5 @@
 """The products the units reported (seed 004's 348-product analysis)."""
 
-from dashboard import tracking
-from dashboard.shell import current_view, footer, page_header
+from dashboard.shell import run_page
 
-view = current_view()
-page_header(view.t("page_products"), view.t("products_intro"))
-tracking.products(view)
-footer(view)
+run_page(__file__)  # what the page shows: its entry in dashboard/site.py

@@ -54,6 +54,14 @@ class Dataset:
         self.write(rel, rows)
 
 
+def theme_pages() -> dict[str, str]:
+    """Each dashboard theme's page (theme id -> pages/<slug>.py), as the page registry makes them from the `theme`
+    vocabulary; read from the file, because tests are parametrised before any warehouse exists."""
+    from kpis.registry import terms
+
+    return {r["id"]: f"pages/{r['page']}.py" for r in terms(REPO / "kpis") if r["vocabulary"] == "theme" and r["page"]}
+
+
 @pytest.fixture
 def dataset(tmp_path: Path) -> Dataset:
     return Dataset(tmp_path / "ds")

@@ -22,6 +22,14 @@ FROM vocab ORDER BY position;
 CREATE TABLE indicators AS
 SELECT id, theme, pillar, name_vi, name_en, unit, direction, period, description FROM ref_indicators ORDER BY id;
 
+-- the overview's headline tiles: theme_position orders the themes as the vocabulary does
+CREATE TABLE headlines AS
+SELECT h.theme, h.indicator_id, try_cast(h.position AS INTEGER) AS position, v.position AS theme_position
+FROM raw_headlines h JOIN vocab v ON v.vocabulary = 'theme' AND v.id = h.theme
+ORDER BY theme_position, position;
+
+CREATE TABLE units AS SELECT id, family, factor, canonical, label_vi, label_en FROM units ORDER BY id;
+
 CREATE TABLE targets AS
 SELECT indicator_id, comparator, num AS value, try_cast(value_high AS DOUBLE) AS value_high, unit, year_num AS year,
        source_file, source_quote, note

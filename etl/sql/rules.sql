@@ -23,6 +23,13 @@ SELECT file, row, 'id', id, NULL FROM ref_indicators QUALIFY count(*) OVER (PART
 SELECT file, row, 'theme', theme, NULL FROM ref_indicators WHERE theme IS NULL OR theme NOT IN (SELECT id FROM vocab WHERE vocabulary = 'theme');
 -- đơn vị của chỉ tiêu không hợp lệ | registry unit is not a canonical unit
 SELECT file, row, 'unit', unit, NULL FROM ref_indicators WHERE unit IS NULL OR unit NOT IN (SELECT id FROM units WHERE canonical);
+-- chỉ tiêu tiêu điểm không có trong danh mục | headline indicator is not in the registry
+SELECT file, row, 'indicator_id', indicator_id, NULL FROM raw_headlines
+WHERE indicator_id IS NULL OR indicator_id NOT IN (SELECT id FROM ref_indicators WHERE id IS NOT NULL);
+-- chủ đề của chỉ tiêu tiêu điểm không hợp lệ | headline theme is not a theme
+SELECT file, row, 'theme', theme, NULL FROM raw_headlines WHERE theme IS NULL OR theme NOT IN (SELECT id FROM vocab WHERE vocabulary = 'theme');
+-- thứ tự phải là số nguyên | position must be a whole number
+SELECT file, row, 'position', position, NULL FROM raw_headlines WHERE try_cast(position AS INTEGER) IS NULL;
 -- hướng phải là higher hoặc lower | direction must be higher or lower
 SELECT file, row, 'direction', direction, NULL FROM ref_indicators
 WHERE direction IS NULL OR direction NOT IN (SELECT id FROM vocab WHERE vocabulary = 'direction');

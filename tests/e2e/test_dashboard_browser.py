@@ -9,15 +9,12 @@ from pathlib import Path
 import pytest
 
 from dashboard.i18n import t
+from tests.conftest import theme_pages
 from tests.e2e.conftest import screenshot, wait_for_app
 
 PAGES = {
     "": 0,  # the overview is the default page, served at the root
-    "nang-luc": 1,
-    "dong-gop": 1,
-    "nguon-luc": 1,
-    "ha-tang-so": 1,
-    "chuyen-doi-so": 1,
+    **{Path(p).stem: 1 for p in theme_pages().values()},
     "nguon": 0,
     "chi-so?id=coverage_5g_population": 2,  # an indicator's page: its trajectory and its units
 }

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from dashboard.i18n import t
+from tests.conftest import theme_pages
 from tests.e2e.conftest import wait_for_app
 
-PAGES = {"": 0, "nang-luc": 1, "dong-gop": 1, "nguon-luc": 1, "ha-tang-so": 1, "chuyen-doi-so": 1, "nhiem-vu": 1,
-         "bo-nganh-dia-phuong": 0, "bo-nganh-dia-phuong?agency=m_khcn": 0, "dia-phuong": 1, "san-pham": 1,
-         "nguon": 0, "chi-so?id=coverage_5g_population": 1}
+PAGES = {"": 0, **{Path(p).stem: 1 for p in theme_pages().values()}, "nhiem-vu": 1, "bo-nganh-dia-phuong": 0,
+         "bo-nganh-dia-phuong?agency=m_khcn": 0, "dia-phuong": 1, "san-pham": 1, "nguon": 0,
+         "chi-so?id=coverage_5g_population": 1}
 VI_LETTERS = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.IGNORECASE)
 RAW = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b|\b[0-9a-f]{16,}\b|\.txt\b|\.parquet\b")
 

@@ -86,7 +86,7 @@ def test_an_unreadable_upload_says_why(scratch):
 def queries_view():
     import datetime as dt
 
-    from dashboard.shell import View
+    from dashboard.view import View
 
     return View(lang="en", as_of=dt.date(2026, 5, 8))
 

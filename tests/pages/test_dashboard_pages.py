@@ -9,15 +9,10 @@ import pytest
 
 from dashboard.i18n import t
 from dashboard.theme import plain_md
+from tests.conftest import theme_pages
 from tests.pages.conftest import open_page, texts
 
-THEME_PAGES = {
-    "capacity": "pages/nang-luc.py",
-    "contribution": "pages/dong-gop.py",
-    "resources": "pages/nguon-luc.py",
-    "digital_infra": "pages/ha-tang-so.py",
-    "digital_transformation": "pages/chuyen-doi-so.py",
-}
+THEME_PAGES = theme_pages()
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -111,7 +106,9 @@ def test_missing_figures_read_no_data_never_zero(shipped_db):
 def test_a_theme_page_is_a_briefing_not_a_wall(theme, shipped_db):
     """At most 12 charts on a page or tab, none with fewer than three points, groups or units unless it is a
     target's trajectory; every indicator of the theme in one table, each row linking to its page."""
-    from kpis.registry import PILLARS
+    from kpis.registry import vocabulary
+
+    PILLARS = vocabulary("pillar")
 
     # a theme with pillar tabs draws only the open tab: each tab is opened by its link
     views = [open_page(THEME_PAGES[theme], "vi", pillar=t(f"pillar_{p}", "vi")) for p in PILLARS] \
@@ -147,9 +144,9 @@ def test_the_progress_method_is_published_with_its_source_and_every_band(lang):
 
 def test_an_agency_profile_says_whether_the_unit_reported():
     body = texts(open_page("pages/bo-nganh-dia-phuong.py", "vi", agency="p_thai_nguyen"))
-    assert t("not_reported_products", "vi") in body and t("reported_late", "vi") in body
+    assert t("reporting_products_unit_no_info", "vi") in body and t("reporting_report_submitted_late", "vi") in body
     body = texts(open_page("pages/bo-nganh-dia-phuong.py", "en", agency="m_cong_thuong"))
-    assert t("reported_with_products", "en") in body
+    assert t("reporting_products_unit_with", "en") in body
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -10,8 +10,8 @@ import pytest
 from dashboard import theme
 from dashboard.i18n import LABELS, t
 from dashboard.indicators import Summary
-from dashboard.shell import View
-from dashboard.views import target_line
+from dashboard.sections.themes import target_line
+from dashboard.view import View
 from kpis.progress import Goal, Progress
 
 
@@ -51,12 +51,14 @@ def test_every_label_has_both_languages():
     assert t("target_by", "vi", year=2030) == "Mục tiêu đến 2030"
 
 
-def test_status_styles_cover_every_status():
+def test_status_styles_cover_every_status(shipped_db, monkeypatch):
     from kpis.progress import STATUSES
 
-    assert set(theme.STATUS_STYLE) == set(STATUSES) | {"no_target", "no_data"}
-    for status in theme.STATUS_STYLE:
+    monkeypatch.setenv("NQ57_DB", str(shipped_db))
+    assert set(STATUSES) | {"no_target", "no_data"} <= set(theme.statuses())
+    for status in theme.statuses():  # a word, a symbol, an icon and a colour each (never colour alone)
         assert t(f"status_{status}", "vi") and t(f"status_{status}", "en")
+        assert theme.status_symbol(status) and theme.status_icon(status) and theme.status_colour(status)
 
 
 @pytest.mark.parametrize(("ratio", "lang", "shown"), [
@@ -78,14 +80,14 @@ def test_downloads_and_error_reports_never_carry_a_live_formula():
     import openpyxl
     import pandas as pd
 
-    from dashboard.shell import _csv_bytes, _xlsx_bytes
+    from dashboard.exports import csv_bytes, xlsx_bytes
     from etl.issues import Issue, report_csv
 
     hostile = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "Hà Nội"]
     frame = pd.DataFrame({"text": hostile, "value": [1.5, 2, 3, 4, 5, 6]})
-    cells = pd.read_csv(io.BytesIO(_csv_bytes(frame)), encoding="utf-8-sig", dtype=str)["text"].tolist()
+    cells = pd.read_csv(io.BytesIO(csv_bytes(frame)), encoding="utf-8-sig", dtype=str)["text"].tolist()
     assert cells == [f"'{h}" for h in hostile[:5]] + ["Hà Nội"]
-    ws = openpyxl.load_workbook(io.BytesIO(_xlsx_bytes(frame))).active
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame))).active
     cells = [ws.cell(row=r, column=1) for r in range(2, 8)]
     assert all(c.data_type == "s" for c in cells) and [c.value for c in cells][:4] == [f"'{h}" for h in hostile[:4]]
     assert [ws.cell(row=r, column=2).value for r in range(2, 8)] == [1.5, 2, 3, 4, 5, 6]
@@ -123,7 +125,7 @@ def test_an_export_stands_alone_in_the_reader_s_language(lang):
     import openpyxl
 
     from dashboard import queries
-    from dashboard.shell import _csv_bytes, _xlsx_bytes, download_frame
+    from dashboard.exports import csv_bytes, download_frame, xlsx_bytes
 
     obs = queries.indicator_observations(dt.date(2026, 5, 8), ("coverage_5g_population",))
     frame = download_frame(obs, lang)
@@ -135,9 +137,9 @@ def test_an_export_stands_alone_in_the_reader_s_language(lang):
     if lang == "en":
         assert "Toàn quốc" not in set(frame[t("entity", "en")]) and "National" in set(frame[t("entity", "en")])
     note = [(t("export_title", lang), t("app_title", lang)), (t("export_link", lang), "http://x/ha-tang-so?lang=English")]
-    text = _csv_bytes(frame, note).decode("utf-8-sig")
+    text = csv_bytes(frame, note).decode("utf-8-sig")
     assert text.splitlines()[1] == f"# {t('export_link', lang)}: http://x/ha-tang-so?lang=English"
-    book = openpyxl.load_workbook(io.BytesIO(_xlsx_bytes(frame, note, (t("sheet_data", lang), t("sheet_source", lang)))))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, note, (t("sheet_data", lang), t("sheet_source", lang)))))
     assert book.sheetnames == [t("sheet_data", lang), t("sheet_source", lang)]
     assert book[t("sheet_source", lang)]["B2"].value == "http://x/ha-tang-so?lang=English"
 

@@ -31,7 +31,7 @@ def test_app_freezes_after_its_first_run(shipped_db, monkeypatch):
 
     monkeypatch.setenv("NQ57_DB", str(shipped_db))
     AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-    assert shell._frozen.locked()
+    assert shell.frozen()
 
 
 def test_province_shapes_are_one_shared_object(shipped_db, monkeypatch):

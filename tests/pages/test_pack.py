@@ -14,7 +14,6 @@ import pytest
 
 from dashboard import pdf
 from dashboard.i18n import t
-from kpis.registry import DASHBOARD_THEMES, PILLARS
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b|\b[0-9a-f]{16,}\b")
@@ -59,16 +58,18 @@ def test_it_holds_every_section_and_every_pillar(full_vi: Path):
     for key in ("pack_title", "pack_scorecard", "overdue_by_agency", "all_indicators", "budget_title",
                 "pack_conflicts", "pack_breaks", "footer_sources", "status_rule_title"):
         assert t(key, "vi") in text, key
-    for th in DASHBOARD_THEMES:
-        assert t(f"theme_{th}", "vi") in text
-    for pillar in PILLARS:  # a print has no tabs: every pillar is in it, not only the first
+    from dashboard import site, theme
+
+    for page in site.theme_pages():
+        assert t(page.title, "vi") in text
+    for pillar in theme.terms("pillar"):  # a print has no tabs: every pillar is in it, not only the first
         assert t(f"pillar_{pillar}", "vi") in text
 
 
 def test_its_figures_are_the_dashboards(full_vi: Path, shipped_db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("NQ57_DB", str(shipped_db))
     from dashboard import scorecard, theme
-    from dashboard.shell import View
+    from dashboard.view import View
 
     view = View(lang="vi", as_of=dt.date(2026, 5, 8))
     lines = scorecard.target_lines(view)

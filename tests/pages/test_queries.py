@@ -19,7 +19,7 @@ def test_a_rebuilt_warehouse_is_read_while_old_connections_stay_open(dataset, mo
     build(dataset.data, dataset.db, dataset.kpis)
     view = dt.date(2026, 5, 3)
     assert _coverage(view) == 48.9
-    old_connection = queries._connect(*queries.stamp())  # still cached and open, as in a running app
+    old_connection = queries.connect(queries.stamp())  # still cached and open, as in a running app
     rows = [r for r in dataset.rows("data/observations/r1.csv") if r["indicator_id"] != "coverage_5g_population"]
     dataset.write("data/observations/r1.csv", rows)
     build(dataset.data, dataset.db, dataset.kpis)

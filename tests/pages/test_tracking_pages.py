@@ -34,8 +34,8 @@ def test_illustrative_rows_are_hidden_by_default_and_when_switched_off(params):
 
 def test_overdue_list_filters_by_agency():
     at = open_page("pages/nhiem-vu.py", "vi", illustrative="true")
-    at.selectbox(key="ill_programme").select("bcd57cp_tracked_2026").run()
-    at.selectbox(key="ill_agency").select("m_noi_vu").run()
+    at.selectbox(key="illustrative_overdue:programme").select("bcd57cp_tracked_2026").run()
+    at.selectbox(key="illustrative_overdue:agencies").select("m_noi_vu").run()
     table = at.dataframe[0].value
     assert len(table) == 18  # Bộ Nội vụ leads 18 tasks of the May 2026 overdue list
     assert all("Bộ Nội vụ" in leads for leads in table[t("lead_agencies", "vi")])
@@ -65,8 +65,8 @@ def test_products_page(lang):
     assert at.title[0].value == t("page_products", lang)
     assert len(at.get("plotly_chart")) >= 4
     body = texts(at)
-    for key in ("units_with", "units_without", "units_no_info"):
-        assert t(key, lang) in body
+    for flag in ("products_unit_with", "products_unit_without", "products_unit_no_info"):
+        assert t(f"reporting_list_{flag}", lang) in body
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

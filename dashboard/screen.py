@@ -1,0 +1,287 @@
+"""The screen: the models of dashboard/models.py drawn with Streamlit (the meeting pack draws the same ones with
+ReportLab, dashboard/pdf_render.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, exports, scorecard, theme
+from dashboard.models import (
+    Card,
+    Cards,
+    Chart,
+    Columns,
+    Downloads,
+    Expander,
+    Heading,
+    Html,
+    Metrics,
+    Names,
+    Scorecard,
+    Section,
+    Table,
+    Tabs,
+    Text,
+    Tile,
+    Tiles,
+)
+from dashboard.view import View
+
+
+class Run:
+    """What one page run remembers while it draws: the conflicts it has explained (each is said once per page)."""
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.said: set[str] = set()
+
+
+def draw_sections(sections: Iterable[Section], view: View) -> None:
+    run = Run(view)
+    for s in sections:
+        section(s, run)
+
+
+def section(s: Section, run: Run) -> None:
+    if not s.screen:
+        return
+    if s.title:
+        (st.header if s.level == 1 else st.subheader)(s.title, help=s.help)
+    if s.intro:
+        st.caption(s.intro)
+    draw(s.items, run)
+
+
+def draw(items: Iterable[Any], run: Run) -> None:
+    for item in items:
+        DRAW[type(item)](item, run)
+
+
+def text(m: Text, run: Run) -> None:
+    if m.style == "caption":
+        st.caption(m.markdown, help=m.help)
+    elif m.style == "info":
+        st.info(m.markdown, icon=":material/block:" if m.markdown == run.view.t("no_data") else ":material/info:")
+    elif m.style == "warning":
+        st.warning(m.markdown, icon=":material/search_off:")
+    elif m.style == "badge":
+        st.markdown(f":{m.colour}-badge[{m.markdown}]{m.after}", help=m.help)
+    else:
+        st.markdown(m.markdown, help=m.help)
+
+
+def heading(m: Heading, run: Run) -> None:
+    if m.level == 1:
+        st.header(m.text, help=m.help)
+    elif m.level == 2:
+        st.subheader(m.text, help=m.help)
+    else:
+        st.markdown(f"**{m.text}**", help=m.help)
+
+
+def downloads(m: Downloads, run: Run, frame: pd.DataFrame | None = None) -> None:
+    """CSV and Excel of exactly the rows; the files are only made when a button is pressed (a page draws many
+    download buttons, few are used)."""
+    view = run.view
+    data = frame if frame is not None else m.data
+
+    def rows() -> pd.DataFrame:
+        if m.prepared:
+            return data[[c for c in data.columns if not str(c).startswith("_")]]
+        return exports.download_frame(data, view.lang)
+
+    stem = f"{charts.slug(m.title)}_{view.as_of.isoformat()}"
+    note = exports.export_note(view, getattr(st.context, "url", None) or "")
+    sheets = (view.t("sheet_data"), view.t("sheet_source"))
+    row = st.container(horizontal=True)
+    row.download_button(view.t("download_csv"), lambda: exports.csv_bytes(rows(), note), file_name=f"{stem}.csv",
+                        mime="text/csv", key=f"csv_{m.key}", icon=":material/download:", on_click="ignore")
+    row.download_button(view.t("download_xlsx"), lambda: exports.xlsx_bytes(rows(), note, sheets),
+                        file_name=f"{stem}.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        key=f"xlsx_{m.key}", icon=":material/table:", on_click="ignore")
+
+
+def conflict_note(notes: str, run: Run) -> None:
+    view = run.view
+    if notes in run.said:  # said once per page: later charts with the same disagreement point back to it
+        st.caption(f":orange[:material/warning: {view.t('conflict')}] — {view.t('conflict_said')}")
+        return
+    run.said.add(notes)
+    with st.expander(f":orange[:material/warning: **{view.t('conflict')}**] — {view.t('conflict_open')}"):
+        st.markdown(f"{view.t('conflict_help')} {theme.plain_md(notes)}")
+
+
+def select_key(m: Chart) -> str:
+    return f"fig_{m.key}"
+
+
+def chart(m: Chart, run: Run) -> None:
+    """A figure with its PNG settings, the downloads of exactly its data, its indicator's link and its conflicts."""
+    view = run.view
+    config = charts.plotly_config(m.title, view.as_of, view.lang)
+    if m.select:  # a click on a point sets ?<select>= (read by the page's pickers at the next run)
+        st.session_state.setdefault("_selects", {})[select_key(m)] = m.select
+        st.plotly_chart(m.fig, config=config, key=select_key(m), on_select="rerun", selection_mode="points")
+    else:
+        st.plotly_chart(m.fig, config=config, key=select_key(m))
+    if not m.select:
+        downloads(Downloads(m.key, m.title, m.download if m.download is not None else m.data,
+                            prepared=m.download is not None), run)
+    if m.indicator_id:
+        st.markdown(f"[{view.t('open_indicator')} →]({view.link('chi-so', id=m.indicator_id)})")
+    if m.notes is not None:
+        conflict_note(m.notes, run)
+
+
+def _config(m: Table, view: View) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for col, c in m.columns:
+        if c.kind == "link":
+            out[col] = st.column_config.LinkColumn(c.label, display_text=c.link_text, width=c.width)
+        elif c.kind == "line":
+            out[col] = st.column_config.LineChartColumn(c.label, width=c.width)
+        elif c.kind == "number":
+            out[col] = st.column_config.Column(c.label, help=c.help, alignment="right", width=c.width)
+        else:
+            out[col] = st.column_config.TextColumn(c.label, help=c.help, width=c.width, pinned=c.pinned or None)
+    return out
+
+
+def _filtered(m: Table, run: Run) -> pd.DataFrame:
+    """The rows the table's pickers keep."""
+    frame = m.frame
+    if not m.filters:
+        return frame
+    cols = st.columns(len(m.filters))
+    for col, f in zip(cols, m.filters, strict=True):
+        labels = dict(f.labels)
+        picked = col.selectbox(f.label, [None, *f.options], key=f"{m.key}:{f.column.lstrip('_')}",
+                               format_func=lambda o, f=f, labels=labels: f.all_label if o is None else labels.get(o, o))
+        if picked is not None:
+            keep = (frame[f.column].apply(lambda v, p=picked: p in v) if f.contains else frame[f.column] == picked)
+            frame = frame[keep]
+    return frame
+
+
+def table(m: Table, run: Run) -> None:
+    view = run.view
+    frame = _filtered(m, run)
+    if m.sort_label and m.sort_values is not None:
+        labels = dict(m.columns)
+        measures = [c for c, col in m.columns if col.kind == "number"]
+        by = st.selectbox(m.sort_label, [None, *measures], key=f"{m.key}_sort",
+                          format_func=lambda c: labels[m.columns[0][0]].label if c is None else labels[c].label)
+        if by is not None:  # largest first, units without the figure last
+            frame = frame.loc[m.sort_values.sort_values(by, ascending=False, na_position="last").index]
+    if m.grid:
+        shown = frame[[c for c in frame.columns if not str(c).startswith("_")]]
+        st.dataframe(shown, hide_index=not m.index, width="stretch", column_config=_config(m, view) or None)
+    else:
+        st.table(frame)
+    if m.download is not None:
+        same = m.download.data is m.frame
+        downloads(m.download, run, frame if same else None)
+
+
+def tiles(m: Tiles, run: Run) -> None:
+    for i in range(0, len(m.items), m.per_row):
+        row = m.items[i:i + m.per_row]
+        for col, t in zip(st.columns(len(row)), row, strict=True):
+            with col:
+                tile(t, run)
+
+
+def tile(t: Tile, run: Run) -> None:
+    """Tiles in a row are of one height (each stretches to its column's)."""
+    with st.container(border=True, height="stretch"):
+        st.markdown(f"**[{theme.plain_md(t.title)}]({t.link})**" if t.link else f"**{theme.plain_md(t.title)}**")
+        # a size that fits five tiles across a laptop: at '###' long values were broken inside a word
+        st.markdown(f"#### {t.value}")
+        if t.date_line:
+            st.caption(t.date_line, help=t.date_help)
+        if t.conflict:  # one line in the tile; the explanation behind its (?)
+            st.caption(f":orange[:material/warning: {run.view.t('conflict')}]", help=t.conflict)
+        for line in t.lines:
+            st.caption(line)
+        st.markdown(t.status_label)
+
+
+def card(c: Card) -> None:
+    """A bordered card whose texts wrap (st.metric truncates long Vietnamese names)."""
+    with st.container(border=True):
+        st.markdown(f"**{c.title}**")
+        st.markdown(f"### {c.value}")
+        if c.caption:
+            st.caption(c.caption)
+
+
+def cards(m: Cards, run: Run) -> None:
+    for i in range(0, len(m.items), m.per_row):
+        for col, c in zip(st.columns(m.per_row), m.items[i:i + m.per_row], strict=False):
+            with col:
+                card(c)
+
+
+def metrics(m: Metrics, run: Run) -> None:
+    for col, x in zip(st.columns(len(m.items)), m.items, strict=True):
+        col.metric(x.label, x.value, border=True, help=x.help)
+
+
+def names(m: Names, run: Run) -> None:
+    if m.bullets:
+        st.subheader(m.title)
+        st.markdown("\n".join(f"- {theme.plain_md(n)}" for n in m.names) or run.view.t("no_data"))
+        return
+    st.markdown(f"**{m.title}** ({m.date})")
+    st.markdown(", ".join(theme.plain_md(n) for n in m.names))
+    downloads(Downloads(m.key, m.title, m.data), run)
+
+
+def html(m: Html, run: Run) -> None:
+    st.html(m.body)
+
+
+def scorecard_(m: Scorecard, run: Run) -> None:
+    """The first screen of the overview: the status counts, then the targets beside what is late and what moved."""
+    view = run.view
+    st.html(scorecard.STYLE + scorecard.strip(list(m.lines), m.overdue, view))
+    left, right = st.columns([2.1, 1], gap="medium")
+    with left:
+        st.html(scorecard.table(list(m.lines), view))
+    with right:
+        draw(m.side, run)
+
+
+def columns(m: Columns, run: Run) -> None:
+    for col, part in zip(st.columns(list(m.widths) or len(m.parts)), m.parts, strict=True):
+        with col:
+            draw(part, run)
+
+
+def expander(m: Expander, run: Run) -> None:
+    with st.expander(m.label):
+        draw(m.items, run)
+
+
+def tabs(m: Tabs, run: Run) -> None:
+    """Only the open tab is built and drawn (lazy tabs); the tab is kept in the URL."""
+    drawn = st.tabs([t.label for t in m.tabs], key=m.key, bind="query-params")
+    for container, t in zip(drawn, m.tabs, strict=True):
+        if container.open:
+            with container:
+                for s in t.build():
+                    section(s, run)
+
+
+def _downloads(m: Downloads, run: Run) -> None:
+    downloads(m, run)
+
+
+DRAW = {Text: text, Heading: heading, Downloads: _downloads, Chart: chart, Table: table, Tiles: tiles, Cards: cards,
+        Metrics: metrics, Names: names, Html: html, Scorecard: scorecard_, Columns: columns, Expander: expander,
+        Tabs: tabs, Section: section}

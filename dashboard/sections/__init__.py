@@ -1,0 +1,1 @@
+"""Section builders: for a view, the models (dashboard/models.py) each page shows. No Streamlit here."""
