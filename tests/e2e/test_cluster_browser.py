@@ -239,6 +239,13 @@ def test_oidc_sign_in_upload_and_load_through_the_proxy(page, oidc_cluster):
     page.get_by_text(t("signed_in_as", "vi", user=ADMIN.replace("@", "@\u2060"))).wait_for(timeout=30_000)
     upload_and_load(page, submission(root, "oidc_qua_cum.csv", "31/08/2026", "45,2"))
     screenshot(page, "cluster_oidc_loaded")
+    # sent to the other replica (as when its own dies): the sign-in is in a cookie every replica can read
+    (other,) = {"r1", "r2"} - held
+    page.context.add_cookies([{"name": cluster.COOKIE, "value": other, "url": app}])
+    page.goto(f"{app}/cap-nhat")
+    wait_for_app(page)
+    page.get_by_text(t("signed_in_as", "vi", user=ADMIN.replace("@", "@\u2060"))).wait_for(timeout=30_000)
+    assert {k["value"] for k in page.context.cookies() if k["name"] == cluster.COOKIE} == {other}
 
 
 def test_oidc_without_an_email_verified_claim_is_refused_through_the_proxy(page, oidc_cluster):
