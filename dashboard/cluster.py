@@ -30,12 +30,13 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from etl import paths
 
 REPO = Path(__file__).resolve().parent.parent
 COOKIE = "nq57_replica"
@@ -157,6 +158,7 @@ class Cluster:
     port: int
     streamlit_options: list[str] = field(default_factory=list)
     folder: Path = field(init=False)
+    touched: float = 0.0
     members: list[Replica] = field(init=False)
     proxy: subprocess.Popen | None = None
     proxy_started: float = 0.0
@@ -168,7 +170,8 @@ class Cluster:
                 "--server.fileWatcherType", "none", *self.streamlit_options]
 
     def start(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="nq57_cluster_"))
+        # the project's scratch folder (named after this process): what a killed supervisor left is swept later
+        self.folder, self.touched = paths.scratch("cluster"), time.monotonic()
         self.members = [Replica(f"r{i}", p) for i, p in enumerate(free_ports(self.replicas), start=1)]
         config = self.folder / "haproxy.cfg"
         config.write_text(haproxy_config(self.host, self.port, [r.port for r in self.members],
@@ -194,6 +197,9 @@ class Cluster:
     def tick(self) -> None:
         """One look at every process: restart what exited, say which replica has come up."""
         now = time.monotonic()
+        if now - self.touched > 3600:  # a scratch folder untouched for a day is swept even while its maker lives
+            os.utime(self.folder)
+            self.touched = now
         if self.proxy is not None and self.proxy.poll() is not None:
             code = self.proxy.returncode
             if now - self.proxy_started < 3:  # it could not even start (the port is taken): nothing to serve

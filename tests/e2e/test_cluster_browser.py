@@ -133,6 +133,9 @@ def test_password_sign_in_then_an_upload_loaded_through_the_proxy_is_seen_by_the
         sign_in_with_password(page, c.url, PASSWORD)
         page.get_by_text(t("templates", "vi"), exact=True).wait_for(timeout=60_000)
         held = {k["value"] for k in ctx.cookies() if k["name"] == cluster.COOKIE}
+        with page.expect_download(timeout=60_000) as got:  # a download is served by the session's replica
+            page.get_by_test_id("stDownloadButton").filter(has_text="CSV").first.click()
+        assert Path(got.value.path()).read_bytes() == template_bytes("indicators", "csv")
         upload_and_load(page, submission(root, "qua_cum.csv", "31/10/2026", "47,5"))
         screenshot(page, "cluster_password_loaded")
         assert {k["value"] for k in ctx.cookies() if k["name"] == cluster.COOKIE} == held and len(held) == 1
