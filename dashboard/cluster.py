@@ -316,7 +316,9 @@ def launch(replicas: int, port: int, env: dict[str, str], log: Path, options: tu
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     own, extra = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
-    ap = argparse.ArgumentParser(prog="python -m dashboard.cluster", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m dashboard.cluster", description=__doc__.split("\n\n")[0],
+                                 epilog="Options after -- go to every replica's streamlit run, e.g. "
+                                        "-- --secrets.files /etc/nq57/secrets.toml")
     ap.add_argument("--replicas", type=int, default=len(os.sched_getaffinity(0)),
                     help="replicas of serve.py (default: the cores this process may use)")
     ap.add_argument("--port", type=int, default=8501, help="the port readers open (default 8501)")
