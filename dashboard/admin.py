@@ -2,21 +2,27 @@
 
 Signing in: Streamlit's `st.login` when an OIDC provider is configured in secrets ([auth]); then only the
 verified e-mail addresses listed in secrets (`[admins] emails = [...]`) may load data, and with no list nobody
-may. Otherwise the password in the environment variable NQ57_ADMIN_PASSWORD, compared in constant time; with
-neither, the app has no admin page at all (app.py does not list it).
+may. Otherwise the password in the environment variable NQ57_ADMIN_PASSWORD, compared in constant time, with
+wrong passwords counted per client address and service-wide (Throttle); with neither, the app has no admin page at
+all (app.py does not list it).
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
+import json
+import logging
 import math
 import os
 import re
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -28,6 +34,8 @@ from etl.issues import MAX_LISTED, Issue
 from etl.templates import template_bytes
 
 PASSWORD_ENV = "NQ57_ADMIN_PASSWORD"
+T = TypeVar("T")
+log = logging.getLogger("nq57.admin")
 
 
 def auth_mode() -> str | None:
@@ -50,9 +58,11 @@ def admin_emails() -> frozenset[str]:
 
 
 def oidc_admin(claims: dict) -> str | None:
-    """The e-mail of a signed-in OIDC user when it is verified and on the allow-list, else None."""
+    """The e-mail of a signed-in OIDC user when the provider says it is verified (`email_verified` true, or the
+    string "true") and it is on the allow-list, else None: a missing claim is not a verified one."""
     email = str(claims.get("email") or "").strip().lower()
-    if not email or claims.get("email_verified") is False:
+    verified = claims.get("email_verified")
+    if not email or not (verified is True or (isinstance(verified, str) and verified.strip().lower() == "true")):
         return None
     return email if email in admin_emails() else None
 
@@ -62,26 +72,108 @@ def password_ok(given: str) -> bool:
     return bool(expected) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
+def client_key(peer: str | None, forwarded: list[str]) -> str:
+    """Whose wrong passwords these are: the connection's peer address; when the peer is this machine (None), the
+    last X-Forwarded-For address, the one our HAProxy (dashboard/cluster.py) wrote — a client's own header is
+    trusted from nowhere else. IPv6 counts by its /64 (one subscriber's block)."""
+    if not peer:
+        peer = ",".join(forwarded).rsplit(",", 1)[-1].strip()
+    try:
+        ip = ipaddress.ip_address(peer)
+    except ValueError:  # nothing forwarded: a reader on this machine
+        return "local"
+    if ip.version == 4:
+        return str(ip)
+    return str(ip.ipv4_mapped or ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
+def client_address() -> str:
+    # Streamlit gives None for a loopback peer; under st.App (serve.py) uvicorn has already put a loopback proxy's
+    # X-Forwarded-For there. AppTest gives a mock, not an address.
+    peer = st.context.ip_address
+    return client_key(peer if isinstance(peer, str) else None, st.context.headers.get_all("X-Forwarded-For"))
+
+
 class Throttle:
-    """Wrong passwords, counted for the whole server (a new session does not start afresh): from the third on, each
-    makes the next try wait longer (2, 4, 8 … 60 s), and the tenth locks sign-in for 15 minutes."""
+    """Wrong passwords, counted per client address and for all addresses together, in one small file under the data
+    folder that every replica of the cluster reads and writes under a lock (a new session or another replica does
+    not start afresh; the file is written whole or not at all).
 
-    def __init__(self) -> None:
-        self.failures, self.until, self.lock = 0, 0.0, threading.Lock()
+    Per address: from the third wrong password on, each makes that address's next try wait longer (2, 4, 8 … 60 s)
+    and the tenth, and every one after it, locks that address out for 15 minutes; an address is forgotten a day
+    after its last wrong password, or when it signs in. All addresses together: once 30 wrong passwords have come
+    in 15 minutes, an address that has already given two wrong passwords is heard only 15 s after the last wrong
+    password from anywhere (about four guesses a minute for the whole service). That ceiling never locks anyone
+    out: an address with fewer than two wrong passwords of its own is always heard at once, whatever others do.
+    If the data folder cannot be written, each process counts alone (and logs it)."""
 
-    def wait(self) -> int:
-        """Seconds before the next try is heard."""
-        return math.ceil(max(0.0, self.until - time.monotonic()))
+    DELAY_FROM, DELAY_MAX, LOCK_AFTER, LOCK_SECONDS = 3, 60, 10, 900
+    FORGET_AFTER, MAX_ADDRESSES = 24 * 3600, 10_000
+    GLOBAL_WINDOW, GLOBAL_FREE, GLOBAL_SPACING, EXEMPT_BELOW = 900, 30, 15, 2
 
-    def failed(self) -> None:
-        with self.lock:
-            self.failures += 1
-            delay = 900 if self.failures >= 10 else min(60, 2 ** (self.failures - 2)) if self.failures >= 3 else 0
-            self.until = time.monotonic() + delay
+    def __init__(self, path: Path | None = None) -> None:
+        self.path, self.memory, self.lock = path, {}, threading.Lock()
 
-    def succeeded(self) -> None:
-        with self.lock:
-            self.failures, self.until = 0, 0.0
+    def file(self) -> Path:
+        return self.path or paths.data_dir() / ".sign_in_failures.json"
+
+    def attempt(self, client: str, correct: Callable[[], bool]) -> tuple[str, int]:
+        """('wait', seconds) without hearing the password, else ('signed_in', 0) or ('wrong', 0) (then counted)."""
+        def change(state: dict, now: float) -> tuple[str, int]:
+            wait = self._wait(state, client, now)
+            if wait:
+                return "wait", wait
+            if correct():
+                state["clients"].pop(client, None)
+                return "signed_in", 0
+            self._failed(state, client, now)
+            return "wrong", 0
+        return self._update(change)
+
+    def wait(self, client: str) -> int:
+        """Seconds before this client's next try is heard."""
+        return self._update(lambda state, now: self._wait(state, client, now))
+
+    def _wait(self, state: dict, client: str, now: float) -> int:
+        mine = state["clients"].get(client, {"failures": 0, "until": 0.0})
+        until = mine["until"]
+        if mine["failures"] >= self.EXEMPT_BELOW and len(state["recent"]) >= self.GLOBAL_FREE:  # (pruned to the window)
+            until = max(until, state["recent"][-1] + self.GLOBAL_SPACING)
+        return math.ceil(max(0.0, until - now))
+
+    def _failed(self, state: dict, client: str, now: float) -> None:
+        n = state["clients"].get(client, {"failures": 0})["failures"] + 1
+        delay = (self.LOCK_SECONDS if n >= self.LOCK_AFTER
+                 else min(self.DELAY_MAX, 2 ** (n - 2)) if n >= self.DELAY_FROM else 0)
+        state["clients"].pop(client, None)  # re-inserted last: the oldest addresses are the first dropped
+        state["clients"][client] = {"failures": n, "until": now + delay, "last": now}
+        state["recent"] = [*state["recent"], now][-self.GLOBAL_FREE:]
+
+    def _update(self, change: Callable[[dict, float], T]) -> T:
+        """`change` applied to the shared counts under the file's lock, the counts pruned and written back."""
+        now = time.time()
+        path = self.file()
+        try:
+            with paths.locked(path.with_suffix(".lock")):
+                try:
+                    state = json.loads(path.read_text(encoding="utf-8"))
+                except (FileNotFoundError, ValueError):  # none yet, or not ours: start afresh
+                    state = {}
+                state = self._pruned(state, now)
+                result = change(state, now)
+                paths.write_atomic(path, json.dumps(state).encode("utf-8"), 0o600)
+                return result
+        except OSError as exc:  # a read-only data folder: this process counts alone (and says so in the log)
+            log.warning("sign-in failures counted in this process only: %s", exc)
+            with self.lock:
+                self.memory = self._pruned(self.memory, now)
+                return change(self.memory, now)
+
+    def _pruned(self, state: dict, now: float) -> dict:
+        clients = {k: v for k, v in state.get("clients", {}).items()
+                   if isinstance(v, dict) and v.get("last", 0) > now - self.FORGET_AFTER}
+        clients = dict(list(clients.items())[-self.MAX_ADDRESSES:])
+        return {"clients": clients, "recent": [t for t in state.get("recent", []) if t > now - self.GLOBAL_WINDOW]}
 
 
 SIGN_IN = Throttle()
@@ -107,17 +199,17 @@ def signed_in_user(view: View) -> str | None:
         who = st.text_input(view.t("your_name"))
         pw = st.text_input(view.t("password"), type="password")
         if st.form_submit_button(view.t("sign_in")):
-            if SIGN_IN.wait():
-                st.error(view.t("sign_in_wait", seconds=SIGN_IN.wait()))
-            elif not PLAIN_NAME.fullmatch(who.strip()):
+            if not PLAIN_NAME.fullmatch(who.strip()):
                 st.error(view.t("sign_in_plain_name"))
-            elif password_ok(pw):
-                SIGN_IN.succeeded()
+                return None
+            outcome, seconds = SIGN_IN.attempt(client_address(), lambda: password_ok(pw))
+            if outcome == "wait":
+                st.error(view.t("sign_in_wait", seconds=seconds))
+            elif outcome == "wrong":
+                st.error(view.t("sign_in_failed"))
+            else:
                 st.session_state["admin_user"] = who.strip()
                 st.rerun()
-            else:
-                SIGN_IN.failed()
-                st.error(view.t("sign_in_failed"))
     return None
 
 

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from etl import paths
 from etl.inputs import Rows
@@ -18,6 +19,9 @@ from etl.issues import Issue
 from etl.schema import ROW_COLUMNS
 from etl.text import decode, nfc, parse_date, parse_number
 from kpis.registry import TASK_STATUSES, read_rows, units
+
+if TYPE_CHECKING:
+    import zipfile
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB: a submission larger than this is refused unread
 MAX_UNPACKED = 200 * 1024 * 1024  # what a workbook may unpack to, and at most 100 times its size (a "zip bomb")
@@ -130,6 +134,7 @@ class Sheet:
     header: list[object]
     rows: list[tuple[int, list[object]]]  # (row number as the editor shows it, cells)
     issues: list[Issue] = field(default_factory=list)
+    reported: set[tuple[int, int]] = field(default_factory=set)  # (row, column index) of cells already reported
 
     def issue(self, row: int | None, col: str | None, value: object, vi: str, en: str) -> Issue:
         return Issue(self.name, row, col, None if value is None else str(value)[:200], vi, en, self.sheet)
@@ -175,6 +180,37 @@ def _read_csv(raw: bytes, name: str) -> Sheet:
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_NUMBER = rb"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*"
+_ODD_VALUE = re.compile(rb"<v>(?!" + _NUMBER + rb"</v>)")  # a stored value that is not a plain number
+_ANY_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+
+
+def _not_numbers(xml: bytes) -> list[tuple[str, int, str, tuple[int, int]]]:
+    """Number-typed cells whose stored value is not a number (NaN, INF: another program wrote them; openpyxl cannot
+    read such a sheet): (column letter, row, value, span of the value's <v> element)."""
+    if not _ODD_VALUE.search(xml):  # text cells store <v>s too: look cell by cell only when some <v> is odd
+        return []
+    found = []
+    for m in _ANY_CELL.finditer(xml):
+        ref, kind = re.search(rb'\br="([A-Z]+)([0-9]+)"', m[1]), re.search(rb'\bt="(\w+)"', m[1])
+        v = re.search(rb"<v>(.*?)</v>", m[2] or b"", re.S)
+        if ref and v and (kind is None or kind[1] == b"n") and not re.fullmatch(_NUMBER, v[1]):
+            start = m.start(2) + v.start()
+            found.append((ref[1].decode(), int(ref[2]), v[1].decode("utf-8", "replace"), (start, start + len(v[0]))))
+    return found
+
+
+def _without(zf: zipfile.ZipFile, member: str, xml: bytes, spans: list[tuple[int, int]]) -> tuple[bytes, bytes]:
+    """The workbook and its sheet with the given <v> elements cut out (those cells read as empty)."""
+    import zipfile
+
+    for start, end in sorted(spans, reverse=True):
+        xml = xml[:start] + xml[end:]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zf.infolist():
+            z.writestr(info, xml if info.filename == member else zf.read(info))
+    return out.getvalue(), xml
 
 
 def _read_xlsx(raw: bytes, name: str) -> Sheet:
@@ -203,7 +239,11 @@ def _read_xlsx(raw: bytes, name: str) -> Sheet:
         if title is None:
             raise UnreadableFile(name, "tệp Excel không có trang tính dữ liệu", "the workbook has no data sheet")
         target = targets[rid].lstrip("/")
-        xml = zf.read(target if target.startswith("xl/") else "xl/" + target)
+        member = target if target.startswith("xl/") else "xl/" + target
+        xml = zf.read(member)
+        odd = _not_numbers(xml)
+        if odd:
+            raw, xml = _without(zf, member, xml, [span for *_, span in odd])
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         if dict((n, st) for n, st, _ in sheets)[title] != "visible":  # a hidden data sheet: the clerk typed elsewhere
             shown = next((n for n, st, _ in sheets if st == "visible" and n not in (LISTS_SHEET, NOTES_SHEET)
@@ -222,6 +262,15 @@ def _read_xlsx(raw: bytes, name: str) -> Sheet:
     except Exception as exc:  # a corrupt or foreign workbook: zipfile, XML and openpyxl errors alike
         raise UnreadableFile(name, f"không mở được tệp Excel: {exc}", f"cannot open the workbook: {exc}") from exc
     s = Sheet(name, title, [], [])
+    if odd:
+        from openpyxl.utils import column_index_from_string
+
+        for letter, row, value, _ in odd:
+            s.issues.append(s.issue(row, letter, value, f"ô kiểu số lưu giá trị '{value}', không phải là một số "
+                                    "(tệp do phần mềm khác ghi ra?): hãy gõ lại số hoặc để trống ô",
+                                    f"the numeric cell stores '{value}', which is not a number (written by "
+                                    "another program?): type the figure again or leave the cell empty"))
+            s.reported.add((row, column_index_from_string(letter) - 1))
     if b"<f" in xml:  # a formula cell without a cached value reads as empty: say so instead
         for m in _CELL.finditer(xml):
             inner = m[3] or b""
@@ -408,6 +457,8 @@ class _Rows:
         return raw.strip() if type(raw) is str else _text(raw)
 
     def bad(self, key: str, vi: str, en: str, shown: str | None = None) -> None:
+        if (self.n, self.pos.get(key)) in self.s.reported:  # said at its cell already (a value that is not a number)
+            return
         self.issues.append(self.s.issue(self.n, self.labels.get(key, key), shown or self.text(key) or None, vi, en))
 
     def unit(self) -> str | None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -89,3 +93,62 @@ def test_workbook_bytes_of_the_bomb_fixture_stay_small():
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("x", b"a" * (sheets.MAX_UNPACKED + 1))
     assert len(buf.getvalue()) < 1024 * 1024  # the case above is a real bomb: tiny file, huge contents
+
+
+def stored_values_workbook(path: Path, rows: list[list[object]], stored: dict[str, bytes]) -> Path:
+    """A workbook of `rows` on the data sheet whose cells named in `stored` ("C2": b"NaN") keep that raw value in
+    the sheet's XML as a number cell, as a program other than Excel may write it (openpyxl never would)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheets.DATA_SHEET
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                for ref, value in stored.items():
+                    data, n = re.subn(rb'(<c r="' + ref.encode() + rb'"[^>]*>)<v>[^<]*</v>', rb"\g<1><v>" + value + b"</v>",
+                                      data)
+                    assert n == 1, ref
+            out.writestr(info, data)
+    return path
+
+
+XLSX_HEADER = ["Mã chỉ tiêu", "Ngày số liệu", "Giá trị", "Đơn vị tính", "Nguồn", "Ghi chú"]
+
+
+def test_a_number_cell_that_stores_nan_is_reported_at_its_cell_in_both_languages(ds, tmp_path):
+    path = stored_values_workbook(tmp_path / "nan.xlsx", [
+        XLSX_HEADER,
+        ["coverage_5g_population", "03/05/2026", 48.9, "percent", "Báo cáo số 12/BC-UBND", 1],
+        ["coverage_5g_population", "03/06/2026", 50.1, "percent", "Báo cáo số 13/BC-UBND", None],
+        ["coverage_5g_populaton", "03/07/2026", 51.0, "percent", "Báo cáo số 14/BC-UBND", None],
+    ], {"C2": b"NaN", "F2": b"-INF"})
+    issues = _issues(ds, path)
+    odd = [(i.row, i.column, i.value) for i in issues if "not a number" in i.reason_en]
+    assert odd == [(2, "C", "NaN"), (2, "F", "-INF")]
+    assert all("không phải là một số" in i.reason_vi for i in issues if i.column in ("C", "F"))
+    assert not [i for i in issues if i.row == 2 and i.column == "Giá trị"]  # said once, at its cell, not as "missing"
+    assert [i.row for i in issues if i.row != 2] == [4]  # the rest of the file is read and checked as usual
+
+
+def test_a_workbook_with_nan_is_rejected_from_the_command_line_naming_the_cell(ds, tmp_path):
+    path = stored_values_workbook(tmp_path / "nan.xlsx", [
+        XLSX_HEADER, ["coverage_5g_population", "03/05/2026", 48.9, "percent", "Báo cáo số 12/BC-UBND", None],
+    ], {"C2": b"NaN"})
+    env = {**os.environ, "NQ57_DATA": str(ds.data), "NQ57_DB": str(ds.db), "NQ57_KPIS": str(ds.kpis)}
+    run = subprocess.run([sys.executable, "-m", "etl", "load", str(path)], capture_output=True, text=True, env=env,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert run.returncode == 1, run.stderr  # rejected with nothing written; it was "unreadable" (exit 2)
+    assert "row 2, cột/column 'C' = 'NaN'" in run.stderr and "invalid literal" not in run.stderr
+    assert not (ds.data / "submissions" / "manifest.csv").exists()
+
+
+def test_text_and_numbers_stored_as_excel_writes_them_are_left_alone(ds, tmp_path):
+    path = stored_values_workbook(tmp_path / "fine.xlsx", [
+        XLSX_HEADER, ["coverage_5g_population", "03/05/2026", 48.9, "percent", "Báo cáo số 12/BC-UBND", None],
+    ], {"C2": b"4.89E1"})
+    assert _issues(ds, path) == []
