@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import charts, queries, theme
 from dashboard.i18n import name
-from dashboard.indicators import summarise
+from dashboard.indicators import national_targets, summarise
 from dashboard.shell import (
     THEME_SLUGS,
     View,
@@ -89,7 +89,7 @@ def indicator_page(view: View) -> None:
     targets = queries.targets()
     mine = targets[targets["indicator_id"] == indicator_id]
     obs = queries.indicator_observations(view.as_of, (indicator_id,))
-    s = summarise(ind, obs, targets)
+    s = summarise(ind, obs, targets, on=view.as_of)
     st.markdown(status_badge(s.status, view))
     for line in (change_line(s, view), target_line(s, view)):
         if line:
@@ -115,7 +115,8 @@ def indicator_page(view: View) -> None:
     nat = obs[(obs["scope"] == "national") & obs["category"].isna()]
     if nat["as_of"].nunique() > 1:
         cached_chart(view, f"ind_{indicator_id}_trend", title, nat,
-                     lambda: charts.trend_figure(nat, title, ind["unit"], ind["direction"], mine, view.as_of,
+                     lambda: charts.trend_figure(nat, title, ind["unit"], ind["direction"], national_targets(mine),
+                                                 view.as_of,
                                                  view.lang, ind["period"]))
     units = obs[obs["scope"] != "national"]
     if len(units) and ind["unit"] != "flag":

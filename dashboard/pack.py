@@ -208,7 +208,7 @@ def scorecard_section(p: Pack) -> None:
             p.shown.append(ln.summary.latest.to_frame().T)
     if rows:
         p.add(pdf.table(rows, ["", req.t("indicator"), req.t("latest_figure"), req.t("target"), req.t("pace"),
-                               req.t("trajectory")], [25, 58, 30, 26, 18, 30], right=(4,)))
+                               req.t("trajectory")], [24, 52, 38, 26, 16, 30], right=(4,)))
     missing = [name(ln.indicator, req.lang) for ln in lines if ln.status == "no_data"]
     if missing:
         p.add(pdf.Spacer(1, 3 * pdf.mm),

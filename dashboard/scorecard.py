@@ -13,14 +13,15 @@ import streamlit as st
 
 from dashboard import queries, theme
 from dashboard.i18n import name, t
-from dashboard.indicators import Summary, by_indicator, national_series, same_basis, summarise_each
+from dashboard.indicators import Summary, series_names, summarise_targets
 from dashboard.shell import View, entity_label, memo, view_query
 from kpis.progress import STATUSES
 
-WORST_FIRST = ("deterioration", "limited", "needs_acceleration", "insufficient", "no_data", "on_track", "achieved")
+WORST_FIRST = ("missed", "overdue_no_data", "deterioration", "limited", "needs_acceleration", "insufficient", "no_data",
+               "on_track", "achieved")
 SYMBOLS = {"achieved": "✔", "on_track": "▲", "needs_acceleration": "►", "limited": "▬", "deterioration": "▼",
-           "insufficient": "…", "no_data": "∅"}
-SHOWN = (*STATUSES, "no_data")
+           "insufficient": "…", "no_data": "∅", "missed": "✖", "overdue_no_data": "◷"}
+SHOWN = ("missed", "overdue_no_data", *STATUSES, "no_data")  # the method table on /nguon and the pack: all but the last
 
 
 @dataclass(frozen=True)
@@ -37,25 +38,17 @@ class Line:
 
 
 def target_lines(view: View) -> list[Line]:
-    """Every indicator with a dated target, judged at the view date, worst first."""
+    """Every dated target, judged at the view date (dashboard.indicators.summarise_targets), worst first."""
     def build() -> list[Line]:
         inds = queries.indicators().set_index("id", drop=False)
         targets = queries.targets()
-        ids = tuple(sorted(set(targets.loc[targets["year"].notna(), "indicator_id"]) & set(inds.index)))
+        targets = targets[targets["deadline"].notna() & targets["indicator_id"].isin(inds.index)]
+        ids = tuple(sorted({s for _, tg in targets.iterrows() for s in series_names(tg)}))
         obs = queries.indicator_observations(view.as_of, ids)
-        summaries = summarise_each(inds.loc[list(ids)], obs, targets)
-        figures = by_indicator(national_series(obs))
-        lines = []
-        for ind_id in ids:
-            ind = inds.loc[ind_id]
-            s = summaries[ind_id]
-            points: tuple = ()
-            if s.latest is not None:
-                basis = same_basis(figures[ind_id], s.latest)
-                points = tuple((pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in basis.iterrows()
-                               if theme.qualifier_of(r) == "exact")
-            lines.append(Line(ind, s, points))
-        return sorted(lines, key=lambda ln: (WORST_FIRST.index(ln.status), name(ln.indicator, view.lang)))
+        lines = [Line(inds.loc[s.indicator_id], s, s.points)
+                 for s in summarise_targets(targets, obs, inds, view.as_of)]
+        return sorted(lines, key=lambda ln: (WORST_FIRST.index(ln.status), ln.summary.deadline,
+                                             name(ln.indicator, view.lang)))
     return memo(view, "scorecard", build)
 
 
@@ -79,7 +72,7 @@ def trajectory(line: Line) -> tuple[Points, Points]:
         return [], []
     path: list[tuple[dt.date, float]] = []
     if goal is not None and progress.base is not None and line.status != "achieved":
-        path = [progress.base, (dt.date(goal.year, 12, 31), goal.value)]
+        path = [progress.base, (goal.deadline, goal.value)]
     xs = [d.toordinal() for d, _ in pts + path]
     ys = [v for _, v in pts + path]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
@@ -123,6 +116,12 @@ def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
     return f'<img class="nq-spark" src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" alt="{label}">'
 
 
+def unit_of(s: Summary) -> str:
+    """' · Thái Nguyên' for a target of one unit, '' for a national one."""
+    name_ = s.target.get("entity_name") if s.target is not None else None
+    return f" · {name_}" if isinstance(name_, str) else ""
+
+
 def cells(line: Line, lang: str) -> dict[str, str]:
     """A target's row as text: latest figure as stated and its date, the target, the pace (page and pack)."""
     s, status = line.summary, line.status
@@ -131,7 +130,7 @@ def cells(line: Line, lang: str) -> dict[str, str]:
         "figure": (theme.format_figure(s.latest, lang) or "") if s.latest is not None else t("no_data", lang),
         "date": theme.format_date(s.latest["as_of"], lang) if s.latest is not None else "",
         "target": (f"{theme.COMPARATORS[s.goal.comparator]} {theme.format_value(s.goal.value, s.unit, lang)}"
-                   f" · {s.goal.year}" if s.goal else ""),
+                   f" · {s.goal.year}" + unit_of(s) if s.goal else ""),
         "pace": (theme.format_pace(ratio, lang)
                  if ratio is not None and status not in ("achieved", "insufficient") else ""),
     }
@@ -225,10 +224,10 @@ def since_previous(lines: list[Line], view: View) -> list[str]:
     if len(dates) < 2:
         return []
     before = View(lang=view.lang, as_of=dates[-2], illustrative=view.illustrative)
-    old = {ln.indicator["id"]: ln for ln in target_lines(before)}
+    old = {ln.summary.target["id"]: ln for ln in target_lines(before)}
     out = []
     for ln in lines:
-        prev = old.get(ln.indicator["id"])
+        prev = old.get(ln.summary.target["id"])
         label = html.escape(name(ln.indicator, view.lang))
         if prev is not None and prev.status != ln.status:
             out.append(f"{label}: {chip(prev.status, view)} → {chip(ln.status, view)}")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import charts, queries, scorecard, theme
 from dashboard.i18n import name
-from dashboard.indicators import Summary, by_indicator, national_series, same_basis, summarise_each
+from dashboard.indicators import Summary, by_indicator, national_series, national_targets, same_basis, summarise_each
 from dashboard.shell import (
     View,
     cached_chart,
@@ -111,7 +111,8 @@ def headline_tiles(theme_id: str, obs: pd.DataFrame, view: View, skip: frozenset
     targets = queries.targets()
     summaries = memo(view, f"tiles:{theme_id}:{len(skip)}",
                      lambda: list(zip((inds.loc[h.indicator_id] for h in heads),
-                                      summarise_each(inds.loc[[h.indicator_id for h in heads]], obs, targets).values(),
+                                      summarise_each(inds.loc[[h.indicator_id for h in heads]], obs, targets,
+                                                     on=view.as_of).values(),
                                       strict=True)))
     cols = st.columns(min(len(heads), 5))
     for col, (ind, summary) in zip(cols, summaries, strict=False):
@@ -153,7 +154,7 @@ def _blocks(obs: pd.DataFrame, view: View, key: str) -> list[Block]:
     carry the theme's story (at least three dates, groups or units each, the fullest first), then lists of named
     units. Single figures are rows of the table of all indicators, never one-bar charts."""
     inds = queries.indicators().set_index("id", drop=False)
-    targets = queries.targets()
+    targets = national_targets(queries.targets())
     dated = set(targets.loc[targets["year"].notna(), "indicator_id"])
     trajectories: list[Block] = []
     story: list[tuple[int, Block]] = []
@@ -230,7 +231,7 @@ def indicator_rows(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | N
     def build() -> pd.DataFrame:
         inds = queries.indicators()
         mine = inds[(inds["theme"] == theme_id) & ((inds["pillar"] == pillar) if pillar else True)]
-        summaries = summarise_each(mine, obs, queries.targets())
+        summaries = summarise_each(mine, obs, queries.targets(), on=view.as_of)
         figures, national = by_indicator(obs), by_indicator(national_series(obs))
         rows = []
         for _, ind in mine.iterrows():
