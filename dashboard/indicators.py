@@ -174,11 +174,22 @@ def modality_of(row: pd.Series) -> str:
     return m if isinstance(m, str) and m else OUTCOME
 
 
+def _column(rows: pd.DataFrame, name: str, default: str) -> pd.Series:
+    return rows[name].fillna(default).replace("", default) if name in rows else pd.Series(default, index=rows.index)
+
+
 def outcomes(rows: pd.DataFrame) -> pd.DataFrame:
     """The figures stated as outcomes (not as a plan, pledge or forecast)."""
-    if rows.empty or "modality" not in rows:
-        return rows
-    return rows[rows["modality"].fillna(OUTCOME) == OUTCOME]
+    return rows[_column(rows, "modality", OUTCOME) == OUTCOME] if len(rows) else rows
+
+
+def planned(rows: pd.DataFrame) -> pd.DataFrame:
+    """The figures stated as a plan, pledge or forecast."""
+    return rows[_column(rows, "modality", OUTCOME) != OUTCOME] if len(rows) else rows
+
+
+def exact(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[_column(rows, "qualifier", "exact") == "exact"] if len(rows) else rows
 
 
 def figure_of(row: pd.Series) -> Figure:
@@ -187,14 +198,23 @@ def figure_of(row: pd.Series) -> Figure:
                   float(high) if high is not None and pd.notna(high) else None)
 
 
+def figures_of(rows: pd.DataFrame) -> list[Figure]:
+    """Every figure of `rows` (by date) as the progress method reads it."""
+    if rows.empty:
+        return []
+    high = rows["value_high"] if "value_high" in rows else pd.Series(None, index=rows.index, dtype=float)
+    return [Figure(pd.Timestamp(d).date(), float(v), q, m, float(h) if pd.notna(h) else None)
+            for d, v, q, m, h in zip(rows["as_of"], rows["value"], _column(rows, "qualifier", "exact"),
+                                     _column(rows, "modality", OUTCOME), high, strict=True)]
+
+
 def exact_points(rows: pd.DataFrame, period: str) -> list[tuple[dt.date, float]]:
     """The comparable exact outcome figures of the latest outcome's basis, as (date, value)."""
     rows = outcomes(rows)
     if rows.empty:
         return []
-    basis = same_basis(rows, rows.iloc[-1])
-    exact = comparable_points(basis[[qualifier_of(r) == "exact" for _, r in basis.iterrows()]], period)
-    return [(pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in exact.iterrows()]
+    points = comparable_points(exact(same_basis(rows, rows.iloc[-1])), period)
+    return [(pd.Timestamp(d).date(), float(v)) for d, v in zip(points["as_of"], points["value"], strict=True)]
 
 
 def goal_of(row: pd.Series) -> Goal:
@@ -265,27 +285,28 @@ def summarise(indicator: pd.Series, obs: pd.DataFrame, targets: pd.DataFrame,
     if goal is None:  # no dated target: the published method's reading of the trend alone
         if latest is None:
             return Summary(indicator["id"], unit, direction, None, None, None, Progress("insufficient"))
-        basis = same_kind(series, latest)
-        exact = comparable_points(basis[[qualifier_of(r) == "exact" for _, r in basis.iterrows()]], period)
-        points = [(pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in exact.iterrows()]
+        trend = comparable_points(exact(same_kind(series, latest)), period)
+        points = [(pd.Timestamp(d).date(), float(v)) for d, v in zip(trend["as_of"], trend["value"], strict=True)]
         progress = (assess(points, direction, None, natural_limit(unit))
                     if qualifier_of(latest) == "exact" else Progress("insufficient"))
         return _summary(indicator["id"], unit, direction, series, period, None, None, progress=progress)
-    verdict = judge(goal, direction, on, [figure_of(r) for _, r in series.iterrows()], exact_points(series, period),
-                    natural_limit(unit))
-    return _summary(indicator["id"], unit, direction, series, period, goal, verdict)
+    usual = series[definition_key(series) == ""]  # a target is stated on the usual basis (target_figures)
+    verdict = judge(goal, direction, on, figures_of(usual), exact_points(usual, period), natural_limit(unit))
+    return _summary(indicator["id"], unit, direction, series, period, goal, verdict, judged_from=usual)
 
 
 def same_kind(series: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     """The figures of `series` on the basis of `row` and stated as it is (outcome, or plan, pledge, forecast)."""
     basis = same_basis(series, row)
-    return basis[[modality_of(r) == modality_of(row) for _, r in basis.iterrows()]] if len(basis) else basis
+    return basis[_column(basis, "modality", OUTCOME) == modality_of(row)] if len(basis) else basis
 
 
 def _summary(indicator_id: str, unit: str, direction: str, rows: pd.DataFrame, period: str, goal: Goal | None,
-             verdict: Verdict | None, target: pd.Series | None = None, progress: Progress | None = None) -> Summary:
+             verdict: Verdict | None, target: pd.Series | None = None, progress: Progress | None = None,
+             judged_from: pd.DataFrame | None = None) -> Summary:
     """A summary of one series (rows by date): its latest figure whatever its modality (shown as stated), the figure
-    before it of the same basis and modality, the latest plan, pledge or forecast, and the verdict."""
+    before it of the same basis and modality, the latest plan, pledge or forecast, and the verdict (read from
+    `judged_from`, the rows it was given, when not all of `rows`)."""
     latest = rows.iloc[-1] if len(rows) else None
     previous = other = None
     if latest is not None:
@@ -295,10 +316,9 @@ def _summary(indicator_id: str, unit: str, direction: str, rows: pd.DataFrame, p
         other = earlier.iloc[-1] if previous is None and len(earlier) else None
     if progress is None:
         progress = _progress(verdict) if verdict is not None else Progress("insufficient")
-    planned = rows[[modality_of(r) != OUTCOME for _, r in rows.iterrows()]] if len(rows) else rows
-    judged = outcomes(rows)
+    plans, judged = planned(rows), outcomes(rows if judged_from is None else judged_from)
     return Summary(indicator_id, unit, direction, latest, previous, goal, progress, other, verdict=verdict,
-                   target=target, planned=planned.iloc[-1] if len(planned) else None,
+                   target=target, planned=plans.iloc[-1] if len(plans) else None,
                    judged=judged.iloc[-1] if verdict is not None and verdict.figure is not None and len(judged) else None,
                    points=tuple(exact_points(rows, period)))
 
@@ -312,15 +332,21 @@ def _progress(verdict: Verdict) -> Progress:
     return Progress(verdict.status if verdict.status == "achieved" else "insufficient", latest=latest)
 
 
-def target_figures(target: pd.Series, obs: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+def target_figures(target: pd.Series, obs: pd.DataFrame | dict[str, pd.DataFrame], indicator_id: str) -> pd.DataFrame:
     """The figures of one series of a target: the indicator `indicator_id`, for the target's unit (national when it
-    has none) and sub-group, one per date and definition, by date."""
-    rows = obs[obs["indicator_id"] == indicator_id]
+    has none) and sub-group, on the indicator's usual basis (a target is stated on it: a figure of another
+    `definition` is not compared with it), one per date, by date. `obs`: figures, or figures by indicator."""
+    if isinstance(obs, dict):
+        rows = obs.get(indicator_id)
+        if rows is None:
+            return pd.DataFrame(columns=["indicator_id", "as_of", "value", "scope", "entity_id", "category"])
+    else:
+        rows = obs[obs["indicator_id"] == indicator_id]
     entity = target.get("entity_id")
     rows = rows[rows["entity_id"] == entity] if isinstance(entity, str) else rows[rows["scope"] == "national"]
     category = target.get("category")
     rows = rows[rows["category"] == category] if isinstance(category, str) else rows[rows["category"].isna()]
-    return series_of(rows)
+    return series_of(rows[definition_key(rows) == ""])
 
 
 def series_names(target: pd.Series) -> list[str]:
@@ -330,10 +356,11 @@ def series_names(target: pd.Series) -> list[str]:
     return named or [target["indicator_id"]]
 
 
-def summarise_target(target: pd.Series, obs: pd.DataFrame, indicators: pd.DataFrame, on: dt.date) -> Summary:
+def summarise_target(target: pd.Series, obs: pd.DataFrame | dict[str, pd.DataFrame], indicators: pd.DataFrame,
+                     on: dt.date) -> Summary:
     """Where one target stands at the view date `on`: its verdict read from its own series (its unit, sub-group
     and measuring indicators; the worst of several), the figure it rests on, the gap and the pace needed."""
-    inds = indicators.set_index("id", drop=False) if "id" in indicators.columns else indicators
+    inds = indicators if indicators.index.name == "id" else indicators.set_index("id", drop=False)
     direction, unit, goal = inds.loc[target["indicator_id"]]["direction"], target["unit"], goal_of(target)
     per_series = {s: target_figures(target, obs, s) for s in series_names(target)}
     period = {s: inds.loc[s].get("period", "point") for s in per_series}
@@ -341,18 +368,17 @@ def summarise_target(target: pd.Series, obs: pd.DataFrame, indicators: pd.DataFr
         readings = {}
         for s, rows in per_series.items():
             if inds.loc[s]["unit"] == GROWTH_UNIT:
-                readings[s] = growth_on(s, goal, on, stated=split([figure_of(r) for _, r in rows.iterrows()])[0])
+                readings[s] = growth_on(s, goal, on, stated=split(figures_of(rows))[0])
             else:
                 readings[s] = growth_on(s, goal, on, levels=exact_points(rows, period[s]))
         verdict = judge_growth(goal, on, list(readings.values()))
         chosen = next((s for s, r in readings.items() if r is not None and r.status == verdict.status),
                       next(iter(per_series)))
         rows = per_series[chosen]
-        planned = split([figure_of(r) for _, r in rows.iterrows()])[1]
-        verdict = replace(verdict, planned=planned)
+        verdict = replace(verdict, planned=split(figures_of(rows))[1])
     else:
-        verdicts = {s: judge(goal, direction, on, [figure_of(r) for _, r in rows.iterrows()],
-                             exact_points(rows, period[s]), natural_limit(unit)) for s, rows in per_series.items()}
+        verdicts = {s: judge(goal, direction, on, figures_of(rows), exact_points(rows, period[s]), natural_limit(unit))
+                    for s, rows in per_series.items()}
         found = {s: v for s, v in verdicts.items() if v.figure is not None} or verdicts
         chosen = min(found, key=lambda s: WORST_FIRST.index(found[s].status))
         verdict = verdicts[chosen]
@@ -364,7 +390,8 @@ def summarise_targets(targets: pd.DataFrame, obs: pd.DataFrame, indicators: pd.D
                       on: dt.date) -> list[Summary]:
     """Every target's summary at the view date, in the order of `targets` (the warehouse's: indicator, deadline).
     `obs`: the figures known at `on` of every indicator the targets name (their own and their series)."""
-    return [summarise_target(tg, obs, indicators, on) for _, tg in targets.iterrows()]
+    inds, figures = indicators.set_index("id", drop=False), by_indicator(obs)  # split once, not once per target
+    return [summarise_target(tg, figures, inds, on) for _, tg in targets.iterrows()]
 
 
 def needed_text(s: Summary, lang: str) -> str | None:

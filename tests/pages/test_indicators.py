@@ -204,3 +204,9 @@ def test_an_achieved_target_has_no_path_to_go(at_latest):
     assert ranked.status == "achieved" and ranked.path_to_go is None and ranked.gap is None
     plan = at_latest["dti_revenue_plan_2025"]  # "ước đạt ... 116% kế hoạch năm 2025", read after the year
     assert plan.status == "achieved" and plan.estimate
+
+
+def test_a_target_reads_figures_of_the_usual_basis_only():
+    """5G: 58,9% (December 2025) was computed on another basis than 91,9% and the 97% projection."""
+    five_g = {s.target["id"]: s for s in summaries(dt.date(2025, 12, 31))}["coverage_5g_97_2026"]
+    assert five_g.status == "no_data" and five_g.latest is None
