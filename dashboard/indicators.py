@@ -278,7 +278,7 @@ def summarise(indicator: pd.Series, obs: pd.DataFrame, targets: pd.DataFrame,
     if series is None:
         series = national_series(obs[obs["indicator_id"] == indicator["id"]])
     on = on or view_date(series if obs.empty else obs)
-    specs = goals(targets, indicator["id"])
+    specs = goals(known(targets, on), indicator["id"])
     direction, period, unit = indicator["direction"], indicator.get("period", "point"), indicator["unit"]
     latest = series.iloc[-1] if len(series) else None
     goal = goal_in_force(specs, pd.Timestamp(latest["as_of"]).date() if latest is not None else on)
@@ -291,7 +291,8 @@ def summarise(indicator: pd.Series, obs: pd.DataFrame, targets: pd.DataFrame,
                     if qualifier_of(latest) == "exact" else Progress("insufficient"))
         return _summary(indicator["id"], unit, direction, series, period, None, None, progress=progress)
     usual = series[definition_key(series) == ""]  # a target is stated on the usual basis (target_figures)
-    verdict = judge(goal, direction, on, figures_of(usual), exact_points(usual, period), natural_limit(unit))
+    verdict = judge(goal, direction, on, figures_of(usual), exact_points(usual, period), natural_limit(unit),
+                    other_basis(series))
     return _summary(indicator["id"], unit, direction, series, period, goal, verdict, judged_from=usual)
 
 
@@ -332,10 +333,23 @@ def _progress(verdict: Verdict) -> Progress:
     return Progress(verdict.status if verdict.status == "achieved" else "insufficient", latest=latest)
 
 
+def known(targets: pd.DataFrame, on: dt.date) -> pd.DataFrame:
+    """The targets stated by the view date (a report's commitment is unknown before its report)."""
+    if "stated_on" not in targets or targets.empty:
+        return targets
+    return targets[pd.to_datetime(targets["stated_on"]) <= pd.Timestamp(on)]
+
+
+def other_basis(rows: pd.DataFrame) -> Figure | None:
+    """The latest outcome of `rows` on another basis than the indicator's usual one, or None."""
+    others = outcomes(rows[definition_key(rows) != ""]) if len(rows) else rows
+    return figures_of(others)[-1] if len(others) else None
+
+
 def target_figures(target: pd.Series, obs: pd.DataFrame | dict[str, pd.DataFrame], indicator_id: str) -> pd.DataFrame:
     """The figures of one series of a target: the indicator `indicator_id`, for the target's unit (national when it
-    has none) and sub-group, on the indicator's usual basis (a target is stated on it: a figure of another
-    `definition` is not compared with it), one per date, by date. `obs`: figures, or figures by indicator."""
+    has none) and sub-group, one per date and definition, by date (a target is judged on the indicator's usual
+    basis only: a figure of another `definition` is shown, not compared with it). `obs`: figures, or by indicator."""
     if isinstance(obs, dict):
         rows = obs.get(indicator_id)
         if rows is None:
@@ -346,7 +360,7 @@ def target_figures(target: pd.Series, obs: pd.DataFrame | dict[str, pd.DataFrame
     rows = rows[rows["entity_id"] == entity] if isinstance(entity, str) else rows[rows["scope"] == "national"]
     category = target.get("category")
     rows = rows[rows["category"] == category] if isinstance(category, str) else rows[rows["category"].isna()]
-    return series_of(rows[definition_key(rows) == ""])
+    return series_of(rows)
 
 
 def series_names(target: pd.Series) -> list[str]:
@@ -362,7 +376,8 @@ def summarise_target(target: pd.Series, obs: pd.DataFrame | dict[str, pd.DataFra
     and measuring indicators; the worst of several), the figure it rests on, the gap and the pace needed."""
     inds = indicators if indicators.index.name == "id" else indicators.set_index("id", drop=False)
     direction, unit, goal = inds.loc[target["indicator_id"]]["direction"], target["unit"], goal_of(target)
-    per_series = {s: target_figures(target, obs, s) for s in series_names(target)}
+    shown = {s: target_figures(target, obs, s) for s in series_names(target)}
+    per_series = {s: rows[definition_key(rows) == ""] for s, rows in shown.items()}  # the basis it is stated on
     period = {s: inds.loc[s].get("period", "point") for s in per_series}
     if unit == GROWTH_UNIT:  # the observed growth, from levels or as a report states it, against the growth asked
         readings = {}
@@ -377,21 +392,22 @@ def summarise_target(target: pd.Series, obs: pd.DataFrame | dict[str, pd.DataFra
         rows = per_series[chosen]
         verdict = replace(verdict, planned=split(figures_of(rows))[1])
     else:
-        verdicts = {s: judge(goal, direction, on, figures_of(rows), exact_points(rows, period[s]), natural_limit(unit))
-                    for s, rows in per_series.items()}
+        verdicts = {s: judge(goal, direction, on, figures_of(rows), exact_points(rows, period[s]), natural_limit(unit),
+                             other_basis(shown[s])) for s, rows in per_series.items()}
         found = {s: v for s, v in verdicts.items() if v.figure is not None} or verdicts
         chosen = min(found, key=lambda s: WORST_FIRST.index(found[s].status))
         verdict = verdicts[chosen]
-    return _summary(target["indicator_id"], unit, direction, per_series[chosen], period[chosen], goal, verdict,
-                    target=target)
+    return _summary(target["indicator_id"], unit, direction, shown[chosen], period[chosen], goal, verdict,
+                    target=target, judged_from=per_series[chosen])
 
 
 def summarise_targets(targets: pd.DataFrame, obs: pd.DataFrame, indicators: pd.DataFrame,
                       on: dt.date) -> list[Summary]:
-    """Every target's summary at the view date, in the order of `targets` (the warehouse's: indicator, deadline).
-    `obs`: the figures known at `on` of every indicator the targets name (their own and their series)."""
+    """The summary of every target stated by the view date (known()), in the order of `targets` (the warehouse's:
+    indicator, deadline). `obs`: the figures known at `on` of every indicator the targets name (theirs and their
+    series)."""
     inds, figures = indicators.set_index("id", drop=False), by_indicator(obs)  # split once, not once per target
-    return [summarise_target(tg, figures, inds, on) for _, tg in targets.iterrows()]
+    return [summarise_target(tg, figures, inds, on) for _, tg in known(targets, on).iterrows()]
 
 
 def needed_text(s: Summary, lang: str) -> str | None:

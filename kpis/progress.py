@@ -303,17 +303,21 @@ def split(figures: Sequence[Figure]) -> tuple[Figure | None, Figure | None]:
 
 
 def judge(goal: Goal, direction: str, on: dt.date, figures: Sequence[Figure],
-          points: Sequence[tuple[dt.date, float]] = (), limit: float | None = None) -> Verdict:
+          points: Sequence[tuple[dt.date, float]] = (), limit: float | None = None,
+          other_basis: Figure | None = None) -> Verdict:
     """The verdict on one target at the view date `on`.
 
-    `figures`: the figures of its series known at `on`, in date order (any qualifier and modality); `points`: the
-    comparable exact outcome figures of the latest figure's basis (date, value), for the published method."""
+    `figures`: the figures of its series known at `on` on the basis the target is stated on, in date order (any
+    qualifier and modality); `points`: the comparable exact outcome figures among them (date, value), for the
+    published method; `other_basis`: an outcome on another basis, which cannot be judged against the target (before
+    the deadline it makes the verdict insufficient rather than no data)."""
     latest, planned = split(figures)
     deadline = goal.deadline
     passed = deadline is not None and on > deadline
     base = dict(goal=goal, on=on, planned=planned)
     if latest is None:
-        return Verdict("overdue_no_data" if passed else "no_data", **base)
+        status = "overdue_no_data" if passed else ("insufficient" if other_basis is not None else "no_data")
+        return Verdict(status, **base)
     base |= dict(figure=latest, estimate=latest.estimate)
     settled = decides(latest, goal, direction, estimates=passed)
     if settled == "met":

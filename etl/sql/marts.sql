@@ -23,13 +23,17 @@ CREATE TABLE indicators AS
 SELECT id, theme, pillar, name_vi, name_en, unit, direction, period, description FROM ref_indicators ORDER BY id;
 
 -- every target with its deadline (the last day it allows; `year` is the deadline's year), the unit it is for (NULL:
--- national), the series that measure it and the note to show when the report's date is not a real one
+-- national), the series that measure it, the note to show when the report's date is not a real one, and the day it
+-- was stated (its report's date; Resolution 57's, 22/12/2024, for its own targets): a view before it does not know it
 CREATE TABLE targets AS
 SELECT t.id, t.indicator_id, t.entity_id, a.name_vi AS entity_name, t.entity AS entity_as_written, t.category,
        t.series_ids AS series, t.comparator, t.num AS value, t.high_num AS value_high, t.value_words, t.unit, t.kind,
        t.due.deadline AS deadline, t.deadline_text, t.due.note_vi AS deadline_note_vi, t.due.note_en AS deadline_note_en,
-       year(t.due.deadline)::INTEGER AS year, t.source_file, t.source_quote, t.note
+       year(t.due.deadline)::INTEGER AS year,
+       CASE WHEN t.source_file = 'nq57' THEN DATE '2024-12-22' ELSE s.report_date END AS stated_on,
+       t.source_file, t.source_quote, t.note
 FROM ref_targets t LEFT JOIN agencies a ON a.id = t.entity_id
+LEFT JOIN (SELECT source_file, min(report_date) AS report_date FROM ref_sources GROUP BY ALL) s USING (source_file)
 ORDER BY t.indicator_id, t.due.deadline NULLS LAST, t.num, t.id;
 
 -- the labelled sub-groups in file order, then any slug a figure uses without a label (a dataset without labels)

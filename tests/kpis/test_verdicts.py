@@ -157,3 +157,10 @@ def test_a_growth_target_after_its_deadline_is_met_or_missed_by_the_growth_up_to
     early = [(D(2023, 12, 31), 100.0), (D(2024, 12, 31), 120.0)]  # growth known only to a year before
     assert judge_growth(goal, D(2026, 1, 1), [growth_on("x", goal, D(2026, 1, 1), levels=early)]).status == \
         "overdue_no_data"
+
+
+def test_a_figure_on_another_basis_is_not_judged_but_is_not_nothing_either():
+    goal, other = due(100, D(2030, 12, 31)), Figure(D(2025, 12, 31), 58.9)
+    v = judge(goal, "higher", D(2025, 12, 31), [], other_basis=other)
+    assert v.status == "insufficient" and v.figure is None and v.gap is None
+    assert judge(due(100, D(2025, 6, 30)), "higher", D(2025, 12, 31), [], other_basis=other).status == "overdue_no_data"

@@ -45,7 +45,7 @@ def main() -> None:
         dated = [s for s in rows if s.deadline is not None]
         undated = [s for s in rows if s.deadline is None]
         print(f"{on:%d/%m/%Y}: {len(dated)} dated targets {counts(dated)}; with a figure / without: "
-              f"{with_figure(dated)}; with an outcome figure: {sum(s.judged is not None for s in dated)}")
+              f"{with_figure(dated)}; with an outcome judged: {sum(s.judged is not None for s in dated)}")
         print(f"            {len(undated)} without a deadline {counts(undated)}; with a figure / without: "
               f"{with_figure(undated)}")
     last = queries.report_dates()[-1]
