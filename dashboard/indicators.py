@@ -321,7 +321,7 @@ def _summary(indicator_id: str, unit: str, direction: str, rows: pd.DataFrame, p
     return Summary(indicator_id, unit, direction, latest, previous, goal, progress, other, verdict=verdict,
                    target=target, planned=plans.iloc[-1] if len(plans) else None,
                    judged=judged.iloc[-1] if verdict is not None and verdict.figure is not None and len(judged) else None,
-                   points=tuple(exact_points(rows, period)))
+                   points=tuple(exact_points(rows if judged_from is None else judged_from, period)))
 
 
 def _progress(verdict: Verdict) -> Progress:
