@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.i18n import name, t
-from kpis.progress import Goal, assess, goal_in_force
+from dashboard.indicators import goal_of
+from kpis.progress import assess, goal_in_force
 
 HOVER = "%{customdata[0]}<br>%{customdata[1]}<br><i>%{customdata[2]}</i><br>“%{customdata[3]}”<extra></extra>"
 
@@ -193,12 +194,12 @@ def projection_trace(fig: go.Figure, ordered: pd.DataFrame, targets: pd.DataFram
     basis = ordered[ordered["_basis"] == ordered["_basis"].iloc[-1]]
     exact = basis[[theme.qualifier_of(r) == "exact" for _, r in basis.iterrows()]]
     points = [(pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in exact.iterrows()]
-    goals = [Goal(float(r["value"]), int(r["year"]), r["comparator"]) for _, r in dated.iterrows()]
+    goals = [goal_of(r) for _, r in dated.iterrows()]
     goal = goal_in_force(goals, points[-1][0]) if points else None
     if goal is None or len(points) < 2:
         return
     progress = assess(points, direction, goal)
-    end = dt.date(goal.year, 12, 31)
+    end = goal.deadline
     value = progress.projected(end)
     if value is None or progress.status == "achieved":
         return
@@ -240,7 +241,7 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
     # the path to the target starts from the first figure on the basis of the latest one (the series judged)
     first = ordered[ordered["_basis"] == ordered["_basis"].iloc[-1]].iloc[0]
     for _, tg in targets[targets["year"].notna()].iterrows():
-        end = dt.date(int(tg["year"]), 12, 31)
+        end = goal_of(tg).deadline
         label = f"{t('target_by', lang, year=int(tg['year']))}: {theme.format_value(tg['value'], unit, lang)}"
         fig.add_trace(go.Scatter(
             x=[first["as_of"], end], y=[first["value"], tg["value"]], mode="lines+markers", name=label,

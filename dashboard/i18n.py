@@ -35,23 +35,43 @@ LABELS: dict[str, tuple[str, str]] = {
     "page_sources": ("Nguồn và phương pháp", "Sources and method"),
     # themes and pillars
     # statuses
+    # what a target still needs (dashboard.indicators.needed_text, gap_text), in the figure's own unit
+    "need_more": ("cần thêm {amount}", "needs {amount} more"),
+    "need_less": ("cần giảm {amount}", "needs {amount} fewer"),
+    "need_plus": ("cần +{amount}", "needs +{amount}"),
+    "need_climb": ("cần lên {amount}", "needs to climb {amount}"),
+    "short_by": ("thiếu {amount} so với mục tiêu", "{amount} short of the target"),
+    "per_year": ("mỗi năm", "a year"),
+    "per_month": ("mỗi tháng", "a month"),
+    "percentage_points": ("điểm %", "pp"),
+    "ranks": ("bậc", "places"),
     "status_rule_title": ("Cách đánh giá tình trạng", "How status is judged"),
     "build_log": ("Nhật ký xây dựng kho dữ liệu", "Warehouse build log"),
     "status_rule": (
         "Cách đánh giá (phương pháp của Open SDG, Thống kê Canada, dựa trên Eurostat): so sánh tốc độ tăng bình "
-        "quân năm quan sát được từ số đầu tiên đến số mới nhất với tốc độ cần có để đạt mục tiêu vào 31/12 của năm "
-        "mục tiêu; tỷ số R ≥ 95% là đúng hướng, 60–95% là cần tăng tốc, 0–60% là tiến bộ hạn chế, âm là đi lùi; "
-        "mục tiêu đã đạt là đã đạt; dưới hai số so sánh được là chưa đủ dữ liệu. Chỉ so sánh các số cùng cách tính "
-        "(ví dụ lũy kế với lũy kế, không với số trong một tháng) và chỉ dùng số chính xác: số ước tính (khoảng), "
-        "ngưỡng (hơn, dưới) hay nhóm xếp hạng (Top N) được hiển thị đúng như báo cáo viết nhưng không dùng để tính "
-        "mức thay đổi hay tiến độ.",
+        "quân năm quan sát được từ số đầu tiên đến số mới nhất với tốc độ cần có để đạt mục tiêu đúng hạn (hạn là "
+        "ngày cuối cùng mục tiêu cho phép: “trước ngày 01/3/2027” là 28/02/2027, “Quý I/2026” là 31/03/2026, một năm "
+        "là 31/12); tỷ số R ≥ 95% là đúng hướng, 60–95% là cần tăng tốc, 0–60% là tiến bộ hạn chế, âm là đi lùi; "
+        "mục tiêu đã đạt là đã đạt; dưới hai số so sánh được là chưa đủ dữ liệu, kèm khoảng cách và tốc độ cần có. "
+        "Hạn được so với ngày xem: hạn đúng ngày xem là chưa quá hạn. Quá hạn mà số tại hoặc sau hạn chưa đạt là "
+        "không đạt (kể cả số ước tính thấp hơn mục tiêu); quá hạn mà chưa có số tại hoặc sau hạn là quá hạn, chưa có "
+        "số liệu. Số kế hoạch, cam kết hay dự kiến được hiển thị như vậy và không bao giờ làm mục tiêu đã đạt. Chỉ "
+        "so sánh các số cùng cách tính (ví dụ lũy kế với lũy kế, không với số trong một tháng) và chỉ dùng số chính "
+        "xác: số ước tính (khoảng), ngưỡng (hơn, dưới) hay nhóm xếp hạng (Top N) được hiển thị đúng như báo cáo viết "
+        "nhưng không dùng để tính mức thay đổi hay tiến độ; sau hạn, số ước tính được dùng để kết luận đạt hay không "
+        "đạt và được ghi rõ là ước tính.",
         "How status is judged (the Open SDG method of Statistics Canada, after Eurostat): the observed compound "
         "annual growth from the first to the latest figure is compared with the growth needed to reach the target "
-        "by 31 Dec of its year; a ratio R ≥ 95% is on track, 60–95% needs acceleration, 0–60% limited progress, "
-        "below 0 deterioration; a met target is achieved; fewer than two comparable figures is not enough data. "
-        "Only figures on the same basis are compared (cumulative with cumulative, not with one month), and only "
-        "exact ones: estimates (about), bounds (more than, less than) and ranking brackets (top N) are shown as the "
-        "report words them but never used for a change or for progress.",
+        "by its deadline (the last day it allows: “trước ngày 01/3/2027” is 28/02/2027, “Quý I/2026” 31/03/2026, a "
+        "year 31 Dec); a ratio R ≥ 95% is on track, 60–95% needs acceleration, 0–60% limited progress, below 0 "
+        "deterioration; a met target is achieved; fewer than two comparable figures is not enough data, with the gap "
+        "and the pace needed. The deadline is compared with the view date: a deadline on the view date has not "
+        "passed. Past the deadline, a figure at or after it that falls short is missed (an estimate below the target "
+        "included); no figure at or after it is overdue, no figure. A planned, pledged or forecast figure is shown as "
+        "such and never makes a target achieved. Only figures on the same basis are compared (cumulative with "
+        "cumulative, not with one month), and only exact ones: estimates (about), bounds (more than, less than) and "
+        "ranking brackets (top N) are shown as the report words them but never used for a change or for progress; "
+        "past the deadline an estimate settles met or missed, and the verdict says it is an estimate.",
     ),
     "period_year_to_date": ("lũy kế từ đầu năm", "accumulated since 1 January"),
     "period_period_growth": ("tăng trưởng so với kỳ báo cáo nêu", "growth over the period the report states"),
@@ -380,7 +400,8 @@ VOCABULARY_KEYS = {"theme": ("theme_", "theme_intro_"), "pillar": ("pillar_", No
                    "domain": ("domain_", None), "stage": ("stage_", None), "task_status": ("st_", None),
                    "direction": ("direction_", None), "period": ("period_name_", None),
                    "qualifier": ("qualifier_", None), "status": ("status_", "status_when_"),
-                   "reporting": ("reporting_", "reporting_list_")}
+                   "reporting": ("reporting_", "reporting_list_"), "modality": ("modality_", None),
+                   "target_kind": ("target_kind_", None)}
 
 
 def vocabulary_labels() -> dict[str, tuple[str, str]]:

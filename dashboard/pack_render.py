@@ -174,7 +174,7 @@ def scorecard_(story: Story, m: Scorecard, level: int) -> None:
                      pdf.sparkline(observed, path, theme.status_colour(ln.status)) if observed else ""])
     if rows:
         story.add(pdf.table(rows, ["", view.t("indicator"), view.t("latest_figure"), view.t("target"), view.t("pace"),
-                                   view.t("trajectory")], [25, 58, 30, 26, 18, 30], right=(4,)))
+                                   view.t("trajectory")], [24, 52, 38, 26, 16, 30], right=(4,)))
     missing = [name(ln.indicator, view.lang) for ln in lines if ln.status == "no_data"]
     if missing:
         story.add(pdf.Spacer(1, 3 * pdf.mm),

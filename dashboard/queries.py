@@ -57,7 +57,7 @@ _OBS_SQL = """
            o.entity_id, o.entity_name, ag.name_en AS entity_name_en, ag.kind AS entity_kind, ag.region,
            o.programme, o.category, o.category_name_vi, o.category_name_en, o.value, o.base, o.unit, o.as_of,
            o.qualifier, o.value_high, o.value_stated, o.unit_stated, o.definition, o.definition_vi,
-           o.definition_en, o.source_file, o.source_quote,
+           o.definition_en, o.modality, o.source_file, o.source_quote,
            o.conflict_id, o.note, o.is_illustrative, o.direction, s.title_vi AS source_title_vi,
            s.title_en AS source_title_en, s.report_date, s.issuer_vi AS source_issuer_vi,
            s.issuer_en AS source_issuer_en

@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard import queries, theme
 from dashboard.cache import memo
 from dashboard.i18n import name, t
-from dashboard.indicators import Summary, by_indicator, national_series, same_basis, summarise_each
+from dashboard.indicators import Summary, series_names, summarise_targets
 from dashboard.texts import entity_label, programme_name
 from dashboard.view import View
 
@@ -31,27 +31,28 @@ class Line:
         return self.summary.status
 
 
+def all_targets(on: dt.date) -> list[Summary]:
+    """Every target stated by `on` (dated or not), judged at that date from the warehouse's figures."""
+    def build() -> list[Summary]:
+        targets, inds = queries.targets(), queries.indicators()
+        ids = tuple(sorted({s for _, tg in targets.iterrows() for s in series_names(tg)}))
+        return summarise_targets(targets, queries.indicator_observations(on, ids), inds, on)
+    return memo(("all_targets", on), build)
+
+
 def target_lines(view: View) -> list[Line]:
-    """Every indicator with a dated target, judged at the view date, worst first."""
+    """Every dated target, judged at the view date (dashboard.indicators.summarise_targets), worst first."""
     def build() -> list[Line]:
         inds = queries.indicators().set_index("id", drop=False)
         targets = queries.targets()
-        ids = tuple(sorted(set(targets.loc[targets["year"].notna(), "indicator_id"]) & set(inds.index)))
+        targets = targets[targets["deadline"].notna() & targets["indicator_id"].isin(inds.index)]
+        ids = tuple(sorted({s for _, tg in targets.iterrows() for s in series_names(tg)}))
         obs = queries.indicator_observations(view.as_of, ids)
-        summaries = summarise_each(inds.loc[list(ids)], obs, targets)
-        figures = by_indicator(national_series(obs))
-        lines = []
-        for ind_id in ids:
-            ind = inds.loc[ind_id]
-            s = summaries[ind_id]
-            points: tuple = ()
-            if s.latest is not None:
-                basis = same_basis(figures[ind_id], s.latest)
-                points = tuple((pd.Timestamp(r["as_of"]).date(), float(r["value"])) for _, r in basis.iterrows()
-                               if theme.qualifier_of(r) == "exact")
-            lines.append(Line(ind, s, points))
+        lines = [Line(inds.loc[s.indicator_id], s, s.points)
+                 for s in summarise_targets(targets, obs, inds, view.as_of)]
         order = theme.statuses()
-        return sorted(lines, key=lambda ln: (order.index(ln.status), name(ln.indicator, view.lang)))
+        return sorted(lines, key=lambda ln: (order.index(ln.status), ln.summary.deadline,
+                                             name(ln.indicator, view.lang)))
     return memo(("scorecard", view), build)
 
 
@@ -72,7 +73,7 @@ def trajectory(line: Line) -> tuple[Points, Points]:
         return [], []
     path: list[tuple[dt.date, float]] = []
     if goal is not None and progress.base is not None and line.status != "achieved":
-        path = [progress.base, (dt.date(goal.year, 12, 31), goal.value)]
+        path = [progress.base, (goal.deadline, goal.value)]
     xs = [d.toordinal() for d, _ in pts + path]
     ys = [v for _, v in pts + path]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
@@ -116,6 +117,12 @@ def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
     return f'<img class="nq-spark" src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" alt="{label}">'
 
 
+def unit_of(s: Summary) -> str:
+    """' · Thái Nguyên' for a target of one unit, '' for a national one."""
+    name_ = s.target.get("entity_name") if s.target is not None else None
+    return f" · {name_}" if isinstance(name_, str) else ""
+
+
 def cells(line: Line, lang: str) -> dict[str, str]:
     """A target's row as text: latest figure as stated and its date, the target, the pace (page and pack)."""
     s, status = line.summary, line.status
@@ -124,7 +131,7 @@ def cells(line: Line, lang: str) -> dict[str, str]:
         "figure": (theme.format_figure(s.latest, lang) or "") if s.latest is not None else t("no_data", lang),
         "date": theme.format_date(s.latest["as_of"], lang) if s.latest is not None else "",
         "target": (f"{theme.COMPARATORS[s.goal.comparator]} {theme.format_value(s.goal.value, s.unit, lang)}"
-                   f" · {s.goal.year}" if s.goal else ""),
+                   f" · {s.goal.year}" + unit_of(s) if s.goal else ""),
         "pace": (theme.format_pace(ratio, lang)
                  if ratio is not None and status not in ("achieved", "insufficient") else ""),
     }
@@ -218,10 +225,10 @@ def since_previous(lines: list[Line], view: View) -> list[str]:
     if len(dates) < 2:
         return []
     before = view.at(dates[-2])
-    old = {ln.indicator["id"]: ln for ln in target_lines(before)}
+    old = {ln.summary.target["id"]: ln for ln in target_lines(before)}
     out = []
     for ln in lines:
-        prev = old.get(ln.indicator["id"])
+        prev = old.get(ln.summary.target["id"])
         label = html.escape(name(ln.indicator, view.lang))
         if prev is not None and prev.status != ln.status:
             out.append(f"{label}: {chip(prev.status, view)} → {chip(ln.status, view)}")

@@ -144,7 +144,16 @@ def qualifier_of(row: Mapping) -> str:
 
 def format_figure(row: Mapping, lang: str) -> str | None:
     """A figure as its report states it: '65.020 tỷ đồng' when exact, else 'khoảng 80 nghìn', 'hơn 25 triệu',
-    'dưới 0,5%', 'Top 10', '30–50%' (an estimate or bound keeps the report's own number and unit)."""
+    'dưới 0,5%', 'Top 10', '30–50%' (an estimate or bound keeps the report's own number and unit); a plan, pledge or
+    forecast says so: '3% (cam kết)'."""
+    text = _format_stated(row, lang)
+    modality = row.get("modality")
+    if text is None or not isinstance(modality, str) or modality in ("", "outcome"):
+        return text
+    return f"{text} ({t('modality_' + modality, lang)})"
+
+
+def _format_stated(row: Mapping, lang: str) -> str | None:
     qualifier = qualifier_of(row)
     value, unit, base = row.get("value"), row.get("unit"), row.get("base")
     if qualifier == "exact" or value is None or (isinstance(value, float) and math.isnan(value)):

@@ -14,6 +14,7 @@ import duckdb
 
 from etl import archive, inputs, paths, schema
 from etl.issues import Issue, ValidationFailed
+from etl.text import parse_deadline
 from kpis.registry import TASK_STATUSES
 
 SQL = Path(__file__).resolve().parent / "sql"
@@ -70,8 +71,22 @@ def stage(con: duckdb.DuckDBPyConnection, tables: dict[str, inputs.Rows], subs: 
         con.execute(f"INSERT INTO sub_{sub.part} BY NAME SELECT *, {extra} FROM {source}",
                     sub.extra | ({} if isinstance(sub.rows, inputs.Rows) else {"path": str(sub.rows)}))
         con.execute("DROP TABLE IF EXISTS parsed")
+    register_deadline_reader(con)
     for sql in statements("entities") + statements("staging"):
         con.execute(sql)
+
+
+DEADLINE = duckdb.struct_type({"deadline": "DATE", "note_vi": "VARCHAR", "note_en": "VARCHAR"})
+
+
+def register_deadline_reader(con: duckdb.DuckDBPyConnection) -> None:
+    """deadline_of(text) for etl/sql/staging.sql: a target's deadline as worded, read by etl.text.parse_deadline (one
+    reader of deadlines for the build and for Python callers)."""
+    def read(text: str | None) -> dict | None:
+        d = parse_deadline(text)
+        return None if d is None else {"deadline": d.date, "note_vi": d.note_vi, "note_en": d.note_en}
+
+    con.create_function("deadline_of", read, ["VARCHAR"], DEADLINE, null_handling="special", side_effects=False)
 
 
 def resolver(data_dir: Path) -> Callable[[str], str | None]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from kpis.registry import INDICATOR_COLUMNS, TARGET_COLUMNS
+from kpis.registry import INDICATOR_COLUMNS, TARGET_COLUMNS, TARGET_OPTIONAL
 
 Columns = tuple[tuple[str, ...], tuple[str, ...]]
 
 OBSERVATIONS: Columns = (("indicator_id", "value", "unit", "as_of", "source_file", "source_quote"),
                          ("entity", "programme", "category", "base", "qualifier", "value_high", "definition",
-                          "conflict_id", "note"))
+                          "modality", "conflict_id", "note"))
 BUDGET: Columns = (("fiscal_year", "level", "spending_kind", "domain", "stage", "amount", "unit", "as_of",
                     "source_file", "source_quote"), ("entity", "qualifier", "definition", "conflict_id", "note"))
 # name in the build -> (path under the data folder, or kpis/..., columns, whether the file may be absent)
@@ -20,7 +20,8 @@ SMALL: dict[str, tuple[str, Columns, bool]] = {
     "aliases": ("dims/agency_aliases.csv", (("alias", "agency_id"), ()), False),
     "programmes": ("dims/programmes.csv", (("id", "name_vi", "name_en", "year", "description"), ()), False),
     "indicators": ("kpis/indicators.csv", (INDICATOR_COLUMNS, ()), False),
-    "targets": ("kpis/targets.csv", (TARGET_COLUMNS, ("value_high",)), False),
+    "targets": ("kpis/targets.csv", (tuple(c for c in TARGET_COLUMNS if c not in TARGET_OPTIONAL), TARGET_OPTIONAL),
+                 False),
     # the overview's headline indicators per theme, in order
     "headlines": ("kpis/headlines.csv", (("theme", "indicator_id", "position"), ()), True),
     # the labels of the `category` sub-groups and what each conflict id flags: optional until a dataset ships them

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV injection"): such a text cell gets a quote first.
@@ -130,3 +131,57 @@ def _parse_date(raw: object) -> tuple[dt.date | None, str | None]:
     if isinstance(s, (int, float)) and not isinstance(s, bool) and 1 <= s < 2958466:
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(s)), None  # an Excel serial number
     return None, "text"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The last day a deadline as a report words it allows, and a note when the wording is not a real date."""
+
+    date: dt.date
+    note_vi: str | None = None
+    note_en: str | None = None
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_DEADLINE_DATE = re.compile(r"(trước\s+(?:ngày\s+)?)?(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+_DEADLINE_QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])\s*(?:/\s*(?:năm\s+)?|năm\s+)(\d{4})")
+_DEADLINE_MONTH = re.compile(r"tháng\s+(\d{1,2})\s*(?:/\s*|năm\s+)(\d{4})")
+_DEADLINE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def parse_deadline(text: str | None) -> Deadline | None:
+    """The last day a deadline allows (data/README.md, `deadline_text`): 'trước ngày 01/3/2027' (before) -> the day
+    before, 28/02/2027; a date ('Thời hạn: 30/6/2026') -> that day; 'Quý I/2026' -> 31/03/2026; 'tháng 11/2025' ->
+    30/11/2025; a year ('năm 2025', 'đến năm 2030') -> 31/12. A day the month does not have ('31/6/2026') becomes the
+    month's last day, and the note says so. None when the words hold no date, month, quarter or year."""
+    if not text or not text.strip():
+        return None
+    low = nfc(text).lower()
+    if m := _DEADLINE_DATE.search(low):
+        day, month, year = int(m[2]), int(m[3]), int(m[4])
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        last = _month_end(year, month)
+        note_vi = note_en = None
+        if day > last.day:  # e.g. 31/6: no such day; the month's last day is what the writer meant
+            written = f"{day}/{month}/{year}"
+            note_vi = (f"Báo cáo ghi “{written}”, một ngày không có thật; bảng điều khiển dùng ngày cuối tháng "
+                       f"{last:%d/%m/%Y}.")
+            note_en = (f"The report writes “{written}”, a day that does not exist; the dashboard uses the month's "
+                       f"last day, {last:%d/%m/%Y}.")
+        date = min(dt.date(year, month, 1) + dt.timedelta(days=day - 1), last)
+        return Deadline(date - dt.timedelta(days=1) if m[1] else date, note_vi, note_en)
+    if m := _DEADLINE_QUARTER.search(low):
+        return Deadline(_month_end(int(m[2]), 3 * _ROMAN[m[1]]))
+    if re.search(r"quý\s+\w+\s*(?:/|năm)", low):  # a quarter that is not one ("Quý V/2026"): not the year's end
+        return None
+    if m := _DEADLINE_MONTH.search(low):
+        month = int(m[1])
+        return Deadline(_month_end(int(m[2]), month)) if 1 <= month <= 12 else None
+    if m := _DEADLINE_YEAR.search(low):
+        return Deadline(dt.date(int(m[1]), 12, 31))
+    return None

@@ -103,7 +103,14 @@ TASK_STATUS_INDICATORS = tuple(f"tasks_{s}" for s in TASK_STATUSES)
 INDICATOR_COLUMNS = ("id", "theme", "pillar", "name_vi", "name_en", "unit", "direction", "period", "description")
 # period point: a level at its date; year_to_date: accumulated since 1 January (comparable only with the same
 # date of another year); period_growth: growth over a stated earlier period (not comparable between dates).
-TARGET_COLUMNS = ("indicator_id", "comparator", "value", "unit", "year", "source_file", "source_quote", "note")
+# A target (data/README.md, kpis/targets.csv): its id, what it measures (indicator; the unit it is for, empty =
+# national; a sub-group; the series it is read from when not its own indicator), the comparison, the deadline as the
+# report words it (the warehouse derives the date: etl.text.parse_deadline), its kind and its source.
+TARGET_COLUMNS = ("id", "indicator_id", "entity", "category", "series", "comparator", "value", "value_high",
+                  "value_words", "unit", "deadline_text", "kind", "source_file", "source_quote", "note")
+TARGET_OPTIONAL = ("entity", "category", "series", "value_high", "value_words")
+TARGET_KINDS = vocabulary("target_kind")  # resolution (NQ57), a report's dated commitment, a report's forecast
+MODALITIES = vocabulary("modality")  # how a report states a figure: an outcome, or a plan, pledge or forecast
 
 
 @dataclass(frozen=True)
@@ -121,15 +128,21 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Target:
+    id: str
     indicator_id: str
     comparator: str
     value: float
     unit: str
-    year: int | None  # None: the text states no year
+    deadline_text: str  # the deadline as the report words it ("" when it states none)
+    kind: str  # a target_kind: resolution, commitment or forecast
     source_file: str
     source_quote: str
     note: str
     value_high: float | None = None  # the upper end of a range ("40-50 tổ chức")
+    entity: str = ""  # the unit the target is for, as written ("" = national)
+    category: str = ""  # the sub-group of the indicator's figures it is read against
+    series: tuple[str, ...] = ()  # the indicators whose figures measure it, when not its own
+    value_words: str = ""  # the quote's words that state a whole (all, the plan) when it gives no number
 
 
 
@@ -157,15 +170,21 @@ def load_targets(path: Path = TARGETS_CSV) -> tuple[Target, ...]:
         return ()
     return tuple(
         Target(
+            id=r["id"],
             indicator_id=r["indicator_id"],
             comparator=r["comparator"],
             value=float(r["value"]),
             unit=r["unit"],
-            year=int(r["year"]) if r["year"] else None,
+            deadline_text=r["deadline_text"],
+            kind=r["kind"],
             source_file=r["source_file"],
             source_quote=r["source_quote"],
             note=r.get("note", ""),
             value_high=float(r["value_high"]) if r.get("value_high") else None,
+            entity=r.get("entity", ""),
+            category=r.get("category", ""),
+            series=tuple(s.strip() for s in r.get("series", "").split(";") if s.strip()),
+            value_words=r.get("value_words", ""),
         )
         for r in read_rows(path)
     )

@@ -8,7 +8,7 @@ import pandas as pd
 from dashboard import charts, queries, theme
 from dashboard.cache import memo
 from dashboard.i18n import name
-from dashboard.indicators import summarise
+from dashboard.indicators import national_targets, summarise
 from dashboard.models import Control, Downloads, Table, Text, section
 from dashboard.sections.themes import change_line, chart, latest_per_entity, status_badge, target_line
 from dashboard.texts import conflict_explanation, entity_label, figure_text, programme_name, report_name
@@ -80,7 +80,7 @@ def indicator_page(view: View, indicator_id: str | None) -> list:
         targets = queries.targets()
         mine = targets[targets["indicator_id"] == indicator_id]
         obs = queries.indicator_observations(view.as_of, (indicator_id,))
-        s = summarise(ind, obs, targets)
+        s = summarise(ind, obs, targets, on=view.as_of)
         about = section(
             Text(" · ".join([theme_link, f"{view.t('unit')}: {theme.unit_label(ind['unit'], view.lang) or '—'}",
                              view.t(f"direction_{ind['direction']}"), view.t(f"period_name_{ind['period']}")]),
@@ -96,7 +96,8 @@ def indicator_page(view: View, indicator_id: str | None) -> list:
         nat = obs[(obs["scope"] == "national") & obs["category"].isna()]
         if nat["as_of"].nunique() > 1:
             items.append(chart(f"ind_{indicator_id}_trend", title, nat, charts.trend_figure(
-                nat, title, ind["unit"], ind["direction"], mine, view.as_of, view.lang, ind["period"]), view))
+                nat, title, ind["unit"], ind["direction"], national_targets(mine), view.as_of, view.lang, ind["period"]),
+                view))
         units = obs[obs["scope"] != "national"]
         if len(units) and ind["unit"] != "flag":
             latest = latest_per_entity(units)

@@ -11,7 +11,7 @@ import pandas as pd
 from dashboard import charts, queries, theme
 from dashboard.cache import memo
 from dashboard.i18n import name
-from dashboard.indicators import Summary, by_indicator, national_series, same_basis, summarise_each
+from dashboard.indicators import Summary, by_indicator, national_series, national_targets, same_basis, summarise_each
 from dashboard.models import (
     Chart,
     Column,
@@ -111,7 +111,7 @@ def headline_tiles(theme_id: str, view: View, skip: frozenset[str] = frozenset()
         if not ids:
             return None
         obs = queries.theme_observations(view.as_of, theme_id)
-        summaries = summarise_each(inds.loc[ids], obs, queries.targets())
+        summaries = summarise_each(inds.loc[ids], obs, queries.targets(), on=view.as_of)
         return Tiles(tuple(tile(inds.loc[i], summaries[i], view) for i in ids))
     return memo(("tiles", theme_id, view, skip), build)
 
@@ -137,7 +137,7 @@ def blocks(obs: pd.DataFrame, view: View, key: str) -> list[Chart | Names]:
     carry the theme's story (at least three dates, groups or units each, the fullest first), then lists of named
     units. Single figures are rows of the table of all indicators, never one-bar charts."""
     inds = queries.indicators().set_index("id", drop=False)
-    targets = queries.targets()
+    targets = national_targets(queries.targets())
     dated = set(targets.loc[targets["year"].notna(), "indicator_id"])
     trajectories: list[Chart] = []
     story: list[tuple[int, Chart]] = []
@@ -184,7 +184,7 @@ def indicator_rows(theme_id: str, obs: pd.DataFrame, view: View, pillar: str | N
     status, the exact figures of its basis for a sparkline, and the link to its page; those without data last."""
     inds = queries.indicators()
     mine = inds[(inds["theme"] == theme_id) & ((inds["pillar"] == pillar) if pillar else True)]
-    summaries = summarise_each(mine, obs, queries.targets())
+    summaries = summarise_each(mine, obs, queries.targets(), on=view.as_of)
     figures, national = by_indicator(obs), by_indicator(national_series(obs))
     rows = []
     for _, ind in mine.iterrows():

@@ -30,10 +30,19 @@ ORDER BY theme_position, position;
 
 CREATE TABLE units AS SELECT id, family, factor, canonical, label_vi, label_en FROM units ORDER BY id;
 
+-- every target with its deadline (the last day it allows; `year` is the deadline's year), the unit it is for (NULL:
+-- national), the series that measure it, the note to show when the report's date is not a real one, and the day it
+-- was stated (its report's date; Resolution 57's, 22/12/2024, for its own targets): a view before it does not know it
 CREATE TABLE targets AS
-SELECT indicator_id, comparator, num AS value, try_cast(value_high AS DOUBLE) AS value_high, unit, year_num AS year,
-       source_file, source_quote, note
-FROM ref_targets ORDER BY indicator_id, year, value;
+SELECT t.id, t.indicator_id, t.entity_id, a.name_vi AS entity_name, t.entity AS entity_as_written, t.category,
+       t.series_ids AS series, t.comparator, t.num AS value, t.high_num AS value_high, t.value_words, t.unit, t.kind,
+       t.due.deadline AS deadline, t.deadline_text, t.due.note_vi AS deadline_note_vi, t.due.note_en AS deadline_note_en,
+       year(t.due.deadline)::INTEGER AS year,
+       CASE WHEN t.source_file = 'nq57' THEN DATE '2024-12-22' ELSE s.report_date END AS stated_on,
+       t.source_file, t.source_quote, t.note
+FROM ref_targets t LEFT JOIN agencies a ON a.id = t.entity_id
+LEFT JOIN (SELECT source_file, min(report_date) AS report_date FROM ref_sources GROUP BY ALL) s USING (source_file)
+ORDER BY t.indicator_id, t.due.deadline NULLS LAST, t.num, t.id;
 
 -- the labelled sub-groups in file order, then any slug a figure uses without a label (a dataset without labels)
 CREATE TABLE categories AS
@@ -60,7 +69,7 @@ CREATE TABLE province_shapes AS SELECT * FROM raw_shapes ORDER BY code;
 -- A curated row's load time is the report date of its source, so the warehouse stays a function of data/.
 CREATE TABLE facts AS
 SELECT seq AS fact_id, indicator_id, entity_id, entity AS entity_as_written, programme, category, num * factor AS value,
-       base_num * factor AS base, canonical_unit AS unit, qualifier, high_num * factor AS value_high, definition,
+       base_num * factor AS base, canonical_unit AS unit, qualifier, high_num * factor AS value_high, definition, modality,
        num AS value_stated, unit AS unit_stated, as_of_date AS as_of,
        source_file, source_quote, conflict_id, note, file AS data_file, row AS data_row, false AS is_illustrative,
        is_submission, loaded_at, is_current, CASE WHEN NOT is_current THEN top END AS superseded_by
@@ -111,10 +120,12 @@ SELECT f.fact_id, f.indicator_id, i.name_vi AS indicator_name_vi, i.name_en AS i
        CASE WHEN f.entity_id IS NULL THEN 'national' WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END AS scope,
        a.name_vi AS entity_name, f.entity_id, f.programme, f.category, f.value, f.base, f.unit, f.as_of, f.source_file,
        f.source_quote, f.is_illustrative, f.conflict_id, f.note, f.value_stated, f.unit_stated, i.direction,
-       f.qualifier, f.value_high, f.definition, d.name_vi AS definition_vi, d.name_en AS definition_en
+       f.qualifier, f.value_high, f.definition, d.name_vi AS definition_vi, d.name_en AS definition_en,
+       f.modality, m.name_vi AS modality_vi, m.name_en AS modality_en
 FROM facts f JOIN indicators i ON i.id = f.indicator_id LEFT JOIN agencies a ON a.id = f.entity_id
 LEFT JOIN categories c ON c.slug = f.category
 LEFT JOIN vocabularies d ON d.vocabulary = 'definition' AND d.id = f.definition
+LEFT JOIN vocabularies m ON m.vocabulary = 'modality' AND m.id = f.modality
 WHERE f.is_current
 UNION ALL
 -- a budget row's sub-group in words (year · level · spending kind · domain), never its ids
@@ -123,9 +134,10 @@ SELECT NULL, 'budget_' || b.stage, i.name_vi, i.name_en, 'budget', NULL,
        CASE WHEN b.entity_id IS NULL THEN 'national' WHEN a.kind = 'province' THEN 'province' ELSE 'agency' END,
        b.entity, b.entity_id, NULL, concat_ws('/', b.year, b.level, b.spending_kind, b.domain), b.amount_bn_vnd, NULL,
        'billion_vnd', b.as_of, b.source_file, b.source_quote, b.is_illustrative, b.conflict_id, b.note, b.amount_stated,
-       b.unit_stated, i.direction, b.qualifier, NULL, b.definition, d.name_vi, d.name_en
+       b.unit_stated, i.direction, b.qualifier, NULL, b.definition, d.name_vi, d.name_en, 'outcome', m.name_vi, m.name_en
 FROM budget b LEFT JOIN indicators i ON i.id = 'budget_' || b.stage LEFT JOIN agencies a ON a.id = b.entity_id
 LEFT JOIN vocabularies d ON d.vocabulary = 'definition' AND d.id = b.definition
+LEFT JOIN vocabularies m ON m.vocabulary = 'modality' AND m.id = 'outcome'
 LEFT JOIN vocabularies lv ON lv.vocabulary = 'level' AND lv.id = b.level
 LEFT JOIN vocabularies sk ON sk.vocabulary = 'spending_kind' AND sk.id = b.spending_kind
 LEFT JOIN vocabularies dm ON dm.vocabulary = 'domain' AND dm.id = b.domain;

@@ -45,11 +45,45 @@ SELECT file, row, 'indicator_id', indicator_id, NULL FROM ref_targets WHERE indi
 SELECT file, row, 'comparator', comparator, NULL FROM ref_targets WHERE comparator IS NULL OR comparator NOT IN ('>=', '<=', '=');
 -- giá trị không phải là số | value is not a number
 SELECT file, row, 'value', value, NULL FROM ref_targets WHERE num IS NULL;
--- năm không hợp lệ (để trống khi văn bản không nêu năm) | year is not valid (empty when the text states no year)
-SELECT file, row, 'year', year, NULL FROM ref_targets WHERE year IS NOT NULL AND year_num IS NULL;
+-- thiếu mã mục tiêu | target id is missing
+SELECT file, row, 'id', id, NULL FROM ref_targets WHERE id IS NULL;
+-- mã mục tiêu bị trùng | target id is duplicated
+SELECT file, row, 'id', id, NULL FROM ref_targets WHERE id IS NOT NULL QUALIFY count(*) OVER (PARTITION BY id) > 1;
+-- loại mục tiêu không hợp lệ{ (dùng: %s)} | unknown target kind{ (use: %s)}
+SELECT file, row, 'kind', kind, (SELECT string_agg(id, ', ' ORDER BY position) FROM vocab WHERE vocabulary = 'target_kind')
+FROM ref_targets WHERE kind IS NULL OR kind NOT IN (SELECT id FROM vocab WHERE vocabulary = 'target_kind');
+-- chỉ mục tiêu của Nghị quyết 57 (kind = resolution) trích nguồn nq57, và ngược lại | only a Resolution 57 target (kind = resolution) cites nq57, and it must
+SELECT file, row, 'kind', kind, NULL FROM ref_targets WHERE (kind = 'resolution') IS DISTINCT FROM (source_file = 'nq57');
+-- hạn không đọc được: cần một ngày (dd/mm/yyyy, "trước ngày dd/mm/yyyy"), tháng (tháng m/yyyy), quý (Quý I/yyyy) hoặc năm | the deadline does not read: it needs a date (dd/mm/yyyy, "trước ngày dd/mm/yyyy"), a month (tháng m/yyyy), a quarter (Quý I/yyyy) or a year
+SELECT file, row, 'deadline_text', deadline_text, NULL FROM ref_targets WHERE deadline_text IS NOT NULL AND due IS NULL;
+-- hạn trước ngày ban hành Nghị quyết 57 (22/12/2024) hoặc sau năm 2100 | the deadline falls before Resolution 57 (22/12/2024) or after 2100
+SELECT file, row, 'deadline_text', deadline_text, NULL FROM ref_targets
+WHERE due.deadline < DATE '2024-12-22' OR due.deadline > DATE '2100-12-31';
+-- cách ghi hạn không có nguyên văn trong{ %s} | the deadline's wording is not found verbatim in{ %s}
+SELECT t.file, t.row, 'deadline_text', t.deadline_text, t.source_file FROM ref_targets t JOIN ref_source_texts s USING (source_file)
+WHERE t.deadline_text IS NOT NULL AND NOT contains(lower(s.text), lower(fold(t.deadline_text)));
+-- đơn vị của mục tiêu không có trong danh mục cơ quan, địa phương{; có phải '%s'?} | the target's unit is not a known agency or province{; did you mean '%s'?}
+SELECT file, row, 'entity', entity, suggest_entity(entity) FROM ref_targets WHERE entity IS NOT NULL AND entity_id IS NULL;
+-- nhóm của mục tiêu chưa có tên trong data/dims/categories.csv | the target's category has no label in data/dims/categories.csv
+SELECT file, row, 'category', category, NULL FROM ref_targets
+WHERE category IS NOT NULL AND category NOT IN (SELECT slug FROM ref_categories WHERE slug IS NOT NULL) AND EXISTS (SELECT 1 FROM ref_categories);
+-- chuỗi số đo (series) nêu chỉ tiêu không có trong danh mục{; có phải '%s'?} | the series names an indicator that is not in the registry{; did you mean '%s'?}
+SELECT file, row, 'series', x, suggest_indicator(x) FROM (SELECT file, row, unnest(series_ids) AS x FROM ref_targets)
+WHERE x NOT IN (SELECT id FROM ref_indicators WHERE id IS NOT NULL);
+-- mục tiêu tăng trưởng thiếu chuỗi số đo (series): chuỗi mức để tính tăng trưởng, hoặc tăng trưởng mà báo cáo nêu | a growth target needs its series: the levels its growth is computed from, or a growth the reports state
+SELECT file, row, 'series', series, NULL FROM ref_targets WHERE unit = 'percent_change' AND len(series_ids) = 0;
+-- chuỗi số đo không tính bằng đơn vị của mục tiêu: chỉ tiêu dùng{ '%s'} | the series is not measured in the target's unit: the indicator is measured in{ '%s'}
+SELECT x.file, x.row, 'series', x.s, i.unit FROM (SELECT file, row, unit, unnest(series_ids) AS s FROM ref_targets
+                                               WHERE unit <> 'percent_change') x
+JOIN ref_indicators i ON i.id = x.s WHERE i.unit <> x.unit;
+-- value_words chỉ dùng cho mục tiêu toàn bộ (100%, 100% kế hoạch) hoặc không còn lại (<= 0) | value_words is only for a target of the whole (100%, 100% of plan) or of none left (<= 0)
+SELECT file, row, 'value_words', value_words, NULL FROM ref_targets
+WHERE value_words IS NOT NULL AND NOT ((num = 100 AND unit IN ('percent', 'percent_of_plan')) OR (num = 0 AND comparator = '<='));
+-- value_words không có nguyên văn trong trích dẫn | value_words is not found verbatim in the quote
+SELECT file, row, 'value_words', value_words, NULL FROM ref_targets
+WHERE value_words IS NOT NULL AND NOT contains(fold(coalesce(source_quote, '')), fold(value_words));
 -- cận trên của khoảng mục tiêu phải là số không nhỏ hơn value | a target range's value_high must be a number not below value
-SELECT file, row, 'value_high', value_high, NULL FROM ref_targets
-WHERE value_high IS NOT NULL AND (try_cast(value_high AS DOUBLE) IS NULL OR try_cast(value_high AS DOUBLE) < num);
+SELECT file, row, 'value_high', value_high, NULL FROM ref_targets WHERE value_high IS NOT NULL AND (high_num IS NULL OR high_num < num);
 -- mục tiêu thiếu nguồn | target has no source
 SELECT file, row, 'source_quote', source_quote, NULL FROM ref_targets WHERE source_quote IS NULL OR source_file IS NULL;
 -- đơn vị của mục tiêu khác đơn vị chỉ tiêu | target unit differs from the indicator's unit
@@ -58,9 +92,10 @@ SELECT t.file, t.row, 'unit', t.unit, NULL FROM ref_targets t JOIN ref_indicator
 SELECT arg_min(file, row), min(row), 'source_quote', left(source_quote, 80), source_file
 FROM ref_targets JOIN ref_source_texts t USING (source_file) WHERE source_quote IS NOT NULL
 GROUP BY source_file, source_quote, t.text HAVING NOT contains(t.text, fold(source_quote));
--- trích dẫn không chứa con số này | quote does not contain this number
+-- trích dẫn không chứa con số này (một mục tiêu toàn bộ mà báo cáo nêu bằng lời: ghi các từ đó ở value_words) | quote does not contain this number (a whole the report states in words: put those words in value_words)
 SELECT arg_min(file, row), min(row), 'value', value, NULL FROM ref_targets
 WHERE source_file IN (SELECT source_file FROM ref_sources) AND source_quote IS NOT NULL AND num IS NOT NULL
+      AND value_words IS NULL
 GROUP BY source_quote, num, value HAVING NOT states(source_quote, num);
 
 
@@ -114,6 +149,9 @@ WHERE source_file IS NULL OR source_file NOT IN (SELECT source_file FROM ref_sou
 -- cách ghi số không hợp lệ{ (dùng: %s)} | unknown qualifier{ (use: %s)}
 SELECT file, row, 'qualifier', qualifier, (SELECT string_agg(id, ', ') FROM vocab WHERE vocabulary = 'qualifier') FROM (FROM obs UNION ALL BY NAME FROM bud)
 WHERE qualifier NOT IN (SELECT id FROM vocab WHERE vocabulary = 'qualifier');
+-- cách nêu số liệu (modality) không hợp lệ{ (dùng: %s)} | unknown modality{ (use: %s)}
+SELECT file, row, 'modality', modality, (SELECT string_agg(id, ', ' ORDER BY position) FROM vocab WHERE vocabulary = 'modality')
+FROM obs WHERE modality NOT IN (SELECT id FROM vocab WHERE vocabulary = 'modality');
 -- định nghĩa chưa có trong kpis/vocabularies.csv (definition){; có phải '%s'?} | definition is not in kpis/vocabularies.csv (definition){; did you mean '%s'?}
 SELECT file, row, 'definition', definition,
        (SELECT id FROM vocab WHERE vocabulary = 'definition' AND jaro_winkler_similarity(id, definition) >= 0.8

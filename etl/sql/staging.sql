@@ -29,8 +29,14 @@ CREATE TABLE ref_indicators AS SELECT * EXCLUDE (period), coalesce(period, 'poin
 CREATE MACRO suggest_indicator(s) AS (SELECT id FROM ref_indicators WHERE jaro_winkler_similarity(id, s) >= 0.8
                                      ORDER BY jaro_winkler_similarity(id, s) DESC, id LIMIT 1);
 
+-- A target's deadline as the report words it, read by etl.text.parse_deadline (registered by etl.build as the function
+-- deadline_of): the last day it allows, and a note when the words are not a real date; its unit resolved by the one
+-- resolver; the series that measure it as a list.
 CREATE TABLE ref_targets AS
-SELECT *, try_cast(value AS DOUBLE) AS num, try_cast(year AS INTEGER) AS year_num FROM raw_targets;
+SELECT *, try_cast(value AS DOUBLE) AS num, try_cast(value_high AS DOUBLE) AS high_num, deadline_of(deadline_text) AS due,
+       CASE WHEN entity IS NOT NULL THEN resolve_entity(entity) END AS entity_id,
+       list_filter(list_transform(string_split(coalesce(series, ''), ';'), lambda x: trim(x)), lambda x: x <> '') AS series_ids
+FROM raw_targets;
 
 CREATE TABLE ref_units AS  -- every stated unit and the registry unit it converts into
 SELECT s.id AS stated, c.id AS canonical, s.factor / c.factor AS factor
@@ -43,7 +49,7 @@ CREATE TABLE ref_conflicts AS SELECT * FROM raw_conflict_notes;
 CREATE TABLE obs_rows AS
 SELECT file, row, false AS is_submission, indicator_id, entity, programme, category, value,
        try_cast(value AS DOUBLE) AS num, base, try_cast(base AS DOUBLE) AS base_num, unit, qualifier, value_high,
-       try_cast(value_high AS DOUBLE) AS high_num, definition, as_of,
+       try_cast(value_high AS DOUBLE) AS high_num, definition, modality, as_of,
        try_strptime(as_of, '%Y-%m-%d')::DATE AS as_of_date, source_file, source_quote, conflict_id, note,
        NULL::TIMESTAMP AS loaded_at, 0 AS load_order
 FROM raw_obs
@@ -64,8 +70,8 @@ FROM (SELECT entity FROM obs_rows UNION SELECT entity FROM bud_rows) WHERE entit
 -- Every figure with its position in file order (curated files by name, then submissions in load order), its
 -- entity resolved and the factor from its stated unit into the registry's.
 CREATE TABLE obs AS
-SELECT r.* REPLACE (coalesce(r.qualifier, 'exact') AS qualifier), row_number() OVER (ORDER BY r.load_order, r.file, r.row) AS seq, e.entity_id,
-       i.unit AS canonical_unit, u.factor
+SELECT r.* REPLACE (coalesce(r.qualifier, 'exact') AS qualifier, coalesce(r.modality, 'outcome') AS modality),
+       row_number() OVER (ORDER BY r.load_order, r.file, r.row) AS seq, e.entity_id, i.unit AS canonical_unit, u.factor
 FROM obs_rows r LEFT JOIN entity_ids e USING (entity)
 LEFT JOIN (SELECT id, min(unit) AS unit FROM ref_indicators GROUP BY id) i ON i.id = r.indicator_id
 LEFT JOIN ref_units u ON u.stated = r.unit AND u.canonical = i.unit

@@ -93,3 +93,29 @@ def test_every_category_has_a_label_in_both_languages(con):
         "SELECT DISTINCT category FROM observations WHERE category IS NOT NULL AND theme <> 'budget' "
         "AND (category_name_vi IS NULL OR category_name_en IS NULL)").fetchall()
     assert not unlabelled
+
+
+def test_every_target_has_its_deadline_read_and_a_known_kind(con):
+    rows = con.execute("SELECT id, deadline_text, deadline, kind, source_file FROM targets").fetchall()
+    assert len(rows) >= 50
+    for tid, words, deadline, kind, source in rows:
+        assert (words is None) == (deadline is None), tid
+        assert kind in ("resolution", "commitment", "forecast") and (kind == "resolution") == (source == "nq57"), tid
+    notes = con.execute("SELECT deadline_text, deadline, deadline_note_vi FROM targets WHERE deadline_note_vi IS NOT NULL"
+                        ).fetchall()
+    assert notes and all(w == "31/6/2026" and str(d) == "2026-06-30" and "31/6/2026" in n for w, d, n in notes)
+
+
+def test_the_first_national_data_centre_and_the_publications_growth_conflict(con):
+    assert con.execute("SELECT count(*) FROM observations WHERE indicator_id = 'national_data_centres' AND value = 1"
+                       ).fetchone()[0] == 2  # 003 (inaugurated) and 001 (in operation since 18/8/2025)
+    rows, sources = con.execute("SELECT rows, sources FROM conflicts WHERE conflict_id = 's000a_university_publications_growth'"
+                                ).fetchone()
+    assert rows == 5 and sources == ["000_7779602db55c82c4.txt", "004_20e40d3424a45d03.txt"]
+
+
+def test_the_reports_plans_pledges_and_forecasts_are_marked(con):
+    assert con.execute("SELECT modality FROM observations WHERE indicator_id = 'budget_st_dt_share_total_spending' "
+                       "AND entity_id IS NULL").fetchall() == [("pledge",)]
+    assert {m for (m,) in con.execute("SELECT DISTINCT modality FROM observations").fetchall()} == {
+        "outcome", "plan", "pledge", "forecast"}

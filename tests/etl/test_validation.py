@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import duckdb
@@ -10,6 +11,7 @@ import pytest
 
 from etl.build import build
 from etl.issues import ValidationFailed
+from etl.text import parse_deadline
 
 OBS = "data/observations/r1.csv"
 BUD = "data/budget/r1.csv"
@@ -278,3 +280,116 @@ MERGERS = """code,name_vi,hasc,old_name_vi
 48,Đà Nẵng,QM,Quảng Nam
 08,Tuyên Quang,HG,Hà Giang
 """
+
+
+# Targets: the deadline as worded, the unit, the series that measure it, its kind and how it states a whole.
+
+TARGETS = "kpis/targets.csv"
+# a report's dated commitment on the fixture report: the quote states 48,9 and the deadline's words are in the report
+REPORT_TARGET = dict(id="t_r1", indicator_id="coverage_5g_population", comparator=">=", value="48.9", unit="percent",
+                     deadline_text="03/5/2026", kind="commitment", source_file="r1.txt",
+                     source_quote="Tỷ lệ phủ sóng 5G đạt 48,9% dân số")
+
+
+@pytest.mark.parametrize(("written", "deadline", "note"), [
+    ("trước ngày 01/3/2027", dt.date(2027, 2, 28), False),  # before a day: the day before is the last allowed
+    ("Hoàn thành trước ngày 01/01/2026", dt.date(2025, 12, 31), False),
+    ("trước 01/01/2026", dt.date(2025, 12, 31), False),
+    ("Thời hạn: 30/6/2026", dt.date(2026, 6, 30), False),
+    ("Thời hạn: 31/6/2026", dt.date(2026, 6, 30), True),  # no such day: the month's last, and a note says so
+    ("Quý I/2026", dt.date(2026, 3, 31), False),
+    ("trong Quý II năm 2026", dt.date(2026, 6, 30), False),
+    ("trong tháng 11/2025", dt.date(2025, 11, 30), False),
+    ("trong tháng 2/2028", dt.date(2028, 2, 29), False),
+    ("năm 2025", dt.date(2025, 12, 31), False),
+    ("đến năm 2030", dt.date(2030, 12, 31), False),
+    ("NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM NĂM 2026", dt.date(2026, 12, 31), False),
+])
+def test_a_deadline_is_read_as_the_last_day_its_words_allow(written, deadline, note):
+    found = parse_deadline(written)
+    assert found is not None and found.date == deadline
+    assert (found.note_vi is not None) == note and (found.note_en is not None) == note
+    if note:
+        assert "31/6/2026" in found.note_vi and "30/06/2026" in found.note_en
+
+
+@pytest.mark.parametrize("written", ["", "sớm", "32/1/2026", "1/13/2026", "tháng 13/2026", "Quý V/2026"])
+def test_words_without_a_date_are_no_deadline(written):
+    assert parse_deadline(written) is None
+
+
+def test_a_report_target_builds_with_its_deadline_unit_and_note(dataset):
+    dataset.append(TARGETS, **REPORT_TARGET)
+    dataset.append(TARGETS, **(REPORT_TARGET | dict(id="t_hcm", entity="TP.HCM", deadline_text="Tính đến ngày 03/5/2026")))
+    dataset.append(TARGETS, **(REPORT_TARGET | dict(id="t_whole", value="100", value_words="Tỷ lệ phủ sóng 5G")))
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    rows = con.execute("SELECT id, entity_id, deadline, year, kind, deadline_note_en FROM targets ORDER BY id").fetchall()
+    assert rows == [("t_5g_2030", None, dt.date(2030, 12, 31), 2030, "resolution", None),
+                    ("t_hcm", "tp_ho_chi_minh", dt.date(2026, 5, 3), 2026, "commitment", None),
+                    ("t_r1", None, dt.date(2026, 5, 3), 2026, "commitment", None),
+                    ("t_whole", None, dt.date(2026, 5, 3), 2026, "commitment", None)]
+
+
+GROWTH = dict(id="growth_5g", theme="digital_infra", name_vi="Tăng trưởng phủ sóng 5G", name_en="5G coverage growth",
+              unit="percent_change", direction="higher", period="period_growth", description="Growth.")
+
+
+@pytest.mark.parametrize(("cells", "column", "words"), [
+    (dict(deadline_text="sớm"), "deadline_text", "the deadline does not read"),
+    (dict(deadline_text="31/13/2026"), "deadline_text", "the deadline does not read"),
+    (dict(deadline_text="năm 2027"), "deadline_text", "not found verbatim"),
+    (dict(deadline_text="ngày 03/5/2020", source_quote="Tính đến ngày 03/5/2026, Chương trình có tổng số 194 nhiệm vụ",
+          value="194"), "deadline_text", "before Resolution 57"),
+    (dict(entity="Tỉnh Không Có"), "entity", "not a known agency or province"),
+    (dict(entity="Thanh pho Ho Chi Mính"), "entity", "did you mean"),
+    (dict(kind="wish"), "kind", "unknown target kind"),
+    (dict(kind="resolution"), "kind", "only a Resolution 57 target"),
+    (dict(id=""), "id", "target id is missing"),
+    (dict(id="t_5g_2030"), "id", "target id is duplicated"),
+    (dict(series="coverage_5g_populatio"), "series", "not in the registry"),
+    (dict(series="tasks_total"), "series", "not measured in the target's unit"),
+    (dict(value_words="Tỷ lệ phủ sóng 5G"), "value_words", "only for a target of the whole"),
+    (dict(value="100", value_words="toàn bộ"), "value_words", "not found verbatim in the quote"),
+    (dict(value="100"), "value", "does not contain this number"),
+])
+def test_a_bad_target_is_named_with_its_reason(dataset, cells, column, words):
+    dataset.append(TARGETS, **(REPORT_TARGET | cells))
+    found = [e for e in _errors(dataset) if e.file == TARGETS and e.column == column and words in e.reason_en]
+    assert found, [str(e) for e in _errors(dataset)]
+    assert found[0].row in (2, 3) and found[0].reason_vi and found[0].reason_vi != found[0].reason_en
+
+
+def test_a_growth_target_needs_the_series_it_is_measured_by(dataset):
+    dataset.append("kpis/indicators.csv", **GROWTH)
+    dataset.append(TARGETS, **(REPORT_TARGET | dict(indicator_id="growth_5g", unit="percent_change")))
+    assert any(e.column == "series" and "growth target needs its series" in e.reason_en for e in _errors(dataset))
+    dataset.set(TARGETS, 1, "series", "coverage_5g_population")  # the levels its growth is computed from
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    assert con.execute("SELECT series FROM targets WHERE id = 't_r1'").fetchone() == (["coverage_5g_population"],)
+
+
+def test_a_target_category_needs_a_label_once_labels_ship(dataset):
+    (dataset.data / "dims" / "categories.csv").write_text("slug,name_vi,name_en\nha_tang,Hạ tầng,Infrastructure\n",
+                                                          encoding="utf-8")
+    dataset.append(TARGETS, **(REPORT_TARGET | dict(category="the_che")))
+    assert any(e.column == "category" and e.file == TARGETS and "no label" in e.reason_en for e in _errors(dataset))
+
+
+def test_a_figure_stated_as_a_plan_pledge_or_forecast_is_marked_and_exposed(dataset):
+    rows = dataset.rows(OBS)
+    for r in rows:
+        r["modality"] = ""
+    rows[5]["modality"] = "pledge"
+    dataset.write(OBS, rows)
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    assert con.execute("SELECT modality, modality_vi, modality_en FROM observations "
+                       "WHERE indicator_id = 'coverage_5g_population'").fetchone() == ("pledge", "cam kết", "pledge")
+    assert con.execute("SELECT DISTINCT modality FROM observations WHERE indicator_id = 'tasks_total'").fetchall() == [
+        ("outcome",)]
+    con.close()
+    dataset.set(OBS, 5, "modality", "hope")
+    found = [e for e in _errors(dataset) if e.column == "modality"]
+    assert found and found[0].row == 7 and "unknown modality" in found[0].reason_en and "pledge" in found[0].reason_en

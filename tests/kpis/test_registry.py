@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from etl.text import parse_deadline
 from kpis.registry import (
     CANONICAL_UNITS,
     COMPARATORS,
@@ -14,6 +16,7 @@ from kpis.registry import (
     DIRECTIONS,
     PERIODS,
     PILLARS,
+    TARGET_KINDS,
     TASK_STATUS_INDICATORS,
     THEMES,
     indicators_by_id,
@@ -84,8 +87,13 @@ def test_targets_have_sources_and_match_their_indicator():
         assert t.comparator in COMPARATORS
         assert t.unit == registry[t.indicator_id].unit
         assert t.source_quote and (t.source_file in SOURCES or t.source_file == "nq57")
-        assert t.year is None or 2025 <= t.year <= 2045  # no year: the text states none
+        assert t.kind in TARGET_KINDS and (t.kind == "resolution") == (t.source_file == "nq57"), t.id
+        deadline = parse_deadline(t.deadline_text)
+        assert (deadline is None) == (t.deadline_text == ""), t.id  # no wording: the text states no deadline
+        assert deadline is None or dt.date(2025, 1, 1) <= deadline.date <= dt.date(2045, 12, 31), t.id
         assert t.value_high is None or t.value_high >= t.value
+        assert all(s in registry for s in t.series), t.id
+    assert len({t.id for t in targets}) == len(targets)
 
 
 def test_headlines_are_registered_indicators_of_their_theme():
