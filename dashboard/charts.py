@@ -210,8 +210,10 @@ def projection_trace(fig: go.Figure, ordered: pd.DataFrame, targets: pd.DataFram
 
 
 def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targets: pd.DataFrame,
-                 view: dt.date, lang: str, period: str = "point") -> go.Figure:
-    """A line per series over time, with the target drawn as a dashed path to its year.
+                 view: dt.date, lang: str, period: str = "point",
+                 marks: Sequence[tuple[dt.date, float, str]] = ()) -> go.Figure:
+    """A line per series over time, with the target drawn as a dashed path to its deadline; `marks` (date, value,
+    text) written beside a point: a missed target's shortfall at its deadline.
 
     Year-to-date sums and growth rates are drawn as points only: a line between them would suggest a trend
     between figures that cover different periods."""
@@ -250,6 +252,9 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
             hovertemplate=f"{label}<br><i>%{{customdata[0]}}</i><extra></extra>",
         ))
     projection_trace(fig, ordered, targets, unit, direction, lang)
+    for day, value, text in marks:
+        fig.add_annotation(x=day, y=value, text=theme.plain_html(text), showarrow=True, arrowhead=0, ax=0, ay=-28,
+                           font=dict(size=11, color=theme.STATUS_COLOURS["red"]), bgcolor="rgba(255,255,255,0.85)")
     fig.update_yaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f",
                      rangemode="tozero" if direction == "higher" else None)
     if direction == "lower" and unit == "rank":

@@ -171,13 +171,28 @@ class Html:
 
 
 @dataclass(frozen=True)
+class Due:
+    """Something that falls due soon: a target not yet met or a dated task, with its deadline."""
+
+    day: Any  # datetime.date
+    title: str
+    who: str = ""  # the unit it is for, or the lead agency of a task
+    link: str | None = None
+    status: str | None = None  # a target's verdict
+    kind: str = "target"  # or "task"
+
+
+@dataclass(frozen=True)
 class Scorecard:
     """Every dated target judged at the view date (dashboard/scorecard.py Lines, worst first), the overdue total and
-    its date; `side`: what the screen shows beside the table (the pack has sections of its own for them)."""
+    its date, what falls due in the next days (`due`, `due_days`); `side`: what the screen shows beside the table
+    (the pack has sections of its own for them)."""
 
     lines: tuple[Any, ...]
     overdue: tuple[float, Any] | None = None
     side: tuple[Any, ...] = ()
+    due: tuple[Due, ...] = ()
+    due_days: int = 90
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ same ones with Streamlit, dashboard/screen.py). Charts are collected first and d
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -163,18 +164,25 @@ def scorecard_(story: Story, m: Scorecard, level: int) -> None:
         story.add(para(f'<font color="{theme.STATUS_COLOURS["red"]}">⚠ <b>{theme.format_number(value, view.lang)}</b> '
                        f'{pdf.text(view.t("overdue_tasks"))} · {theme.format_date(day, view.lang)}</font>', "body",
                        True))
+    until = theme.format_date(view.as_of + dt.timedelta(days=m.due_days), view.lang)
+    due = " · ".join(f"<b>{theme.format_date(d.day, view.lang)}</b> {pdf.text(d.title)}"
+                     + (f" ({pdf.text(d.who)})" if d.who else "") for d in m.due)
+    story.add(para(f"<b>{pdf.text(view.t('due_soon', n=m.due_days, date=until))}:</b> "
+                   + (due or pdf.text(view.t("due_soon_none", n=m.due_days))), "body", True))
     rows = []
     for ln in lines:
         if ln.status == "no_data":
             continue
         c = scorecard.cells(ln, view.lang)
         observed, path = scorecard.trajectory(ln)
+        small = '<br/><font size="7" color="{}">{}</font>'.format
         rows.append([para(status_word(ln.status, view.lang), "cell", True), name(ln.indicator, view.lang),
-                     f"{c['figure']}\n{c['date']}".strip().replace("\n", " · "), c["target"], c["pace"],
-                     pdf.sparkline(observed, path, theme.status_colour(ln.status)) if observed else ""])
+                     para(pdf.text(c["figure"]) + (small(theme.MUTED, c["date"]) if c["date"] else ""), "cell", True),
+                     para(pdf.text(c["target"]) + small(theme.MUTED, pdf.text(c["deadline"])), "cell", True),
+                     c["pace"], pdf.sparkline(observed, path, theme.status_colour(ln.status)) if observed else ""])
     if rows:
-        story.add(pdf.table(rows, ["", view.t("indicator"), view.t("latest_figure"), view.t("target"), view.t("pace"),
-                                   view.t("trajectory")], [24, 52, 38, 26, 16, 30], right=(4,)))
+        story.add(pdf.table(rows, ["", view.t("indicator"), view.t("latest_figure"), view.t("target"),
+                                   view.t("need_column"), view.t("trajectory")], [20, 42, 38, 30, 26, 24]))
     missing = [name(ln.indicator, view.lang) for ln in lines if ln.status == "no_data"]
     if missing:
         story.add(pdf.Spacer(1, 3 * pdf.mm),

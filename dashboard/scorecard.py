@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard import queries, theme
 from dashboard.cache import memo
 from dashboard.i18n import name, t
-from dashboard.indicators import Summary, series_names, summarise_targets
+from dashboard.indicators import Summary, gap_text, needed_text, series_names, summarise_targets
 from dashboard.texts import entity_label, programme_name
 from dashboard.view import View
 
@@ -40,6 +40,15 @@ def all_targets(on: dt.date) -> list[Summary]:
     return memo(("all_targets", on), build)
 
 
+def missed_marks(indicator_id: str, view: View) -> tuple[tuple[dt.date, float, str], ...]:
+    """Where a trajectory chart of the indicator's national figures writes a missed target's shortfall: at the
+    target, on its deadline ('Không đạt: thiếu 1,28 điểm %')."""
+    return tuple((s.deadline, s.goal.value, f"{t('status_missed', view.lang)}: {gap_text(s, view.lang) or ''}")
+                 for s in all_targets(view.as_of)
+                 if s.status == "missed" and s.target is not None and s.target["indicator_id"] == indicator_id
+                 and not isinstance(s.target.get("entity_name"), str) and s.goal is not None)
+
+
 def target_lines(view: View) -> list[Line]:
     """Every dated target, judged at the view date (dashboard.indicators.summarise_targets), worst first."""
     def build() -> list[Line]:
@@ -64,16 +73,30 @@ def counts(lines: list[Line]) -> dict[str, int]:
 Points = list[tuple[float, float]]
 
 
+def path_needed(line: Line) -> list[tuple[dt.date, float]]:
+    """What the trajectory draws beside the figures: the path the target needs, from the first figure (two figures or
+    more, the published method's) or from the only one, to the target at its deadline; for a missed target the
+    shortfall at the deadline; nothing for an achieved target (no path is still to go)."""
+    s, goal = line.summary, line.summary.goal
+    if goal is None or goal.deadline is None or line.status in ("achieved", "overdue_no_data", "no_data"):
+        return []
+    if line.status == "missed":
+        judged = s.judged
+        if judged is None or pd.isna(judged.get("value")):
+            return []
+        return [(goal.deadline, float(judged["value"])), (goal.deadline, goal.value)]
+    if s.progress.base is not None and len(line.points) > 1:
+        return [s.progress.base, (goal.deadline, goal.value)]
+    return list(s.path_to_go or ())
+
+
 def trajectory(line: Line) -> tuple[Points, Points]:
-    """The observed figures and the path the target needs from the first of them (to the target's year), scaled to
-    0..1: x is time, y is better upwards (a rank is turned upside down). Drawn by the page and the meeting pack."""
-    goal, progress = line.summary.goal, line.summary.progress
+    """The observed figures and `path_needed`, scaled to 0..1: x is time, y is better upwards (a rank is turned upside
+    down). Drawn by the page and the meeting pack."""
     pts = list(line.points)
     if not pts:
         return [], []
-    path: list[tuple[dt.date, float]] = []
-    if goal is not None and progress.base is not None and line.status != "achieved":
-        path = [progress.base, (goal.deadline, goal.value)]
+    path = path_needed(line)
     xs = [d.toordinal() for d, _ in pts + path]
     ys = [v for _, v in pts + path]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
@@ -123,18 +146,50 @@ def unit_of(s: Summary) -> str:
     return f" · {name_}" if isinstance(name_, str) else ""
 
 
-def cells(line: Line, lang: str) -> dict[str, str]:
-    """A target's row as text: latest figure as stated and its date, the target, the pace (page and pack)."""
-    s, status = line.summary, line.status
+def deadline_text(s: Summary, lang: str) -> str:
+    """'hạn 30/06/2026' — and, where the report prints a date that does not exist ('31/6/2026'), its words too."""
+    if s.deadline is None:
+        return t("no_deadline", lang)
+    text = t("due_on", lang, date=theme.format_date(s.deadline, lang))
+    note = s.target.get(f"deadline_note_{lang}") if s.target is not None else None
+    return f"{text} ({note})" if isinstance(note, str) and note else text
+
+
+def need_text(s: Summary, lang: str) -> str:
+    """What a leader acts on, by verdict: the shortfall of a missed target, how long an overdue one is late, the
+    pace a single figure needs, the observed pace against the needed one (R of the method)."""
+    status = s.status
+    if status == "missed":
+        return (gap_text(s, lang) or "") + (f" ({t('estimate', lang)})" if s.estimate else "")
+    if status == "overdue_no_data" and s.days_left is not None:
+        return t("days_late", lang, n=theme.format_number(-s.days_left, lang))
+    if status == "insufficient":
+        return needed_text(s, lang) or gap_text(s, lang) or ""
     ratio = s.progress.ratio
+    if status in ("on_track", "needs_acceleration", "limited", "deterioration") and ratio is not None:
+        return f"{t('pace_short', lang)} {theme.format_pace(ratio, lang)}"
+    return ""
+
+
+def cells(line: Line, lang: str) -> dict[str, str]:
+    """A target's row as text: latest figure as stated and its date, the target and its deadline, what it needs
+    (page and pack)."""
+    s = line.summary
     return {
         "figure": (theme.format_figure(s.latest, lang) or "") if s.latest is not None else t("no_data", lang),
         "date": theme.format_date(s.latest["as_of"], lang) if s.latest is not None else "",
         "target": (f"{theme.COMPARATORS[s.goal.comparator]} {theme.format_value(s.goal.value, s.unit, lang)}"
-                   f" · {s.goal.year}" + unit_of(s) if s.goal else ""),
-        "pace": (theme.format_pace(ratio, lang)
-                 if ratio is not None and status not in ("achieved", "insufficient") else ""),
+                   + unit_of(s) if s.goal else ""),
+        "deadline": deadline_text(s, lang),
+        "pace": need_text(s, lang),
     }
+
+
+def due_soon(lines: list[Line], view: View, days: int = 90) -> list[Line]:
+    """The targets not yet met whose deadline falls in the next `days` days after the view date, soonest first."""
+    soon = [ln for ln in lines if ln.summary.days_left is not None and 0 <= ln.summary.days_left <= days
+            and ln.status != "achieved"]
+    return sorted(soon, key=lambda ln: ln.summary.deadline)
 
 
 def chip(status: str, view: View, count: int | None = None, link: bool = False) -> str:
@@ -160,7 +215,22 @@ table.nq-score td,table.nq-score th{padding:.22rem .4rem;border-bottom:1px solid
 table.nq-score th{font-weight:600;color:{muted};font-size:.8rem}
 table.nq-score td.num{white-space:nowrap}
 table.nq-score tr.group td{font-weight:600;padding-top:.5rem;border-bottom:none}
-@media (max-width:640px){table.nq-score .nq-wide{display:none}}
+table.nq-score td.ind{min-width:11rem}
+table.nq-score td.need{min-width:7rem;font-size:.84rem}
+table.nq-score small{white-space:nowrap}
+.nq-due{margin:.1rem 0 .6rem;font-size:.9rem;line-height:1.6}
+.nq-due b.when{white-space:nowrap}
+@media (max-width:640px){
+  table.nq-score .nq-wide,table.nq-score tr.head{display:none}
+  table.nq-score,table.nq-score tbody,table.nq-score tr,table.nq-score td{display:block;width:auto;min-width:0}
+  table.nq-score tr{border-bottom:1px solid #eee;padding:.35rem 0}
+  table.nq-score td{border:none;padding:.05rem .2rem;display:inline-block;vertical-align:top;margin-right:.5rem}
+  table.nq-score tr.group td,table.nq-score td.names{display:block}
+  table.nq-score td.ind{display:inline;min-width:0}
+  table.nq-score td.sym{display:inline}
+  table.nq-score td.num{white-space:normal}
+  table.nq-score td.ind::after{content:"";display:block;margin-bottom:.15rem}
+}
 </style>""".replace("{red}", theme.STATUS_COLOURS["red"]).replace("{muted}", theme.MUTED)
 
 
@@ -177,10 +247,11 @@ def strip(lines: list[Line], overdue: tuple[float, dt.date] | None, view: View) 
 
 
 def table(lines: list[Line], view: View) -> str:
-    """The targets, grouped by status, worst first: indicator, latest figure, target, pace, trajectory."""
-    head = "".join(f"<th{' class=nq-wide' if k in ('pace', 'trajectory') else ''}>{html.escape(view.t(k))}</th>"
-                   for k in ("indicator", "latest_figure", "target", "pace", "trajectory"))
-    rows = [f"<div class='nq-scroll'><table class='nq-score'><tr><th></th>{head}</tr>"]
+    """The targets, grouped by verdict, worst first and by deadline within one: indicator, latest figure, target and
+    deadline, what it needs, trajectory. On a phone each target is a row of its own lines (no columns to squeeze)."""
+    head = "".join(f"<th{' class=nq-wide' if k == 'trajectory' else ''}>{html.escape(view.t(k))}</th>"
+                   for k in ("indicator", "latest_figure", "target", "need_column", "trajectory"))
+    rows = [f"<div class='nq-scroll'><table class='nq-score'><tr class='head'><th></th>{head}</tr>"]
     for status in theme.statuses():
         group = [ln for ln in lines if ln.status == status]
         if not group:
@@ -196,13 +267,30 @@ def table(lines: list[Line], view: View) -> str:
             label = html.escape(name(ind, view.lang))
             figure = f"{c['figure']}<br><small>{c['date']}</small>" if c["date"] else c["figure"]
             rows.append(
-                f'<tr><td style="color:{theme.status_colour(status)}" title="{html.escape(view.t("status_" + status))}">'
-                f'{theme.status_symbol(status)}</td>'
-                f'<td><a href="{html.escape(view.link("chi-so", id=ind["id"]))}" target="_self">{label}</a></td>'
-                f'<td class="num">{figure}</td><td class="num">{c["target"]}</td><td class="num nq-wide">{c["pace"]}</td>'
-                f'<td class="nq-wide">{sparkline(ln)}</td></tr>')
+                f'<tr><td class="sym" style="color:{theme.status_colour(status)}" '
+                f'title="{html.escape(view.t("status_" + status))}">{theme.status_symbol(status)}</td>'
+                f'<td class="ind"><a href="{html.escape(view.link("chi-so", id=ind["id"]))}" target="_self">{label}</a></td>'
+                f'<td class="num">{figure}</td><td>{c["target"]}<br><small>{c["deadline"]}</small></td>'
+                f'<td class="need">{c["pace"]}</td><td class="nq-wide">{sparkline(ln)}</td></tr>')
     rows.append("</table></div>")
     return "".join(rows)
+
+
+def due_list(due: tuple, days: int, view: View) -> str:
+    """What falls due in the next `days` days, soonest first: the date, the target or task, who it is for."""
+    until = theme.format_date(view.as_of + dt.timedelta(days=days), view.lang)
+    head = f"<b>{html.escape(view.t('due_soon', n=days, date=until))}:</b> "
+    if not due:
+        return f"<div class='nq-due'>{head}{html.escape(view.t('due_soon_none', n=days))}</div>"
+    items = []
+    for d in due:
+        title = html.escape(d.title) + (f" ({html.escape(d.who)})" if d.who else "")
+        if d.link:
+            title = f'<a href="{html.escape(d.link)}" target="_self">{title}</a>'
+        mark = (f'<span style="color:{theme.status_colour(d.status)}">{theme.status_symbol(d.status)}</span> '
+                if d.status else f"{html.escape(view.t('due_task'))}: ")
+        items.append(f'<b class="when">{theme.format_date(d.day, view.lang)}</b> {mark}{title}')
+    return f"<div class='nq-due'>{head}{' · '.join(items)}</div>"
 
 
 def overdue_now(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:

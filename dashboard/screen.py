@@ -249,7 +249,8 @@ def html(m: Html, run: Run) -> None:
 def scorecard_(m: Scorecard, run: Run) -> None:
     """The first screen of the overview: the status counts, then the targets beside what is late and what moved."""
     view = run.view
-    st.html(scorecard.STYLE + scorecard.strip(list(m.lines), m.overdue, view))
+    st.html(scorecard.STYLE + scorecard.strip(list(m.lines), m.overdue, view)
+            + scorecard.due_list(m.due, m.due_days, view))
     left, right = st.columns([2.1, 1], gap="medium")
     with left:
         st.html(scorecard.table(list(m.lines), view))

@@ -10,6 +10,7 @@ from dashboard.cache import memo
 from dashboard.i18n import name
 from dashboard.indicators import national_targets, summarise
 from dashboard.models import Control, Downloads, Table, Text, section
+from dashboard.scorecard import all_targets, deadline_text, missed_marks, need_text
 from dashboard.sections.themes import change_line, chart, latest_per_entity, status_badge, target_line
 from dashboard.texts import conflict_explanation, entity_label, figure_text, programme_name, report_name
 from dashboard.view import View
@@ -52,16 +53,24 @@ def figures_table(obs: pd.DataFrame, view: View) -> pd.DataFrame:
     })
 
 
-def target_items(mine: pd.DataFrame, unit: str, view: View) -> list[Text]:
-    """Each target with its year and the report's words: on the line for a Vietnamese reader, behind the (?) for
-    others."""
+def target_items(indicator_id: str, unit: str, view: View) -> list[Text]:
+    """Each target of the indicator stated by the view date: its deadline as the report words it, the unit it is for,
+    its kind, its verdict and what it needs, and the report's words: on the line for a Vietnamese reader, behind the
+    (?) for others."""
     out = []
-    for _, tg in mine.iterrows():
-        year = view.t("target_by", year=int(tg["year"])) if pd.notna(tg["year"]) else view.t("target_no_year")
+    for s in (s for s in all_targets(view.as_of) if s.target is not None and s.target["indicator_id"] == indicator_id):
+        tg = s.target
         high = f"–{theme.format_value(tg['value_high'], unit, view.lang)}" if pd.notna(tg["value_high"]) else ""
         source = view.t("nq57") if tg["source_file"] == "nq57" else report_name(tg["source_file"], view.lang)
         quote = f"“{theme.plain_md(tg['source_quote'])}” ({theme.plain_md(source)})"
-        target = f"- **{year}: {theme.COMPARATORS[tg['comparator']]} {theme.format_value(tg['value'], unit, view.lang)}{high}**"
+        words = f" ({theme.plain_md(tg['deadline_text'])})" if isinstance(tg.get("deadline_text"), str) else ""
+        when = (deadline_text(s, view.lang) + words) if s.deadline is not None else view.t("target_no_year")
+        who = f" · {theme.plain_md(tg['entity_name'])}" if isinstance(tg.get("entity_name"), str) else ""
+        kind = f" · {view.t('target_kind_' + tg['kind'])}" if isinstance(tg.get("kind"), str) else ""
+        target = (f"- **{theme.COMPARATORS[tg['comparator']]} {theme.format_value(tg['value'], unit, view.lang)}{high}"
+                  f" · {theme.plain_md(when)}**{who}{kind} · {status_badge(s.status, view)}")
+        need = need_text(s, view.lang)
+        target += f" · {theme.plain_md(need)}" if need else ""
         out.append(Text(f"{target} — {quote}") if view.lang == "vi"
                    else Text(f"{target} ({theme.plain_md(source)})", help=quote))
     return out
@@ -89,15 +98,15 @@ def indicator_page(view: View, indicator_id: str | None) -> list:
             *(Text(line, "caption") for line in (change_line(s, view), target_line(s, view)) if line))
         out = [about]
         if not mine.empty:
-            out.append(section(*target_items(mine, ind["unit"], view), title=view.t("targets"), level=2))
+            out.append(section(*target_items(indicator_id, ind["unit"], view), title=view.t("targets"), level=2))
         if obs.empty:
             return [*out, section(Text(view.t("no_data"), "info"), title=view.t("every_figure"), level=2)]
         items: list = []
         nat = obs[(obs["scope"] == "national") & obs["category"].isna()]
         if nat["as_of"].nunique() > 1:
             items.append(chart(f"ind_{indicator_id}_trend", title, nat, charts.trend_figure(
-                nat, title, ind["unit"], ind["direction"], national_targets(mine), view.as_of, view.lang, ind["period"]),
-                view))
+                nat, title, ind["unit"], ind["direction"], national_targets(mine), view.as_of, view.lang, ind["period"],
+                marks=missed_marks(indicator_id, view)), view))
         units = obs[obs["scope"] != "national"]
         if len(units) and ind["unit"] != "flag":
             latest = latest_per_entity(units)

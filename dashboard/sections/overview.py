@@ -8,10 +8,22 @@ import pandas as pd
 from dashboard import queries, scorecard, theme
 from dashboard.cache import memo
 from dashboard.i18n import name
-from dashboard.models import Card, Cards, Heading, Html, Scorecard, Table, Text, section
+from dashboard.models import Card, Cards, Due, Heading, Html, Scorecard, Table, Text, section
 from dashboard.sections.themes import headline_tiles
 from dashboard.texts import entity_label, programme_name
 from dashboard.view import View
+
+DUE_DAYS = 90  # what falls due soon: the next three months after the view date
+
+
+def due_soon(lines: list[scorecard.Line], view: View) -> tuple[Due, ...]:
+    """The targets not yet met that fall due in the next DUE_DAYS days, soonest first."""
+    out = []
+    for ln in scorecard.due_soon(lines, view, DUE_DAYS):
+        who = ln.summary.target.get("entity_name") if ln.summary.target is not None else None
+        out.append(Due(ln.summary.deadline, name(ln.indicator, view.lang), who if isinstance(who, str) else "",
+                       view.link("chi-so", id=ln.indicator["id"]), ln.status))
+    return tuple(out)
 
 
 def scorecard_section(view: View):
@@ -26,7 +38,8 @@ def scorecard_section(view: View):
     if reported:
         side += [Heading(view.t("compliance"), 3), Html(reported)]
     shown = tuple(ln.summary.latest.to_frame().T for ln in lines if ln.summary.latest is not None)
-    return section(Scorecard(tuple(lines), overdue, tuple(side)), Text(view.t("status_rule"), "caption"),
+    return section(Scorecard(tuple(lines), overdue, tuple(side), due_soon(lines, view), DUE_DAYS),
+                   Text(view.t("status_rule"), "caption"),
                    pack_title=view.t("pack_scorecard"), shown=shown)
 
 

@@ -8,10 +8,18 @@ from functools import partial
 
 import pandas as pd
 
-from dashboard import charts, queries, theme
+from dashboard import charts, queries, scorecard, theme
 from dashboard.cache import memo
 from dashboard.i18n import name
-from dashboard.indicators import Summary, by_indicator, national_series, national_targets, same_basis, summarise_each
+from dashboard.indicators import (
+    Summary,
+    by_indicator,
+    national_series,
+    national_targets,
+    needed_text,
+    same_basis,
+    summarise_each,
+)
 from dashboard.models import (
     Chart,
     Column,
@@ -69,9 +77,11 @@ def pace_text(s: Summary, view: View) -> str | None:
 
 
 def target_line(s: Summary, view: View) -> str | None:
+    """The target in force and how the figure stands to it: the pace against the one needed, or, from a single
+    figure, the pace still needed ('cần thêm 0,39 /10.000 dân mỗi năm')."""
     if s.goal is None:
         return None
-    pace = pace_text(s, view)
+    pace = pace_text(s, view) if s.status != "insufficient" else needed_text(s, view.lang)
     return target_text(s.goal, s.unit, view) + (f" · {pace}" if pace else "")
 
 
@@ -150,7 +160,7 @@ def blocks(obs: pd.DataFrame, view: View, key: str) -> list[Chart | Names]:
         if len(nat) and (ind_id in dated or dates >= MIN_POINTS):
             fig = charts.trend_figure(nat, title, ind["unit"], ind["direction"],
                                       targets[targets["indicator_id"] == ind_id], view.as_of, view.lang,
-                                      ind["period"])
+                                      ind["period"], marks=scorecard.missed_marks(ind_id, view))
             block = chart(f"{key}_{ind_id}_trend", title, nat, fig, view, indicator_id=ind_id)
             if ind_id in dated:
                 trajectories.append(block)
