@@ -33,6 +33,10 @@ SMALL: dict[str, tuple[str, Columns, bool]] = {
     "tasks": ("illustrative/tasks.csv", (("task_id", "programme", "as_of", "title_vi", "title_en", "lead_agency_ids",
                                            "co_agency_ids", "task_group", "deadline", "status", "completion_date",
                                            "deliverable_vi", "is_illustrative"), ()), True),
+    # the dated tasks the reports state (not quantitative targets: those are kpis/targets.csv), data/README.md
+    "dated_tasks": ("dated_tasks.csv", (("id", "lead", "scope", "title_vi", "title_en", "deadline_text", "stated_as",
+                                         "source_file", "source_quote", "note"), ("partners", "programme", "target_id")),
+                    True),
 }
 # A submission's rows in the staging shape of the curated ones, per staging table: column -> DuckDB type.
 ROW_COLUMNS = {"obs": {"row": "BIGINT"} | {c: "VARCHAR" for c in ("indicator_id", "entity", "programme", "category",

@@ -44,6 +44,24 @@ FROM ref_targets t LEFT JOIN agencies a ON a.id = t.entity_id
 LEFT JOIN (SELECT source_file, min(report_date) AS report_date FROM ref_sources GROUP BY ALL) s USING (source_file)
 ORDER BY t.indicator_id, t.due.deadline NULLS LAST, t.num, t.id;
 
+-- every dated task the reports state, beside the targets: the deadline (the last day it allows) with the report's words
+-- and the note when they are not a real date; who (the lead, or the scope word for a group of units or a lead the
+-- report does not state; the partners in the order written); how the report states it (assigned, planned,
+-- proposed); the target it also is, if any; and the day it was stated: a view before its report does not know it
+CREATE TABLE dated_tasks AS
+SELECT d.id, d.title_vi, d.title_en, d.scope, d.lead_id, a.name_vi AS lead_name_vi, a.name_en AS lead_name_en,
+       d.lead AS lead_as_written,
+       coalesce(p.ids, []::VARCHAR[]) AS partner_ids, coalesce(p.names_vi, []::VARCHAR[]) AS partner_names_vi,
+       coalesce(p.names_en, []::VARCHAR[]) AS partner_names_en,
+       d.due.deadline AS deadline, d.deadline_text, d.due.note_vi AS deadline_note_vi, d.due.note_en AS deadline_note_en,
+       d.stated_as, d.programme, d.target_id, s.report_date AS stated_on, d.source_file, d.source_quote, d.note
+FROM ref_dated_tasks d LEFT JOIN agencies a ON a.id = d.lead_id
+LEFT JOIN (SELECT tp.id, list(tp.partner_id ORDER BY tp.position) AS ids, list(pa.name_vi ORDER BY tp.position) AS names_vi,
+                  list(pa.name_en ORDER BY tp.position) AS names_en
+           FROM ref_task_partners tp JOIN agencies pa ON pa.id = tp.partner_id GROUP BY tp.id) p ON p.id = d.id
+LEFT JOIN (SELECT source_file, min(report_date) AS report_date FROM ref_sources GROUP BY ALL) s USING (source_file)
+ORDER BY d.due.deadline, d.id;
+
 -- the labelled sub-groups in file order, then any slug a figure uses without a label (a dataset without labels)
 CREATE TABLE categories AS
 SELECT row_number() OVER (ORDER BY labelled DESC, pos)::INTEGER AS category_id, slug, name_vi, name_en

@@ -99,6 +99,63 @@ WHERE source_file IN (SELECT source_file FROM ref_sources) AND source_quote IS N
 GROUP BY source_quote, num, value HAVING NOT states(source_quote, num);
 
 
+-- The reports' dated tasks (data/dated_tasks.csv): who, what in both languages, by when as worded, where it is said.
+
+-- thiếu mã nhiệm vụ | task id is missing
+SELECT file, row, 'id', id, NULL FROM ref_dated_tasks WHERE id IS NULL;
+-- mã nhiệm vụ bị trùng | task id is duplicated
+SELECT file, row, 'id', id, NULL FROM ref_dated_tasks WHERE id IS NOT NULL QUALIFY count(*) OVER (PARTITION BY id) > 1;
+-- phạm vi giao nhiệm vụ không hợp lệ{ (dùng: %s)} | unknown scope of the task{ (use: %s)}
+SELECT file, row, 'scope', scope, (SELECT string_agg(id, ', ' ORDER BY position) FROM vocab WHERE vocabulary = 'task_scope')
+FROM ref_dated_tasks WHERE scope IS NULL OR scope NOT IN (SELECT id FROM vocab WHERE vocabulary = 'task_scope');
+-- cách báo cáo nêu nhiệm vụ (stated_as) không hợp lệ{ (dùng: %s)} | unknown stated_as{ (use: %s)}
+SELECT file, row, 'stated_as', stated_as, (SELECT string_agg(id, ', ' ORDER BY position) FROM vocab WHERE vocabulary = 'task_stated_as')
+FROM ref_dated_tasks WHERE stated_as IS NULL OR stated_as NOT IN (SELECT id FROM vocab WHERE vocabulary = 'task_stated_as');
+-- nhiệm vụ của một đơn vị (scope = unit) cần ghi cơ quan chủ trì ở cột lead | a task of one unit (scope = unit) needs its lead
+SELECT file, row, 'lead', lead, NULL FROM ref_dated_tasks WHERE scope = 'unit' AND lead IS NULL;
+-- nhiệm vụ giao chung hoặc không nêu đơn vị chủ trì để trống cột lead: phạm vi (scope) đã nói ai thực hiện | a task for a group of units, or with no lead stated, leaves lead empty: its scope says who
+SELECT file, row, 'lead', lead, NULL FROM ref_dated_tasks
+WHERE lead IS NOT NULL AND scope IN (SELECT id FROM vocab WHERE vocabulary = 'task_scope' AND id <> 'unit');
+-- cơ quan chủ trì không có trong danh mục cơ quan, địa phương{; có phải '%s'?} | the lead is not a known agency or province{; did you mean '%s'?}
+SELECT file, row, 'lead', lead, suggest_entity(lead) FROM ref_dated_tasks WHERE lead IS NOT NULL AND lead_id IS NULL;
+-- cơ quan phối hợp không có trong danh mục cơ quan, địa phương{; có phải '%s'?} | a partner is not a known agency or province{; did you mean '%s'?}
+SELECT file, row, 'partners', partner, suggest_entity(partner) FROM ref_task_partners WHERE partner_id IS NULL;
+-- thiếu tên nhiệm vụ tiếng Việt | the Vietnamese title is missing
+SELECT file, row, 'title_vi', title_vi, NULL FROM ref_dated_tasks WHERE title_vi IS NULL;
+-- thiếu tên nhiệm vụ tiếng Anh (bản dịch của title_vi) | the English title (the translation of title_vi) is missing
+SELECT file, row, 'title_en', title_en, NULL FROM ref_dated_tasks WHERE title_en IS NULL;
+-- nhiệm vụ thiếu hạn: tệp chỉ ghi nhiệm vụ có thời hạn, ghi nguyên văn cách báo cáo nêu hạn | the task has no deadline: the file holds dated tasks only, with the deadline as the report words it
+SELECT file, row, 'deadline_text', deadline_text, NULL FROM ref_dated_tasks WHERE deadline_text IS NULL;
+-- hạn không đọc được: cần một ngày (dd/mm/yyyy, "trước ngày dd/mm/yyyy"), tháng (tháng m/yyyy), quý (Quý I/yyyy) hoặc năm | the deadline does not read: it needs a date (dd/mm/yyyy, "trước ngày dd/mm/yyyy"), a month (tháng m/yyyy), a quarter (Quý I/yyyy) or a year
+SELECT file, row, 'deadline_text', deadline_text, NULL FROM ref_dated_tasks WHERE deadline_text IS NOT NULL AND due IS NULL;
+-- hạn trước ngày ban hành Nghị quyết 57 (22/12/2024) hoặc sau năm 2100 | the deadline falls before Resolution 57 (22/12/2024) or after 2100
+SELECT file, row, 'deadline_text', deadline_text, NULL FROM ref_dated_tasks
+WHERE due.deadline < DATE '2024-12-22' OR due.deadline > DATE '2100-12-31';
+-- cách ghi hạn không có nguyên văn trong trích dẫn | the deadline's wording is not found verbatim in the quote
+SELECT file, row, 'deadline_text', deadline_text, NULL FROM ref_dated_tasks
+WHERE deadline_text IS NOT NULL AND source_quote IS NOT NULL AND NOT contains(lower(fold(source_quote)), lower(fold(deadline_text)));
+-- nguồn không có trong data/sources.csv | source is not listed in data/sources.csv
+SELECT file, row, 'source_file', source_file, NULL FROM ref_dated_tasks
+WHERE source_file IS NULL OR source_file NOT IN (SELECT source_file FROM ref_sources WHERE source_file IS NOT NULL);
+-- thiếu trích dẫn nguồn | source quote is missing
+SELECT file, row, 'source_quote', source_quote, NULL FROM ref_dated_tasks WHERE source_quote IS NULL;
+-- trích dẫn không có nguyên văn trong{ %s} | quote is not found verbatim in{ %s}
+SELECT t.file, t.row, 'source_quote', left(t.source_quote, 80), t.source_file FROM ref_dated_tasks t
+JOIN ref_source_texts s USING (source_file) WHERE t.source_quote IS NOT NULL AND NOT contains(s.text, fold(t.source_quote));
+-- chương trình không có trong data/dims/programmes.csv | programme is not in data/dims/programmes.csv
+SELECT file, row, 'programme', programme, NULL FROM ref_dated_tasks
+WHERE programme IS NOT NULL AND programme NOT IN (SELECT id FROM ref_programmes WHERE id IS NOT NULL);
+-- mục tiêu liên kết không có trong kpis/targets.csv{; có phải '%s'?} | the linked target is not in kpis/targets.csv{; did you mean '%s'?}
+SELECT file, row, 'target_id', target_id,
+       (SELECT id FROM ref_targets WHERE jaro_winkler_similarity(id, d.target_id) >= 0.8
+        ORDER BY jaro_winkler_similarity(id, d.target_id) DESC, id LIMIT 1)
+FROM ref_dated_tasks d WHERE target_id IS NOT NULL AND target_id NOT IN (SELECT id FROM ref_targets WHERE id IS NOT NULL);
+-- hạn của nhiệm vụ khác hạn của mục tiêu liên kết{ (%s)} | the task is due on another day than its linked target{ (%s)}
+SELECT d.file, d.row, 'deadline_text', d.deadline_text, strftime(t.due.deadline, '%d/%m/%Y')
+FROM ref_dated_tasks d JOIN ref_targets t ON t.id = d.target_id
+WHERE d.due.deadline IS DISTINCT FROM t.due.deadline AND d.due IS NOT NULL;
+
+
 -- Figures (observations): one row at a time.
 
 -- thiếu mã chỉ tiêu | indicator id is missing

@@ -38,6 +38,19 @@ SELECT *, try_cast(value AS DOUBLE) AS num, try_cast(value_high AS DOUBLE) AS hi
        list_filter(list_transform(string_split(coalesce(series, ''), ';'), lambda x: trim(x)), lambda x: x <> '') AS series_ids
 FROM raw_targets;
 
+-- The dated tasks the reports state (data/dated_tasks.csv): the deadline as worded, read by the same reader as a
+-- target's; the lead resolved by the one resolver, and each partner on a row of its own, in the order written.
+CREATE TABLE ref_dated_tasks AS
+SELECT *, deadline_of(deadline_text) AS due, CASE WHEN lead IS NOT NULL THEN resolve_entity(lead) END AS lead_id
+FROM raw_dated_tasks;
+
+CREATE TABLE ref_task_partners AS
+SELECT file, row, id, position, partner, resolve_entity(partner) AS partner_id
+FROM (SELECT file, row, id, unnest(generate_series(1, len(names))) AS position,
+             unnest(list_transform(names, lambda x: trim(x))) AS partner
+      FROM (SELECT file, row, id, string_split(partners, ';') AS names FROM raw_dated_tasks WHERE partners IS NOT NULL))
+WHERE partner <> '';
+
 CREATE TABLE ref_units AS  -- every stated unit and the registry unit it converts into
 SELECT s.id AS stated, c.id AS canonical, s.factor / c.factor AS factor
 FROM units s JOIN units c ON s.id = c.id OR (s.family <> '' AND s.family = c.family) WHERE c.canonical;

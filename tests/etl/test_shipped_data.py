@@ -119,3 +119,65 @@ def test_the_reports_plans_pledges_and_forecasts_are_marked(con):
                        "AND entity_id IS NULL").fetchall() == [("pledge",)]
     assert {m for (m,) in con.execute("SELECT DISTINCT modality FROM observations").fetchall()} == {
         "outcome", "plan", "pledge", "forecast"}
+
+
+def test_the_dated_tasks_of_each_report(con):
+    by_report = dict(con.execute("SELECT left(source_file, 3), count(*) FROM dated_tasks GROUP BY 1").fetchall())
+    assert by_report == {"000": 25, "001": 4, "003": 14, "004": 22}
+    # only 004 proposes tasks to the Prime Minister (its part III); the 19 proposals are all its own
+    assert dict(con.execute("SELECT stated_as, count(*) FROM dated_tasks GROUP BY 1").fetchall()) == {
+        "assigned": 42, "planned": 4, "proposed": 19}
+    assert con.execute("SELECT DISTINCT left(source_file, 3) FROM dated_tasks WHERE stated_as = 'proposed'"
+                       ).fetchall() == [("004",)]
+
+
+def test_every_dated_task_is_complete_and_known_from_its_report_date(con):
+    rows = con.execute("SELECT d.id, d.scope, d.lead_as_written, d.lead_id, d.title_vi, d.title_en, d.deadline, "
+                       "d.deadline_text, d.source_quote, d.stated_on, s.report_date FROM dated_tasks d "
+                       "JOIN sources s USING (source_file)").fetchall()
+    assert len(rows) == 65
+    for tid, scope, lead, lead_id, title_vi, title_en, deadline, words, quote, stated_on, report_date in rows:
+        assert (scope == "unit") == (lead is not None) == (lead_id is not None), tid
+        assert title_vi and title_en and title_vi != title_en, tid
+        assert deadline is not None and words.lower() in quote.lower(), tid
+        assert stated_on == report_date, tid
+
+
+def test_the_nine_tasks_due_31_6_2026_keep_the_words_and_are_due_30_6_2026(con):
+    rows = con.execute("SELECT id, deadline_text, deadline, deadline_note_vi, deadline_note_en FROM dated_tasks "
+                       "WHERE deadline_note_vi IS NOT NULL").fetchall()
+    assert len(rows) == 9  # 000 prints "31/6/2026" nine times, all in its Quarter II 2026 list
+    for tid, words, deadline, note_vi, note_en in rows:
+        assert "31/6/2026" in words and str(deadline) == "2026-06-30", tid
+        assert "“31/6/2026”" in note_vi and "30/06/2026" in note_en, tid
+    assert {r[0] for r in rows} >= {"s000_master_data_fields", "s000_vneid_signature_standard"}
+
+
+@pytest.mark.parametrize(("tid", "lead", "deadline", "target"), [
+    ("s000_dt_strategy_2035", "m_khcn", "2026-06-10", None),  # "Thời hạn: 10/6/2026"
+    ("s000_master_data_fields", None, "2026-06-30", "master_data_fields_2026"),  # "Các bộ, ngành, địa phương"
+    ("s001_data_centre_2_start", None, "2026-03-31", "national_data_centre_2_started_q1_2026"),  # "Quý I/2026"
+    ("s003_villages_power_telecom", "o_evn", "2025-11-29", "coverage_gap_villages_power_2025"),  # "trước ngày 30/11/2025"
+    ("s003_hcmc_retail_dt", "m_khcn", "2025-12-30", None),
+    ("s004_national_labs_reorganisation", "m_khcn", "2026-09-30", None),  # "Hoàn thành trong tháng 9/2026"
+    ("s004_deputy_pms_working_sessions", "o_pho_thu_tuong", "2026-06-30", None),
+])
+def test_a_few_dated_tasks_as_the_reports_state_them(con, tid, lead, deadline, target):
+    assert con.execute("SELECT lead_id, deadline::VARCHAR, target_id FROM dated_tasks WHERE id = ?", [tid]).fetchone() == (
+        lead, deadline, target)
+
+
+def test_a_task_that_is_also_a_target_is_due_the_same_day_and_the_partners_resolve(con):
+    assert con.execute("SELECT count(*) FROM dated_tasks d JOIN targets t ON t.id = d.target_id "
+                       "WHERE d.deadline <> t.deadline").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM dated_tasks WHERE target_id IS NOT NULL").fetchone()[0] == 10
+    assert con.execute("SELECT partner_ids, partner_names_en FROM dated_tasks WHERE id = 's003_tthc_on_national_portal'"
+                       ).fetchone() == (["m_cong_an", "m_vpcp"], ["Ministry of Public Security", "Government Office"])
+
+
+@pytest.mark.parametrize(("view", "due"), [("2025-09-22", 7), ("2025-12-31", 6), ("2026-05-03", 20),
+                                           ("2026-05-08", 36)])
+def test_what_falls_due_in_the_90_days_after_each_report(con, view, due):
+    # known at the view date (stated on or before it), not yet passed (a deadline on the view date has not), within 90 days
+    assert con.execute("SELECT count(*) FROM dated_tasks WHERE stated_on <= $v::DATE AND deadline >= $v::DATE "
+                       "AND deadline <= $v::DATE + 90", {"v": view}).fetchone()[0] == due

@@ -393,3 +393,73 @@ def test_a_figure_stated_as_a_plan_pledge_or_forecast_is_marked_and_exposed(data
     dataset.set(OBS, 5, "modality", "hope")
     found = [e for e in _errors(dataset) if e.column == "modality"]
     assert found and found[0].row == 7 and "unknown modality" in found[0].reason_en and "pledge" in found[0].reason_en
+
+
+# The reports' dated tasks (data/dated_tasks.csv): the clean fixture holds one task of a unit, with a partner and the
+# impossible "31/6/2026", and one proposed task of every ministry, agency and province.
+
+DATED = "data/dated_tasks.csv"
+
+
+def test_dated_tasks_load_with_their_deadline_lead_partners_and_report_date(dataset):
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    rows = con.execute("SELECT id, scope, lead_id, lead_name_en, partner_ids, partner_names_vi, deadline, deadline_text, "
+                       "deadline_note_en, stated_as, programme, stated_on FROM dated_tasks").fetchall()
+    assert rows == [
+        ("d_review", "all", None, None, [], [], dt.date(2026, 5, 14), "trước ngày 15/5/2026", None, "proposed", None,
+         dt.date(2026, 5, 3)),
+        ("d_vneid", "unit", "bo_y_te", "Ministry of Health", ["lao_cai"], ["Lào Cai"], dt.date(2026, 6, 30),
+         "Thời hạn: 31/6/2026", "The report writes “31/6/2026”, a day that does not exist; the dashboard uses the "
+         "month's last day, 30/06/2026.", "assigned", "p2026", dt.date(2026, 5, 3))]
+    assert con.execute("SELECT deadline_note_vi FROM dated_tasks WHERE id = 'd_vneid'").fetchone()[0].startswith(
+        "Báo cáo ghi “31/6/2026”")
+
+
+def test_a_dataset_without_dated_tasks_builds_an_empty_table(dataset):
+    (dataset.data / "dated_tasks.csv").unlink()
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    assert con.execute("SELECT count(*) FROM dated_tasks").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(("index", "cells", "column", "words"), [
+    (0, dict(id=""), "id", "task id is missing"),
+    (1, dict(id="d_vneid"), "id", "task id is duplicated"),
+    (0, dict(lead="Bộ Y tê"), "lead", "did you mean 'Bộ Y tế'"),
+    (0, dict(lead=""), "lead", "needs its lead"),
+    (1, dict(lead="Các bộ, ngành, địa phương"), "lead", "leaves lead empty"),
+    (0, dict(partners="tỉnh Lào Cai; Tỉnh Lào Kai"), "partners", "partner is not a known agency or province"),
+    (0, dict(scope="everyone"), "scope", "unknown scope of the task (use: unit, ministries, provinces, all, unstated)"),
+    (0, dict(stated_as="hoped"), "stated_as", "unknown stated_as (use: assigned, planned, proposed)"),
+    (0, dict(title_vi=""), "title_vi", "Vietnamese title is missing"),
+    (0, dict(title_en=""), "title_en", "English title"),
+    (0, dict(deadline_text=""), "deadline_text", "has no deadline"),
+    (0, dict(deadline_text="sớm"), "deadline_text", "the deadline does not read"),
+    (0, dict(deadline_text="Thời hạn: 31/6/2020"), "deadline_text", "before Resolution 57"),
+    (0, dict(deadline_text="trước ngày 15/5/2026"), "deadline_text", "not found verbatim in the quote"),
+    (0, dict(source_quote="Bộ Y tế: Hướng dẫn kết nối dữ liệu xét nghiệm (Thời hạn: 31/6/2026)"), "source_quote",
+     "not found verbatim in r1.txt"),
+    (0, dict(source_quote=""), "source_quote", "quote is missing"),
+    (0, dict(source_file="r9.txt"), "source_file", "not listed in data/sources.csv"),
+    (0, dict(programme="p2099"), "programme", "not in data/dims/programmes.csv"),
+    (0, dict(target_id="t_5g_203"), "target_id", "did you mean 't_5g_2030'"),
+    (0, dict(target_id="t_5g_2030"), "deadline_text", "another day than its linked target (31/12/2030)"),
+])
+def test_a_bad_dated_task_is_named_with_its_reason(dataset, index, cells, column, words):
+    for key, value in cells.items():
+        dataset.set(DATED, index, key, value)
+    errors = _errors(dataset)
+    found = [e for e in errors if e.file == DATED and e.column == column and words in e.reason_en]
+    assert any(e.row == index + 2 for e in found), [str(e) for e in found]
+    assert found[0].reason_vi and found[0].reason_vi != found[0].reason_en
+
+
+def test_a_dated_task_may_be_the_same_commitment_as_a_target_due_the_same_day(dataset):
+    # the heading "Quý II năm 2026" and the item's "Thời hạn: 31/6/2026" both end on 30/06/2026
+    dataset.append(TARGETS, **(REPORT_TARGET | dict(id="t_q2", deadline_text="Quý II năm 2026")))
+    dataset.set(DATED, 0, "target_id", "t_q2")
+    build(dataset.data, dataset.db, dataset.kpis)
+    con = duckdb.connect(str(dataset.db), read_only=True)
+    assert con.execute("SELECT d.id, d.deadline, t.deadline FROM dated_tasks d JOIN targets t ON t.id = d.target_id"
+                       ).fetchall() == [("d_vneid", dt.date(2026, 6, 30), dt.date(2026, 6, 30))]
