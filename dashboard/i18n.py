@@ -120,6 +120,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "due_soon_none": ("Không có mục tiêu hay nhiệm vụ nào đến hạn trong {n} ngày tới.",
                       "No target or task falls due in the next {n} days."),
     "due_task": ("nhiệm vụ", "task"),
+    "due_summary": ("{targets} mục tiêu và {tasks} nhiệm vụ; gần nhất {date}",
+                    "targets: {targets}, tasks: {tasks}; the first on {date}"),
+    "due_open": ("Xem danh sách", "See the list"),
+    "dated_tasks": ("Nhiệm vụ có thời hạn các báo cáo giao", "Tasks with a deadline the reports assign"),
+    "dated_tasks_help": (
+        "Mỗi nhiệm vụ kèm hạn như báo cáo viết và câu trích. Báo cáo chưa nêu nhiệm vụ đã hoàn thành hay chưa: hạn đã qua "
+        "chỉ có nghĩa là cần hỏi kết quả.",
+        "Each task with its deadline as the report words it and the quote. The reports do not say whether a task was "
+        "done: a passed deadline only means its result should be asked for."),
+    "due_in_days": ("còn {n} ngày", "{n} days left"),
+    "due_today": ("đến hạn hôm nay", "due today"),
+    "deadline_passed": ("đã qua hạn {n} ngày", "deadline passed {n} days ago"),
+    "lead": ("Chủ trì", "Lead"),
+    "stated_as": ("Cách nêu", "Stated as"),
+    "when_due": ("Thời hạn", "Deadline"),
     # the overview's scorecard
     "scorecard_of": ("{n} mục tiêu, tính đến {date}:", "{n} targets, as of {date}:"),
     "latest_figure": ("Số mới nhất", "Latest figure"),
@@ -411,7 +426,8 @@ VOCABULARY_KEYS = {"theme": ("theme_", "theme_intro_"), "pillar": ("pillar_", No
                    "direction": ("direction_", None), "period": ("period_name_", None),
                    "qualifier": ("qualifier_", None), "status": ("status_", "status_when_"),
                    "reporting": ("reporting_", "reporting_list_"), "modality": ("modality_", None),
-                   "target_kind": ("target_kind_", None)}
+                   "target_kind": ("target_kind_", None), "task_scope": ("task_scope_", None),
+                   "task_stated_as": ("task_stated_as_", "task_stated_as_help_")}
 
 
 def vocabulary_labels() -> dict[str, tuple[str, str]]:

@@ -165,10 +165,14 @@ def scorecard_(story: Story, m: Scorecard, level: int) -> None:
                        f'{pdf.text(view.t("overdue_tasks"))} · {theme.format_date(day, view.lang)}</font>', "body",
                        True))
     until = theme.format_date(view.as_of + dt.timedelta(days=m.due_days), view.lang)
-    due = " · ".join(f"<b>{theme.format_date(d.day, view.lang)}</b> {pdf.text(d.title)}"
-                     + (f" ({pdf.text(d.who)})" if d.who else "") for d in m.due)
     story.add(para(f"<b>{pdf.text(view.t('due_soon', n=m.due_days, date=until))}:</b> "
-                   + (due or pdf.text(view.t("due_soon_none", n=m.due_days))), "body", True))
+                   + ("" if m.due else pdf.text(view.t("due_soon_none", n=m.due_days))), "body", True))
+    if m.due:
+        story.add(pdf.table([[theme.format_date(d.day, view.lang),
+                              para((f"{status_word(d.status, view.lang)} " if d.status else "") + pdf.text(d.title),
+                                   "cell", True), d.who] for d in m.due],
+                            [view.t("when_due"), view.t("indicator") + " / " + view.t("task"), view.t("lead")],
+                            [20, 110, 50]))
     rows = []
     for ln in lines:
         if ln.status == "no_data":

@@ -259,6 +259,13 @@ def submission_history() -> pd.DataFrame:
 
 
 @query
+def dated_tasks(view: dt.date) -> pd.DataFrame:
+    """The tasks with a deadline that the reports issued by the view date assign, soonest first."""
+    has = _df("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'dated_tasks'")["n"].iloc[0]
+    return _df("SELECT * FROM dated_tasks WHERE stated_on <= ? ORDER BY deadline, id", [view]) if has else pd.DataFrame()
+
+
+@query
 def vocabularies() -> pd.DataFrame:
     """Every closed list (kpis/vocabularies.csv as the build loaded it), in the order lists are shown in."""
     return _df("SELECT * FROM vocabularies ORDER BY position")

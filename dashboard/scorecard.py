@@ -220,6 +220,9 @@ table.nq-score td.need{min-width:7rem;font-size:.84rem}
 table.nq-score small{white-space:nowrap}
 .nq-due{margin:.1rem 0 .6rem;font-size:.9rem;line-height:1.6}
 .nq-due b.when{white-space:nowrap}
+.nq-due details{display:inline;margin-left:.4rem}
+.nq-due summary{display:inline;cursor:pointer;color:#1c5fb8}
+.nq-due ul{margin:.3rem 0 .2rem;padding-left:1.1rem;font-size:.86rem}
 @media (max-width:640px){
   table.nq-score .nq-wide,table.nq-score tr.head{display:none}
   table.nq-score,table.nq-score tbody,table.nq-score tr,table.nq-score td{display:block;width:auto;min-width:0}
@@ -282,15 +285,22 @@ def due_list(due: tuple, days: int, view: View) -> str:
     head = f"<b>{html.escape(view.t('due_soon', n=days, date=until))}:</b> "
     if not due:
         return f"<div class='nq-due'>{head}{html.escape(view.t('due_soon_none', n=days))}</div>"
+    n_targets = sum(d.kind == "target" for d in due)
+    summary = view.t("due_summary", targets=n_targets, tasks=len(due) - n_targets,
+                     date=theme.format_date(due[0].day, view.lang))
     items = []
-    for d in due:
-        title = html.escape(d.title) + (f" ({html.escape(d.who)})" if d.who else "")
-        if d.link:
-            title = f'<a href="{html.escape(d.link)}" target="_self">{title}</a>'
-        mark = (f'<span style="color:{theme.status_colour(d.status)}">{theme.status_symbol(d.status)}</span> '
-                if d.status else f"{html.escape(view.t('due_task'))}: ")
-        items.append(f'<b class="when">{theme.format_date(d.day, view.lang)}</b> {mark}{title}')
-    return f"<div class='nq-due'>{head}{' · '.join(items)}</div>"
+    for day in sorted({d.day for d in due}):
+        parts = []
+        for d in (d for d in due if d.day == day):
+            title = html.escape(d.title)
+            if d.link:
+                title = f'<a href="{html.escape(d.link)}" target="_self">{title}</a>'
+            mark = (f'<span style="color:{theme.status_colour(d.status)}">{theme.status_symbol(d.status)}</span> '
+                    if d.status else "")
+            parts.append(f"{mark}{title}" + (f" <i>({html.escape(d.who)})</i>" if d.who else ""))
+        items.append(f'<li><b class="when">{theme.format_date(day, view.lang)}</b>: {"; ".join(parts)}</li>')
+    return (f"<div class='nq-due'>{head}{html.escape(summary)}<details><summary>{html.escape(view.t('due_open'))}"
+            f"</summary><ul>{''.join(items)}</ul></details></div>")
 
 
 def overdue_now(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -71,6 +71,13 @@ def unit_names(lang: str, kind: str | None = None) -> dict[str, str]:
     return dict(zip(ags["id"], ags["name_" + lang].fillna(ags["name_vi"]), strict=True))
 
 
+def task_lead(row: Any, lang: str) -> str:
+    """Who leads a dated task: the unit the report names, or the group it assigns it to ('các bộ, ngành, địa
+    phương')."""
+    lead = row.get(f"lead_name_{lang}") or row.get("lead_name_vi")
+    return str(lead) if isinstance(lead, str) and lead else t(f"task_scope_{row.get('scope') or 'unstated'}", lang)
+
+
 def report_name(source_file: str, lang: str) -> str:
     """'Bộ Khoa học và Công nghệ, Báo cáo … (03/05/2026)' for a source file."""
     src = queries.sources().set_index("source_file")

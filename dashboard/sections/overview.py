@@ -3,6 +3,8 @@ programme and how fresh the data is; in the pack, the scorecard and every agency
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from dashboard import queries, scorecard, theme
@@ -10,20 +12,30 @@ from dashboard.cache import memo
 from dashboard.i18n import name
 from dashboard.models import Card, Cards, Due, Heading, Html, Scorecard, Table, Text, section
 from dashboard.sections.themes import headline_tiles
-from dashboard.texts import entity_label, programme_name
+from dashboard.texts import entity_label, programme_name, task_lead
 from dashboard.view import View
 
 DUE_DAYS = 90  # what falls due soon: the next three months after the view date
 
 
 def due_soon(lines: list[scorecard.Line], view: View) -> tuple[Due, ...]:
-    """The targets not yet met that fall due in the next DUE_DAYS days, soonest first."""
-    out = []
+    """The targets not yet met and the reports' dated tasks that fall due in the next DUE_DAYS days, soonest first
+    (a task that is one of the targets is listed once, as the target)."""
+    out, targets = [], set()
     for ln in scorecard.due_soon(lines, view, DUE_DAYS):
         who = ln.summary.target.get("entity_name") if ln.summary.target is not None else None
+        targets.add(ln.summary.target["id"] if ln.summary.target is not None else None)
         out.append(Due(ln.summary.deadline, name(ln.indicator, view.lang), who if isinstance(who, str) else "",
                        view.link("chi-so", id=ln.indicator["id"]), ln.status))
-    return tuple(out)
+    tasks = queries.dated_tasks(view.as_of)
+    if not tasks.empty:
+        until = view.as_of + dt.timedelta(days=DUE_DAYS)
+        soon = tasks[(tasks["deadline"].dt.date >= view.as_of) & (tasks["deadline"].dt.date <= until)
+                     & ~tasks["target_id"].isin(targets)]
+        out += [Due(r["deadline"].date(), name(r, view.lang, "title"), task_lead(r, view.lang),
+                    view.link("bo-nganh-dia-phuong", agency=r["lead_id"]) if isinstance(r["lead_id"], str) else None,
+                    kind="task") for _, r in soon.iterrows()]
+    return tuple(sorted(out, key=lambda d: (d.day, d.kind != "target")))
 
 
 def scorecard_section(view: View):

@@ -10,7 +10,7 @@ from dashboard.cache import memo
 from dashboard.i18n import name
 from dashboard.models import Downloads, Filter, Table, Text, section
 from dashboard.sections.themes import chart
-from dashboard.texts import programme_name, unit_names
+from dashboard.texts import programme_name, task_lead, unit_names
 from dashboard.view import View
 
 # Segments of a programme's status bar, in reading order (task_status columns; done_unsplit is the part of "done" a
@@ -125,8 +125,38 @@ def illustrative(view: View):
                    title=view.t("overdue_list"), pack=False)
 
 
+def dated(view: View):
+    """The tasks with a deadline the reports assign, soonest first: the deadline as worded, the lead, how the report
+    states it, how far the deadline is (the reports do not say whether a task was done)."""
+    tasks = queries.dated_tasks(view.as_of)
+    if tasks.empty:
+        return None
+    days = [(d.date() - view.as_of).days for d in tasks["deadline"]]
+    table = pd.DataFrame({
+        view.t("when_due"): [f"{theme.format_date(d, view.lang)} ({w})" if isinstance(w, str) else
+                             theme.format_date(d, view.lang) for d, w in zip(tasks["deadline"], tasks["deadline_text"],
+                                                                             strict=True)],
+        view.t("task"): tasks["title_" + view.lang].fillna(tasks["title_vi"]),
+        view.t("lead"): [task_lead(r, view.lang) for _, r in tasks.iterrows()],
+        view.t("stated_as"): [view.t(f"task_stated_as_{s}") for s in tasks["stated_as"]],
+        view.t("status"): [view.t("deadline_passed", n=-n) if n < 0 else
+                           view.t("due_today") if n == 0 else view.t("due_in_days", n=n) for n in days],
+        view.t("quote"): tasks["source_quote"],
+        "_lead": tasks["lead_id"].fillna(""),
+    })
+    leads = tuple(sorted({i for i in tasks["lead_id"].dropna()}, key=lambda i: unit_names(view.lang).get(i, i)))
+    names = unit_names(view.lang)
+    return section(Text(view.t("dated_tasks_help"), "caption"),
+                   Table("dated_tasks", table, filters=(Filter("_lead", view.t("lead"), leads,
+                                                               tuple((i, names.get(i, i)) for i in leads),
+                                                               view.t("all")),),
+                         download=Downloads("dated_tasks", view.t("dated_tasks"), table, prepared=True)),
+                   title=view.t("dated_tasks"), pack=False)
+
+
 def tasks_page(view: View) -> list:
     def build() -> list:
         return [s for s in (breakdown(view), movement(view), overdue_lists(view, "task_overdue_by_agency", False),
-                            overdue_lists(view, "task_overdue_by_group", True), illustrative(view)) if s is not None]
+                            overdue_lists(view, "task_overdue_by_group", True), dated(view), illustrative(view))
+                if s is not None]
     return memo(("tasks", view), build)
