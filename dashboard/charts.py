@@ -221,8 +221,10 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
     mode = "lines+markers" if period == "point" else "markers"
     bases = data["definition"].fillna("") if "definition" in data else pd.Series("", index=data.index)
     broken = bases.nunique() > 1
-    data = data.assign(series=[_series_label(r, lang) + (f" · {name(r, lang, 'definition') or t('usual_definition', lang)}"
-                                                        if broken else "") for _, r in data.iterrows()])
+    # a row's own `series_label` (figures of two lists, e.g. two programmes' overdue tasks) keeps them two lines
+    data = data.assign(series=[(r["series_label"] if isinstance(r.get("series_label"), str) else _series_label(r, lang))
+                               + (f" · {name(r, lang, 'definition') or t('usual_definition', lang)}" if broken else "")
+                               for _, r in data.iterrows()])
     exact = [theme.qualifier_of(r) == "exact" for _, r in data.iterrows()]
     for series, part in data.groupby("series", sort=False):
         # one trace per basis: figures on different bases are never joined by a line
@@ -255,8 +257,9 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
     for day, value, text in marks:
         fig.add_annotation(x=day, y=value, text=theme.plain_html(text), showarrow=True, arrowhead=0, ax=0, ay=-28,
                            font=dict(size=11, color=theme.STATUS_COLOURS["red"]), bgcolor="rgba(255,255,255,0.85)")
+    # a count or a share starts at 0 whichever way is better (an axis from 1 makes 1 look like nothing); ranks do not
     fig.update_yaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f",
-                     rangemode="tozero" if direction == "higher" else None)
+                     rangemode=None if unit == "rank" else "tozero")
     if direction == "lower" and unit == "rank":
         fig.update_yaxes(autorange="reversed", title=t("rank_note", lang))
     fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y")

@@ -41,6 +41,8 @@ class Downloads:
     title: str
     data: pd.DataFrame
     prepared: bool = False
+    what: str | None = None  # what the files hold, on the buttons ('the chart's data', 'every figure'), when a page
+    # offers more than one download
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,14 @@ def entity_observations(view: dt.date, entity_id: str, illustrative: bool = True
 
 
 @query
+def figures_by_source(view: dt.date) -> pd.DataFrame:
+    """How many reported figures each report issued by the view date gives (illustrative rows left out)."""
+    sql = ("SELECT o.source_file, count(*) AS figures FROM observations o JOIN sources s ON s.source_file = o.source_file "
+           "WHERE s.report_date <= ? AND NOT o.is_illustrative GROUP BY o.source_file")
+    return _df(sql, [view])
+
+
+@query
 def freshness(view: dt.date) -> pd.DataFrame:
     """Latest as-of date and number of figures per theme at the view date."""
     sql = ("SELECT o.theme, max(o.as_of) AS latest, count(*) AS figures FROM observations o "

@@ -14,7 +14,7 @@ from dashboard import queries, theme
 from dashboard.cache import memo
 from dashboard.i18n import name, t
 from dashboard.indicators import Summary, gap_text, needed_text, series_names, summarise_targets
-from dashboard.texts import entity_label, programme_name
+from dashboard.texts import conflict_explanation, entity_label, programme_name
 from dashboard.view import View
 
 
@@ -318,17 +318,36 @@ def overdue_now(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def since_previous(lines: list[Line], view: View) -> list[str]:
-    """What moved since the report before the latest one: status changes and new figures of the targets."""
+    """What the latest report brought since the one before: its figures, the task lists it gives, and the targets it
+    states or moves (a verdict that changed, a new figure)."""
     dates = [d for d in queries.report_dates() if d <= view.as_of]
     if len(dates) < 2:
         return []
     before = view.at(dates[-2])
-    old = {ln.summary.target["id"]: ln for ln in target_lines(before)}
     out = []
+    src = queries.sources()
+    counts_ = queries.figures_by_source(view.as_of).set_index("source_file")["figures"]
+    for _, r in src[(src["report_date"].dt.date > before.as_of) & (src["report_date"].dt.date <= view.as_of)].iterrows():
+        out.append(html.escape(view.t("new_report", issuer=name(r, view.lang, "issuer"),
+                                      date=theme.format_date(r["report_date"], view.lang),
+                                      n=theme.format_number(counts_.get(r["source_file"], 0), view.lang))))
+    tasks = queries.latest_task_status(view.as_of)
+    earlier = queries.latest_task_status(before.as_of).set_index("programme")
+    for _, r in tasks[(tasks["as_of"].dt.date > before.as_of) & tasks["overdue"].notna()].iterrows():
+        was = earlier["overdue"].get(r["programme"]) if r["programme"] in earlier.index else None
+        out.append(html.escape(view.t("new_overdue", programme=name(r, view.lang, "programme_name"),
+                                      n=theme.format_number(r["overdue"], view.lang),
+                                      date=theme.format_date(r["as_of"], view.lang)))
+                   + (f" ({html.escape(view.t('previous').lower())}: {theme.format_number(was, view.lang)})"
+                      if was is not None and pd.notna(was) else ""))
+    old = {ln.summary.target["id"]: ln for ln in target_lines(before)}
     for ln in lines:
         prev = old.get(ln.summary.target["id"])
         label = html.escape(name(ln.indicator, view.lang))
-        if prev is not None and prev.status != ln.status:
+        if prev is None:
+            out.append(f"{html.escape(view.t('new_target'))}: {label} ({html.escape(deadline_text(ln.summary, view.lang))})"
+                       f" {chip(ln.status, view)}")
+        elif prev.status != ln.status:
             out.append(f"{label}: {chip(prev.status, view)} → {chip(ln.status, view)}")
         elif ln.summary.latest is not None and (prev is None or prev.summary.latest is None
                                                 or pd.Timestamp(prev.summary.latest["as_of"])
@@ -339,12 +358,19 @@ def since_previous(lines: list[Line], view: View) -> list[str]:
     return out
 
 
+MOVED_SHOWN = 8
+
+
 def moved_list(moved: list[str], view: View) -> str:
-    """What moved since the previous report, as a short list (the first eight)."""
+    """What moved since the previous report: the first eight, the rest behind a click."""
     if not moved:
         return f"<small>{html.escape(view.t('nothing_moved'))}</small>"
-    return ("<ul style='margin:0;padding-left:1.1rem;font-size:.88rem'>" + "".join(f"<li>{m}</li>" for m in moved[:8])
-            + "</ul>")
+    first = "".join(f"<li>{m}</li>" for m in moved[:MOVED_SHOWN])
+    rest = "".join(f"<li>{m}</li>" for m in moved[MOVED_SHOWN:])
+    more = (f"<details><summary style='cursor:pointer;color:#1c5fb8'>"
+            f"{html.escape(view.t('and_more', n=len(moved) - MOVED_SHOWN))}</summary><ul style='padding-left:1.1rem'>"
+            f"{rest}</ul></details>") if rest else ""
+    return f"<ul style='margin:0;padding-left:1.1rem;font-size:.88rem'>{first}</ul>{more}"
 
 
 def late_agencies(latest: pd.DataFrame, agencies: pd.DataFrame, view: View) -> str:
@@ -352,13 +378,21 @@ def late_agencies(latest: pd.DataFrame, agencies: pd.DataFrame, view: View) -> s
     if latest.empty:
         return f"<small>{html.escape(view.t('no_data'))}</small>"
     row = latest.iloc[0]
+    # the first six, and every agency tied with the sixth: a list never stops inside a tie
+    shown = agencies[agencies["value"] >= agencies["value"].iloc[min(5, len(agencies) - 1)]] if len(agencies) else agencies
     items = [f'<li><a href="{html.escape(view.link("bo-nganh-dia-phuong", agency=r["entity_id"]))}" '
              f'target="_self" style="color:{theme.STATUS_COLOURS["red"]}">{html.escape(entity_label(r, view.lang))}</a>: '
-             f"<b>{theme.format_number(r['value'], view.lang)}</b></li>" for _, r in agencies.head(6).iterrows()]
+             f"<b>{theme.format_number(r['value'], view.lang)}</b></li>" for _, r in shown.iterrows()]
+    more = len(agencies) - len(shown)
+    note = ""
+    flagged = pd.concat([latest, agencies])["conflict_id"].dropna()
+    if len(flagged):  # the list and the total disagree: said beside the list, not only on the sources page
+        note = (f"<div style='color:{theme.STATUS_COLOURS['orange']};font-size:.82rem'>⚠ "
+                f"{html.escape(conflict_explanation(flagged.iloc[0], view.lang))}</div>")
     return (f"<div style='font-size:.88rem'>{html.escape(programme_name(row['programme'], view.lang))} · "
             f"{theme.format_date(row['as_of'], view.lang)}<ul style='margin:.2rem 0;padding-left:1.1rem'>"
-            f"{''.join(items)}</ul><a href='{html.escape(view.link('nhiem-vu'))}' target='_self'>"
-            f"{html.escape(view.t('all_overdue'))} →</a></div>")
+            f"{''.join(items)}</ul>{note}<a href='{html.escape(view.link('nhiem-vu'))}' target='_self'>"
+            f"{html.escape(view.t('all_overdue') + (f' (+{more})' if more > 0 else ''))} →</a></div>")
 
 
 def compliance(view: View) -> str | None:

@@ -4,6 +4,7 @@ ReportLab, dashboard/pdf_render.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -98,9 +99,10 @@ def downloads(m: Downloads, run: Run, frame: pd.DataFrame | None = None) -> None
     note = exports.export_note(view, getattr(st.context, "url", None) or "")
     sheets = (view.t("sheet_data"), view.t("sheet_source"))
     row = st.container(horizontal=True)
-    row.download_button(view.t("download_csv"), lambda: exports.csv_bytes(rows(), note), file_name=f"{stem}.csv",
+    what = f" · {m.what}" if m.what else ""
+    row.download_button(view.t("download_csv") + what, lambda: exports.csv_bytes(rows(), note), file_name=f"{stem}.csv",
                         mime="text/csv", key=f"csv_{m.key}", icon=":material/download:", on_click="ignore")
-    row.download_button(view.t("download_xlsx"), lambda: exports.xlsx_bytes(rows(), note, sheets),
+    row.download_button(view.t("download_xlsx") + what, lambda: exports.xlsx_bytes(rows(), note, sheets),
                         file_name=f"{stem}.xlsx",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key=f"xlsx_{m.key}", icon=":material/table:", on_click="ignore")
@@ -131,7 +133,7 @@ def chart(m: Chart, run: Run) -> None:
         st.plotly_chart(m.fig, config=config, key=select_key(m))
     if not m.select:
         downloads(Downloads(m.key, m.title, m.download if m.download is not None else m.data,
-                            prepared=m.download is not None), run)
+                            prepared=m.download is not None, what=view.t("chart_data").lower()), run)
     if m.indicator_id:
         st.markdown(f"[{view.t('open_indicator')} →]({view.link('chi-so', id=m.indicator_id)})")
     if m.notes is not None:
@@ -185,7 +187,8 @@ def table(m: Table, run: Run) -> None:
         st.table(frame)
     if m.download is not None:
         same = m.download.data is m.frame
-        downloads(m.download, run, frame if same else None)
+        holds = m.download if m.download.what else replace(m.download, what=view.t("table_data").lower())
+        downloads(holds, run, frame if same else None)
 
 
 def tiles(m: Tiles, run: Run) -> None:
@@ -239,7 +242,7 @@ def names(m: Names, run: Run) -> None:
         return
     st.markdown(f"**{m.title}** ({m.date})")
     st.markdown(", ".join(theme.plain_md(n) for n in m.names))
-    downloads(Downloads(m.key, m.title, m.data), run)
+    downloads(Downloads(m.key, m.title, m.data, what=run.view.t("table_data").lower()), run)
 
 
 def html(m: Html, run: Run) -> None:
@@ -280,7 +283,7 @@ def tabs(m: Tabs, run: Run) -> None:
 
 
 def _downloads(m: Downloads, run: Run) -> None:
-    downloads(m, run)
+    downloads(m if m.what else replace(m, what=run.view.t("table_data").lower()), run)
 
 
 DRAW = {Text: text, Heading: heading, Downloads: _downloads, Chart: chart, Table: table, Tiles: tiles, Cards: cards,

@@ -30,7 +30,8 @@ def value_text(value: float | None, unit: str, lang: str, base: float | None = N
 def entity_label(row: Any, lang: str) -> str:
     """A unit's official name in the reader's language (the Vietnamese one when no English name is known)."""
     en = row.get("entity_name_en") if lang == "en" else None
-    return str(en) if isinstance(en, str) and en else str(row.get("entity_name") or "")
+    vi = row.get("entity_name")
+    return en if isinstance(en, str) and en else (vi if isinstance(vi, str) else "")
 
 
 def quote_help(row: Any, lang: str) -> str:

@@ -103,9 +103,12 @@ def indicator_page(view: View, indicator_id: str | None) -> list:
             return [*out, section(Text(view.t("no_data"), "info"), title=view.t("every_figure"), level=2)]
         items: list = []
         nat = obs[(obs["scope"] == "national") & obs["category"].isna()]
-        if nat["as_of"].nunique() > 1:
-            items.append(chart(f"ind_{indicator_id}_trend", title, nat, charts.trend_figure(
-                nat, title, ind["unit"], ind["direction"], national_targets(mine), view.as_of, view.lang, ind["period"],
+        national = national_targets(mine)
+        if len(nat) and (nat["as_of"].nunique() > 1 or national["deadline"].notna().any()):
+            # the national series first, by definition (a break is two series), with every target and its path
+            t1 = f"{title} — {view.t('national')}"
+            items.append(chart(f"ind_{indicator_id}_trend", t1, nat, charts.trend_figure(
+                nat, t1, ind["unit"], ind["direction"], national, view.as_of, view.lang, ind["period"],
                 marks=missed_marks(indicator_id, view)), view))
         units = obs[obs["scope"] != "national"]
         if len(units) and ind["unit"] != "flag":
@@ -119,6 +122,7 @@ def indicator_page(view: View, indicator_id: str | None) -> list:
             items.append(chart(f"ind_{indicator_id}_groups", title, last, charts.bar_figure(
                 last, title, ind["unit"], ind["direction"], view.as_of, view.lang), view))
         items.append(Table(f"ind_{indicator_id}_all", figures_table(obs, view),
-                           download=Downloads(f"ind_{indicator_id}_all", title, obs)))
+                           download=Downloads(f"ind_{indicator_id}_all", title, obs,
+                                              what=view.t("every_figure").lower())))
         return [*out, section(*items, title=view.t("every_figure"), level=2, shown=(obs,))]
     return memo(("indicator", indicator_id, view), build)

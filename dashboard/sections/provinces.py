@@ -60,8 +60,10 @@ def controls(view: View) -> tuple[Control, ...]:
         if figs.empty:
             return ()
         cover = figs.groupby("measure").agg(n=("entity_id", "nunique"), flag=("unit", lambda u: (u == "flag").all()),
-                                            latest=("as_of", "max"))
-        keys = tuple(cover.sort_values(["flag", "n", "latest"], ascending=[True, False, False]).index)
+                                            latest=("as_of", "max"), total=("value", "sum"))
+        # numeric measures first, the latest report's first (an older list is not the default), then the widest: most
+        # provinces, and of one group and its part the group (the larger total)
+        keys = tuple(cover.sort_values(["flag", "latest", "n", "total"], ascending=[True, False, False, False]).index)
         regions = tuple(theme.terms("region"))
         provinces = unit_names(view.lang, "province")
         ordered = tuple(sorted(provinces, key=lambda p: queries.agencies().set_index("id").loc[p, "name_vi"]))

@@ -9,8 +9,8 @@ from dashboard import charts, queries, theme
 from dashboard.cache import memo
 from dashboard.i18n import name
 from dashboard.models import Downloads, Filter, Table, Text, section
-from dashboard.sections.themes import chart
-from dashboard.texts import programme_name, task_lead, unit_names
+from dashboard.sections.themes import MIN_POINTS, chart
+from dashboard.texts import entity_label, programme_name, quote_help, task_lead, unit_names
 from dashboard.view import View
 
 # Segments of a programme's status bar, in reading order (task_status columns; done_unsplit is the part of "done" a
@@ -73,11 +73,20 @@ def overdue_lists(view: View, heading: str, by_group: bool):
     if rows.empty:
         return section(Text(view.t("no_data"), "info"), title=view.t(heading))
     items = []
-    for (prog, as_of), part in rows.groupby(["programme", "as_of"], sort=False):
+    # the latest list first: an older one below it, never above
+    lists = sorted(rows.groupby(["programme", "as_of"], sort=False), key=lambda g: g[0][1], reverse=True)
+    for (prog, as_of), part in lists:
         title = f"{view.t(heading)} — {programme_name(prog, view.lang)} ({theme.format_date(as_of, view.lang)})"
-        labels = [view.t(f"group_{c}") for c in part["category"]] if by_group else None
+        labels = [view.t(f"group_{c}") for c in part["category"]] if by_group else \
+            [entity_label(r, view.lang) for _, r in part.iterrows()]
+        if len(part) < MIN_POINTS:  # one or two parts are a sentence, not a chart of one bar
+            parts = "; ".join(f"{theme.plain_md(lb)}: **{theme.format_number(v, view.lang)}**"
+                              for lb, v in zip(labels, part["value"], strict=True))
+            items.append(Text(f"**{theme.plain_md(title)}** — {parts}", help=quote_help(part.iloc[0], view.lang)))
+            continue
         items.append(chart(f"{heading}_{prog}_{pd.Timestamp(as_of).date()}", title, part,
-                           charts.bar_figure(part, title, "count", "lower", view.as_of, view.lang, labels=labels,
+                           charts.bar_figure(part, title, "count", "lower", view.as_of, view.lang,
+                                             labels=labels if by_group else None,
                                              colour=theme.task_colours()["overdue"]), view))
     return section(*items, title=view.t(heading))
 

@@ -147,15 +147,21 @@ def profile(view: View, agency_id: str):
         if obs.empty and bud.empty:
             return section(*items, Text(view.t("profile_empty"), "info"), title=title)
         overdue, products, history = standing(obs)
-        items.append(Metrics(tuple(Metric(view.t(label), figure_text(row, view.lang) if row is not None else view.t("no_data"),
-                                  f"{view.t('as_of')} {theme.format_date(row['as_of'], view.lang)}"
-                                  if row is not None else None)
-                           for row, label in ((overdue, "overdue_tasks_cap"), (products, "products_reported_cap")))
-                     + (Metric(view.t("figures_reported"), theme.format_number(len(obs), view.lang)),)))
-        if history["as_of"].nunique() >= 2:
+        def dated(label: str, row: pd.Series | None) -> str:  # an older figure says its date on the tile itself
+            old = row is not None and pd.Timestamp(row["as_of"]).date() < view.as_of
+            return f"{view.t(label)} ({theme.format_date(row['as_of'], view.lang)})" if old else view.t(label)
+
+        items.append(Metrics(tuple(Metric(dated(label, row), figure_text(row, view.lang) if row is not None
+                                          else view.t("no_data"),
+                                          quote_help(row, view.lang) if row is not None else None)
+                                   for row, label in ((overdue, "overdue_tasks_cap"), (products, "products_reported_cap")))
+                             + (Metric(view.t("figures_reported"), theme.format_number(len(obs), view.lang)),)))
+        if history["as_of"].nunique() >= 2:  # each list the reports give is a line of its own (its programme)
             t2 = f"{view.t('overdue_tasks_cap')} — {entity_label(history.iloc[0], view.lang)}"
+            lists = history.assign(series_label=[programme_name(p, view.lang) or view.t("national")
+                                                 for p in history["programme"]])
             items.append(chart(f"profile_overdue_{agency_id}", t2, history,
-                               charts.trend_figure(history, t2, "count", "lower", queries.targets().iloc[:0],
+                               charts.trend_figure(lists, t2, "count", "lower", queries.targets().iloc[:0],
                                                    view.as_of, view.lang), view))
         items += peer_charts((overdue, products), view, agency_id)
         if not obs.empty:

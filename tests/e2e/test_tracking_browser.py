@@ -85,7 +85,7 @@ def test_the_league_tables_csv_is_the_grid_on_the_screen(page, app_url, tmp_path
     page.goto(f"{app_url}/bo-nganh-dia-phuong")
     wait_for_app(page)
     with page.expect_download() as download:
-        page.get_by_role("button", name=t("download_csv", "vi")).last.click()
+        page.get_by_role("button", name=f"{t('download_csv', 'vi')} · {t('table_data', 'vi').lower()}").last.click()
     path = tmp_path / "league.csv"
     download.value.save_as(path)
     lines = path.read_text(encoding="utf-8-sig").splitlines()

@@ -64,7 +64,9 @@ def test_theme_page_renders_charts_and_downloads(theme, lang):
     assert at.title[0].value == t(f"theme_{theme}", lang)
     assert len(at.get("plotly_chart")) >= 1
     labels = {b.label for b in at.get("download_button")}
-    assert {t("download_csv", lang), t("download_xlsx", lang)} <= labels
+    # each button says what it holds (a chart's data, a table's)
+    assert {f"{t(k, lang)} · {t('chart_data', lang).lower()}" for k in ("download_csv", "download_xlsx")} <= labels
+    assert all(" · " in label for label in labels)
 
 
 @pytest.mark.parametrize("theme", list(THEME_PAGES))

@@ -19,7 +19,7 @@ def test_tasks_page_shows_breakdown_lists_and_the_illustrative_registry(lang):
     assert len(at.get("plotly_chart")) >= 4
     assert t("illustrative_help", lang) in texts(at), "illustrative rows carry their explanation"
     assert f":orange-badge[:material/science: {t('illustrative_badge', lang)}]" in texts(at)
-    overdue = at.dataframe[0].value
+    overdue = next(d.value for d in at.dataframe if t("days_overdue", lang) in d.value.columns)
     days = list(overdue[t("days_overdue", lang)])
     assert days == sorted(days, reverse=True) and len(days) > 0
 
@@ -36,7 +36,7 @@ def test_overdue_list_filters_by_agency():
     at = open_page("pages/nhiem-vu.py", "vi", illustrative="true")
     at.selectbox(key="illustrative_overdue:programme").select("bcd57cp_tracked_2026").run()
     at.selectbox(key="illustrative_overdue:agencies").select("m_noi_vu").run()
-    table = at.dataframe[0].value
+    table = next(d.value for d in at.dataframe if t("days_overdue", "vi") in d.value.columns)
     assert len(table) == 18  # Bộ Nội vụ leads 18 tasks of the May 2026 overdue list
     assert all("Bộ Nội vụ" in leads for leads in table[t("lead_agencies", "vi")])
 
@@ -101,8 +101,11 @@ def test_tracking_pages_at_an_earlier_report_date(page):
 
 
 def test_illustrative_registry_follows_the_view_date():
-    later = open_page("pages/nhiem-vu.py", "vi", illustrative="true").dataframe[0].value
-    earlier = open_page("pages/nhiem-vu.py", "vi", as_of="31/12/2025", illustrative="true").dataframe[0].value
+    def registry(at):
+        return next(d.value for d in at.dataframe if "ID" in d.value.columns)
+
+    later = registry(open_page("pages/nhiem-vu.py", "vi", illustrative="true"))
+    earlier = registry(open_page("pages/nhiem-vu.py", "vi", as_of="31/12/2025", illustrative="true"))
     assert len(earlier) < len(later)
     assert not earlier["ID"].str.contains("2026").any()
 
