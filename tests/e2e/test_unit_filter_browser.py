@@ -4,6 +4,7 @@ and the sidebar's meeting pack is the theme seen for the unit."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -79,3 +80,20 @@ def test_the_sidebar_pack_is_the_theme_seen_for_the_unit(page, app_url, tmp_path
     assert f"{t('profile', 'vi')}: Bắc Ninh" in text and t("theme_contribution", "vi") in text
     assert "46,3%" in text and "dong-gop?unit=p_bac_ninh" in text
     assert t("theme_digital_infra", "vi") not in text, "the theme asked for, not every theme"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("path", ["chuyen-doi-so?unit=m_khcn", "dong-gop?unit=p_bac_ninh", "nguon-luc?unit=m_vpcp",
+                                  "chi-so?id=coverage_5g_population&unit=p_quang_ninh"])
+def test_a_page_seen_for_a_unit_shows_no_raw_id_and_one_language(page, app_url, path, lang):
+    from tests.e2e.test_language_browser import RAW, VI_LETTERS, VISIBLE_TEXT
+
+    page.goto(f"{app_url}/{path}" + ("&lang=English" if lang == "en" else ""))
+    wait_for_app(page)
+    page.get_by_text(t("footer_licence", lang)).wait_for(timeout=60_000)
+    page.wait_for_timeout(800)
+    seen = page.evaluate(VISIBLE_TEXT)
+    assert sorted(set(RAW.findall(seen))) == []
+    if lang == "en":
+        words = re.findall(r"\w+", seen)
+        assert sum(bool(VI_LETTERS.search(w)) for w in words) <= 0.03 * len(words)
