@@ -99,7 +99,7 @@ def figures_by_theme(view: View, obs: pd.DataFrame) -> list[Section]:
         room -= len(drawn)
         table = figures_rows(part, national, view, numbers)
         out.append(section(*drawn, Table(f"brief_{th}_{view.unit}", table, grid=False,
-                                         pack_widths=(56, 54, 22, 36, 12)),
+                                         pack_widths=(56, 52, 22, 36, 14)),
                            title=view.t(f"theme_{th}"), level=2, shown=(part,)))
     legend = "; ".join(f"[{numbers[r['source_file']]}] {name(r, view.lang, 'issuer')}, {name(r, view.lang, 'title')} "
                        f"({theme.format_date(r['report_date'], view.lang)})" for _, r in cited.iterrows())
