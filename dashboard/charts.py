@@ -318,6 +318,27 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
     return fig
 
 
+def add_reference(fig: go.Figure, national: pd.DataFrame, label: str, lang: str, bars: bool) -> go.Figure:
+    """The national figure as the reference of a unit's chart: a dashed grey line through the national series on a
+    trend, a dashed vertical line at its latest value across a bar chart (whose values run along x)."""
+    if national.empty:
+        return fig
+    if bars:
+        last = national.sort_values("as_of").iloc[-1]
+        text = f"{label}: {theme.format_figure(last, lang)} ({theme.format_date(last['as_of'], lang)})"
+        value = float(last["value"])
+        longest = max((float(x) for tr in fig.data for x in (tr.x if tr.x is not None else ())), default=value)
+        fig.add_vline(x=value, line=dict(dash="dash", color=theme.MUTED, width=2),
+                      annotation=dict(text=theme.plain_html(text), font=dict(size=11, color=theme.MUTED), yshift=6),
+                      # its words on the side with room: left of a line near the end of the axis
+                      annotation_position="top left" if value > 0.6 * max(longest, value) else "top right")
+    else:
+        fig.add_trace(go.Scatter(x=national["as_of"], y=national["value"], name=label, mode="lines+markers",
+                                 line=dict(dash="dash", color=theme.MUTED), marker=dict(size=7, color=theme.MUTED),
+                                 customdata=hover_data(national, lang), hovertemplate=HOVER))
+    return fig
+
+
 def stacked_bar_figure(frame: pd.DataFrame, y_col: str, parts: Sequence[tuple[str, str]], title: str,
                        view: dt.date, lang: str, sources: pd.DataFrame, unit: str = "count",
                        share_of: str | None = None, colours: dict[str, str] | None = None) -> go.Figure:

@@ -21,7 +21,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "Hiển thị bảng điều khiển như tại ngày báo cáo đã chọn: chỉ dùng các báo cáo đã ban hành đến ngày đó.",
         "Show the dashboard as it stood at the chosen report date: only reports issued by then are used.",
     ),
-    "filters": ("Bộ lọc", "Filters"),
     # navigation sections and pages
     "nav_overview": ("Tổng quan", "Overview"),
     "nav_themes": ("Năm nhóm chỉ tiêu", "The five themes"),
@@ -63,7 +62,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "How status is judged (the Open SDG method of Statistics Canada, after Eurostat): the observed compound "
         "annual growth from the first to the latest figure is compared with the growth needed to reach the target "
         "by its deadline (the last day it allows: “trước ngày 01/3/2027” is 28/02/2027, “Quý I/2026” 31/03/2026, a "
-        "year 31 Dec); a ratio R ≥ 95% is on track, 60–95% needs acceleration, 0–60% limited progress, below 0 "
+        "year on 31 December); a ratio R ≥ 95% is on track, 60–95% needs acceleration, 0–60% limited progress, below 0 "
         "deterioration; a met target is achieved; fewer than two comparable figures is not enough data, with the gap "
         "and the pace needed. The deadline is compared with the view date: a deadline on the view date has not "
         "passed. Past the deadline, a figure at or after it that falls short is missed (an estimate below the target "
@@ -119,7 +118,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "due_soon": ("Đến hạn trong {n} ngày tới (đến {date})", "Due in the next {n} days (by {date})"),
     "due_soon_none": ("Không có mục tiêu hay nhiệm vụ nào đến hạn trong {n} ngày tới.",
                       "No target or task falls due in the next {n} days."),
-    "due_task": ("nhiệm vụ", "task"),
     "new_report": ("Báo cáo mới của {issuer} ({date}): {n} số liệu", "New report by {issuer} ({date}): {n} figures"),
     "new_overdue": ("{programme}: {n} nhiệm vụ quá hạn ({date})", "{programme}: {n} overdue tasks ({date})"),
     "new_target": ("Mục tiêu mới", "New target"),
@@ -221,7 +219,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "definition": ("Cách tính", "Basis"),
     "overdue_tasks": ("nhiệm vụ quá hạn", "overdue tasks"),
     "of_total": ("trên tổng số {total}", "of {total} in total"),
-    "headline": ("Chỉ tiêu chính", "Headline indicators"),
     "all_indicators": ("Tất cả chỉ tiêu", "All indicators"),
     "by_entity": ("Theo đơn vị", "By unit"),
     "trend": ("Diễn biến", "Trend"),
@@ -256,7 +253,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "st_done_unsplit": ("Hoàn thành (báo cáo không tách đúng/quá hạn)", "Done (report does not split on time/late)"),
     "programme": ("Chương trình", "Programme"),
     "report_date": ("Ngày báo cáo", "Report date"),
-    "list_of": ("Danh sách ngày {date}", "List of {date}"),
     "illustrative_badge": ("Số liệu minh họa", "Illustrative data"),
     "illustrative_toggle": ("Hiện số liệu minh họa", "Show illustrative data"),
     "illustrative_help": (
@@ -265,12 +261,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "The reports give aggregates only. The task-level registry is illustrative: generated so that it "
         "reproduces the reported aggregates exactly; it is not the real task list.",
     ),
-    "illustrative_follows": ("Danh mục minh họa khớp với", "The illustrative registry reproduces"),
     "overdue_list": ("Danh sách nhiệm vụ quá hạn", "Overdue task list"),
     "days_overdue": ("Số ngày quá hạn", "Days overdue"),
     "deadline": ("Hạn hoàn thành", "Deadline"),
     "lead_agencies": ("Cơ quan chủ trì", "Lead agencies"),
-    "co_agencies": ("Cơ quan phối hợp", "Co-agencies"),
     "task_group": ("Nhóm nhiệm vụ", "Task group"),
     "task": ("Nhiệm vụ", "Task"),
     "status": ("Tình trạng", "Status"),
@@ -292,6 +286,36 @@ LABELS: dict[str, tuple[str, str]] = {
         "Each column is a figure the reports give for at least 3 units; click a header to sort. Empty: no data.",
     ),
     "pick_agency": ("Chọn bộ, ngành hoặc địa phương", "Pick a ministry, agency or province"),
+    # a page seen for one unit (?unit=) and a unit's meeting pack
+    "unit_filter": ("Xem theo bộ, ngành, địa phương", "View for a ministry or province"),
+    "whole_country": ("Cả nước", "Whole country"),
+    "unit_not_found": ("Không tìm thấy đơn vị “{name}”: trang hiển thị số liệu cả nước.",
+                       "No unit named “{name}”: the page shows the whole country."),
+    "unit_figure": ("Số liệu của {unit}", "{unit}: figures"),
+    "unit_figure_short": ("Số của đơn vị", "The unit's figure"),
+    "unit_no_data_theme": ("{unit} chưa có số liệu về chủ đề này ({topic}).",
+                           "No report gives a figure of {unit} on this theme ({topic})."),
+    "unit_no_data_indicator": ("{unit} chưa có số liệu về chỉ tiêu này.",
+                               "No report gives a figure of {unit} for this indicator."),
+    "national_figure": ("Toàn quốc: {value} ({date})", "National: {value} ({date})"),
+    "unit_reference_note": ("Đường nét đứt màu xám: số liệu toàn quốc, để so sánh (không vẽ khi số toàn quốc là tổng "
+                            "của các đơn vị).",
+                            "Dashed grey line: the national figure, for comparison (not drawn where the national "
+                            "figure is the sum over the units)."),
+    "unit_profile_link": ("Hồ sơ đầy đủ của {unit} →", "{unit}: full profile →"),
+    "unit_tasks": ("Nhiệm vụ của {unit}", "Tasks of {unit}"),
+    "unit_no_tasks": ("Các báo cáo chưa nêu số nhiệm vụ quá hạn của {unit}.",
+                      "The reports give no count of overdue tasks for {unit}."),
+    "tasks_total_cap": ("Tổng số nhiệm vụ", "Tasks in total"),
+    "unit_targets": ("Mục tiêu giao cho {unit}", "Targets set for {unit}"),
+    "unit_no_targets": ("Chưa có mục tiêu nào giao riêng cho {unit}.", "No target is set for {unit} alone."),
+    "national_picture": ("Toàn quốc", "The whole country"),
+    "unit_overdue_rank": ("{unit}: {n}, thứ {rank} trong {of} đơn vị có tên trong danh sách (thứ 1 là nhiều nhất).",
+                          "{unit}: {n}, number {rank} of the {of} units in the list (1 has the most)."),
+    "unit_not_in_overdue_list": ("{unit} không có tên trong danh sách ngày {date}.",
+                                 "{unit} is not named in the list of {date}."),
+    "unit_no_budget": ("Các báo cáo chưa nêu số liệu ngân sách của {unit}.",
+                       "The reports give no budget figure for {unit}."),
     # the meeting pack (dashboard/pack.py)
     "pack_button": ("Tải bản tin họp (PDF)", "Download the meeting pack (PDF)"),
     "pack_button_help": ("Một tệp PDF khổ A4 của trang đang xem: bảng mục tiêu, nhiệm vụ quá hạn, các chủ đề, nguồn "
@@ -414,10 +438,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "products_funding": ("Nguồn kinh phí", "Funding source"),
     "products_by_unit": ("Sản phẩm theo đơn vị báo cáo", "Products by reporting unit"),
     "products_units": ("Tình trạng báo cáo sản phẩm của các đơn vị", "Units' product reporting"),
-    "error_no_warehouse": (
-        "Chưa có kho dữ liệu. Chạy `python -m etl build`.",
-        "The warehouse is missing. Run `python -m etl build`.",
-    ),
 }
 
 

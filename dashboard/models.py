@@ -242,6 +242,7 @@ class Control:
     resolve: str | None = None
     width: float = 1.0
     not_found: str | None = None  # label key of what a link naming no option is told ({name})
+    beside_title: bool = False  # drawn beside the page's title (a filter of the whole page), not in the row under it
 
     def label_of(self, option: str | None) -> str:
         return self.none_label or "" if option is None else dict(self.labels).get(option, option)

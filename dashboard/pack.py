@@ -1,6 +1,6 @@
 """The meeting pack: the view on screen as an A4 PDF briefing — cover, scorecard, overdue tasks by agency, the themes
-(every pillar, not only the open tab), the profile asked for, the conflicts and breaks behind what is shown, sources
-and method. Built from the same sections and Plotly figures as the pages.
+(every pillar, not only the open tab) or, for a unit, a briefing on that unit, the conflicts and breaks behind what is
+shown, sources and method. Built from the same sections and Plotly figures as the pages.
 
     python -m dashboard.pack --out F.pdf [--as-of DD/MM/YYYY] [--lang vi|en] [--theme ID] [--agency ID] [--province ID]
 
@@ -25,6 +25,7 @@ from dashboard import charts, pdf, queries, site, theme
 from dashboard.i18n import name, t
 from dashboard.pack_render import Figure, Story, markup, sections
 from dashboard.pdf import PackError, heading, para
+from dashboard.sections import briefing
 from dashboard.texts import conflict_explanation
 from dashboard.view import View, date_param, resolve_unit, snap_date
 from etl.paths import write_atomic
@@ -101,11 +102,13 @@ def permalink(req: Request) -> str:
     """The dashboard page this pack is a print of, with its view in the link."""
     params: dict[str, str] = {}
     path = ""
-    if req.units:
+    if req.theme:  # the theme page, seen for the unit asked for
+        path = next(p.slug for p in site.theme_pages() if p.theme == req.theme)
+        if req.units:
+            params["unit"] = req.units[0]
+    elif req.units:
         page = site.unit_page(kind_of(req.units[0]))
         path, params[page.unit or ""] = page.slug, req.units[0]
-    elif req.theme:
-        path = next(p.slug for p in site.theme_pages() if p.theme == req.theme)
     params["as_of"] = date_param(req.as_of)
     if req.lang == "en":
         params["lang"] = "English"
@@ -163,22 +166,40 @@ def conflicts_section(story: Story, req: Request) -> None:
         story.add(para(req.t("pack_no_breaks")))
 
 
+def theme_part(story: Story, page: site.Page, view: View) -> None:
+    story.add(pdf.PageBreak(), heading(t(page.title, view.lang)), para(markup(t(page.intro or "", view.lang)), "small",
+                                                                       True))
+    sections(story, page.sections(view), level=2)
+
+
+def unit_briefings(story: Story, req: Request) -> None:
+    """A leader's briefing on each unit asked for (dashboard/sections/briefing.py) instead of the national pack; with
+    a theme, the theme page seen for the unit after it."""
+    for i, unit in enumerate(req.units):
+        view = req.view.of(unit)
+        if i:
+            story.add(pdf.PageBreak())
+        sections(story, briefing.briefing(view, req.theme))
+        for page in site.theme_pages():
+            if req.theme == page.theme:
+                theme_part(story, page, view)
+
+
 def content(req: Request) -> Story:
     """What the pack holds, page by page of the site registry: the head pages (the overview's scorecard and overdue
-    tasks), the profile of the unit asked for, the themes (every one, or the one asked for: every pillar), the
-    conflicts and breaks among what it shows, and the tail pages (sources and method)."""
+    tasks) and the themes (every one, or the one asked for: every pillar) — or, for a unit, the briefing on it (and
+    the theme asked for, seen for the unit) —, then the conflicts and breaks among what it shows, and the tail pages
+    (sources and method)."""
     story = Story(req.view)
     pages = site.pages()
-    for page in (p for p in pages if p.pack == "head"):
-        sections(story, page.sections(req.view))
-    for unit in req.units:
-        page = site.unit_page(kind_of(unit))
-        story.add(pdf.PageBreak())
-        sections(story, page.sections(req.view, {page.unit or "": unit}))
-    for page in site.theme_pages():
-        if req.theme in (None, page.theme):
-            story.add(pdf.PageBreak(), heading(req.t(page.title)), para(markup(req.t(page.intro or "")), "small", True))
-            sections(story, page.sections(req.view), level=2)
+    if req.units:
+        unit_briefings(story, req)
+    else:
+        for page in (p for p in pages if p.pack == "head"):
+            sections(story, page.sections(req.view))
+        for page in site.theme_pages():
+            if req.theme in (None, page.theme):
+                theme_part(story, page, req.view)
     conflicts_section(story, req)
     for page in (p for p in pages if p.pack == "tail"):
         sections(story, page.sections(req.view))
@@ -202,7 +223,11 @@ def build(req: Request, progress: Progress = lambda frac, msg: None) -> bytes:
     for item in story.items:
         if isinstance(item, Figure):
             png, w, h = next(images)
-            flowables.append(pdf.keep(pdf.chart_image(png, w, h), pdf.Spacer(1, 4 * pdf.mm)))
+            # the headings right above a chart go with it (ReportLab's keepWithNext does not hold across a kept block)
+            lead: list = []
+            while flowables and getattr(getattr(flowables[-1], "style", None), "keepWithNext", 0):
+                lead.insert(0, flowables.pop())
+            flowables.append(pdf.keep(*lead, pdf.chart_image(png, w, h), pdf.Spacer(1, 4 * pdf.mm)))
         else:
             flowables.append(item)
     progress(0.92, req.t("pack_step_pdf"))

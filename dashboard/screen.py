@@ -194,7 +194,8 @@ def table(m: Table, run: Run) -> None:
 def tiles(m: Tiles, run: Run) -> None:
     for i in range(0, len(m.items), m.per_row):
         row = m.items[i:i + m.per_row]
-        for col, t in zip(st.columns(len(row)), row, strict=True):
+        # one or two tiles (a unit's few figures) keep a tile's width rather than stretch across the page
+        for col, t in zip(st.columns(max(len(row), 3)), row, strict=False):
             with col:
                 tile(t, run)
 

@@ -98,9 +98,10 @@ def control(c: Control, view: View, container: object = st) -> str | None:
     """A picker whose raw option value (an id, the same in every language) is kept in the URL as ?key=.
 
     Streamlit's own binding stores the displayed label, which changes with the language; ids keep links working in
-    both languages. A unit's name, alias or name without diacritics in the link is read as the unit."""
-    state_key = f"_url_{c.key}"
-    wanted = st.query_params.get(c.key)
+    both languages. A unit's name, alias or name without diacritics in the link is read as the unit. A filter of the
+    whole page (beside the title) follows the reader to the next page that has it, as long as the link names none."""
+    state_key, kept = f"_url_{c.key}", f"_kept_{c.key}"
+    wanted = st.query_params.get(c.key) or (st.session_state.get(kept) if c.beside_title else None)
     if wanted and wanted not in c.options:
         found = resolve_unit(wanted, "province" if c.resolve == "province" else None) if c.resolve else None
         if found in c.options:
@@ -117,17 +118,34 @@ def control(c: Control, view: View, container: object = st) -> str | None:
         st.query_params[c.key] = picked
     elif c.key in st.query_params:
         del st.query_params[c.key]
+    if c.beside_title:
+        st.session_state[kept] = picked
     return picked
 
 
 def controls(page: site.Page, view: View) -> dict[str, str | None]:
     """The page's pickers in one row under its title; their choices."""
-    cs = page.controls(view)
+    cs = [c for c in page.controls(view) if not c.beside_title]
     if not cs:
         return {}
     _fresh_clicks()
     cols = st.columns([c.width for c in cs]) if len(cs) > 1 else [st]
     return {c.key: control(c, view, col) for c, col in zip(cs, cols, strict=True)}
+
+
+def title(page: site.Page, view: View, text: str, head: object) -> dict[str, str | None]:
+    """The page's title, with the pickers that filter the whole page (the unit) beside it; their choices."""
+    beside = [c for c in page.controls(view) if c.beside_title]
+    if st.session_state.get("_titled") != page.slug:  # another page's picker: this one starts from the kept unit
+        for c in beside:
+            st.session_state.pop(f"_url_{c.key}", None)
+        st.session_state["_titled"] = page.slug
+    if not beside:
+        head.title(text)
+        return {}
+    cols = head.columns([3, *(1.2 for _ in beside)], vertical_alignment="bottom")
+    cols[0].title(text)
+    return {c.key: control(c, view, col) for c, col in zip(beside, cols[1:], strict=True)}
 
 
 def run_page(file: str) -> None:
@@ -137,11 +155,14 @@ def run_page(file: str) -> None:
     # a title that depends on a picker goes above it, once the picker has said what the page shows
     head = st.container() if page.heading else st
     choices = controls(page, view) if page.heading else {}
-    head.title(page.heading(view, choices) if page.heading else view.t(page.header or page.title))
+    choices |= title(page, view, page.heading(view, choices) if page.heading else view.t(page.header or page.title),
+                     head)
     if page.intro:
         head.caption(view.t(page.intro))
     if not page.heading:
-        choices = controls(page, view)
+        choices |= controls(page, view)
+    if "unit" in choices:  # the unit filter is part of the view: the sections, their links and the pack follow it
+        view = view.of(choices["unit"])
     if page.admin:
         from dashboard import admin  # the upload page: only its own page run needs ReportLab-free ETL loaders
 
@@ -149,7 +170,7 @@ def run_page(file: str) -> None:
         return
     screen.draw_sections(page.sections(view, choices), view)
     footer(view)
-    unit = choices.get(page.unit) if page.unit else None
+    unit = choices.get(page.unit) if page.unit else view.unit
     if page.pack in ("head", "theme") or unit:
         pack_button(view, page.theme, unit)  # last: the page is drawn before a pack is made
 

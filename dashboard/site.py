@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from dashboard import queries, theme
 from dashboard.cache import memo
 from dashboard.models import Control
-from dashboard.sections import indicator, overview, products, provinces, sources, tasks, themes, units
+from dashboard.sections import indicator, overview, products, provinces, sources, tasks, themes, unit_filter, units
 from dashboard.texts import unit_names
 from dashboard.view import View
 
@@ -46,21 +46,42 @@ class Page:
         return self.build(view, choices or {}) if self.build else []
 
 
-def agency_controls(view: View) -> tuple[Control, ...]:
-    """Any unit, ministries first, by name; a link may name it by id, name, alias or name without diacritics."""
-    def build() -> tuple[Control, ...]:
-        names = unit_names(view.lang)
+def _units(lang: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Every unit's id and name, ministries first, then provinces, then the other agencies, each by name."""
+    def build() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        names = unit_names(lang)
         kinds = queries.agencies().set_index("id")["kind"]
-        ids = tuple(sorted(names, key=lambda i: (kinds[i] != "ministry", names[i])))
-        return (Control("agency", view.t("pick_agency"), ids, tuple((i, names[i]) for i in ids), none_label="—",
-                        resolve="unit", not_found="agency_not_found"),)
-    return memo(("agency_controls", view.lang), build)
+        order = {"ministry": 0, "province": 1}
+        ids = tuple(sorted(names, key=lambda i: (order.get(kinds[i], 2), names[i])))
+        return ids, tuple((i, names[i]) for i in ids)
+    return memo(("unit_options", lang), build)
+
+
+def agency_controls(view: View) -> tuple[Control, ...]:
+    """Any unit by name; a link may name it by id, name, alias or name without diacritics."""
+    ids, labels = _units(view.lang)
+    return (Control("agency", view.t("pick_agency"), ids, labels, none_label="—", resolve="unit",
+                    not_found="agency_not_found"),)
+
+
+def unit_controls(view: View) -> tuple[Control, ...]:
+    """?unit=: the whole page seen for one ministry, agency or province (the whole country when empty), beside the
+    title; it becomes the view's unit (dashboard/view.py), so every link of the page keeps it."""
+    ids, labels = _units(view.lang)
+    return (Control("unit", view.t("unit_filter"), ids, labels, none_label=view.t("whole_country"), resolve="unit",
+                    not_found="unit_not_found", beside_title=True),)
+
+
+def indicator_page(view: View, choices: Choices) -> list:
+    """An indicator's page; seen for a unit, the unit's figures of it come right after what the indicator is."""
+    out = indicator.indicator_page(view, choices.get("id"))
+    return [*out[:1], unit_filter.indicator_section(choices["id"], view), *out[1:]] if view.unit and out else out
 
 
 def _theme_pages() -> list[Page]:
     return [Page(row["page"], f"theme_{th}", row["icon"], "nav_themes",
-                 lambda view, choices, th=th: themes.theme_page(th, view),
-                 intro=f"theme_intro_{th}", theme=th, pack="theme")
+                 lambda view, choices, th=th: (unit_filter.theme_page if view.unit else themes.theme_page)(th, view),
+                 intro=f"theme_intro_{th}", controls=unit_controls, theme=th, pack="theme")
             for th, row in theme.terms("theme").items() if row["page"]]
 
 
@@ -81,8 +102,8 @@ def pages() -> tuple[Page, ...]:
         Page("san-pham", "page_products", "inventory_2", "nav_tracking", lambda v, c: products.products_page(v),
              intro="products_intro"),
         Page("nguon", "page_sources", "menu_book", "nav_about", lambda v, c: sources.sources_page(v), pack="tail"),
-        Page("chi-so", "page_indicator", "query_stats", "nav_about", lambda v, c: indicator.indicator_page(v, c.get("id")),
-             heading=indicator.heading, controls=indicator.controls, hidden=True),
+        Page("chi-so", "page_indicator", "query_stats", "nav_about", indicator_page,
+             heading=indicator.heading, controls=lambda v: (*indicator.controls(v), *unit_controls(v)), hidden=True),
         Page("cap-nhat", "page_admin", "upload_file", "nav_about", None, admin=True),
     ))
 

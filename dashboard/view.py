@@ -13,7 +13,7 @@ from dashboard.i18n import LANG_NAMES, t
 from etl.text import parse_date
 
 LANG_PARAM = {"vi": "Tiếng Việt", "en": "English"}  # as the sidebar's language box writes ?lang=
-VIEW_PARAMS = ("lang", "as_of", "illustrative")
+VIEW_PARAMS = ("lang", "as_of", "illustrative", "unit")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ class View:
     as_of: dt.date
     illustrative: bool = False
     latest: dt.date | None = field(default=None, compare=False)  # the latest report: a link leaves its date out
+    # the unit (a ministry, agency or province id) a theme or indicator page is filtered by: part of the view, not a
+    # page's own choice, so that every link the page makes keeps it and every model made for it is memoised by it
+    unit: str | None = None
 
     def t(self, key: str, **fields: object) -> str:
         return t(key, self.lang, **fields)
@@ -38,6 +41,8 @@ class View:
             out["as_of"] = date_param(self.as_of)
         if self.illustrative:
             out["illustrative"] = "true"
+        if self.unit:
+            out["unit"] = self.unit
         return out
 
     def link(self, path: str, **extra: str | None) -> str:
@@ -47,6 +52,10 @@ class View:
 
     def at(self, as_of: dt.date) -> View:
         return replace(self, as_of=as_of)
+
+    def of(self, unit: str | None) -> View:
+        """This view filtered by a unit (None: the whole country)."""
+        return replace(self, unit=unit)
 
 
 def date_param(day: dt.date) -> str:
@@ -117,4 +126,4 @@ def from_params(params: Mapping[str, str]) -> tuple[View, list[str]]:
     day = snapped.day or max(dates)
     notes = [m for m in (snapped.message(lang),) if m]
     return View(lang=lang, as_of=day, illustrative=str(params.get("illustrative", "")).lower() == "true",
-                latest=max(dates)), notes
+                latest=max(dates), unit=resolve_unit(params.get("unit"))), notes

@@ -53,12 +53,13 @@ def figures_table(obs: pd.DataFrame, view: View) -> pd.DataFrame:
     })
 
 
-def target_items(indicator_id: str, unit: str, view: View) -> list[Text]:
+def target_items(indicator_id: str, unit: str, view: View, ids: set[str] | None = None) -> list[Text]:
     """Each target of the indicator stated by the view date: its deadline as the report words it, the unit it is for,
     its kind, its verdict and what it needs, and the report's words: on the line for a Vietnamese reader, behind the
-    (?) for others."""
+    (?) for others. `ids`: only these targets (a unit's)."""
     out = []
-    for s in (s for s in all_targets(view.as_of) if s.target is not None and s.target["indicator_id"] == indicator_id):
+    for s in (s for s in all_targets(view.as_of) if s.target is not None and s.target["indicator_id"] == indicator_id
+              and (ids is None or s.target["id"] in ids)):
         tg = s.target
         high = f"–{theme.format_value(tg['value_high'], unit, view.lang)}" if pd.notna(tg["value_high"]) else ""
         source = view.t("nq57") if tg["source_file"] == "nq57" else report_name(tg["source_file"], view.lang)

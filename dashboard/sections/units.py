@@ -74,23 +74,28 @@ def standing(obs: pd.DataFrame) -> tuple[pd.Series | None, pd.Series | None, pd.
 PEER_MIN = 3  # a unit among fewer peers is not a comparison
 
 
-def peer_charts(rows: Sequence[pd.Series | None], view: View, agency_id: str) -> list[Chart]:
-    """For each of the unit's figures in `rows`: every unit's figure of the same measure (indicator, programme,
-    group, date) as a ranked bar, this unit outlined."""
+def peers_of(row: pd.Series, view: View) -> pd.DataFrame:
+    """Every unit's figure of the same measure as `row` (indicator, programme, group, date), one per unit."""
     figs = queries.entity_figures(view.as_of)
+    same = (figs["indicator_id"] == row["indicator_id"]) & (figs["as_of"] == row["as_of"])
+    for col in ("programme", "category"):
+        same &= figs[col].fillna("") == ("" if pd.isna(row[col]) else row[col])
+    return figs[same].drop_duplicates("entity_id", keep="last")
+
+
+def peer_charts(rows: Sequence[pd.Series | None], view: View, agency_id: str, key: str | None = None) -> list[Chart]:
+    """For each of the unit's figures in `rows`: every unit's figure of the same measure (indicator, programme,
+    group, date) as a ranked bar, this unit outlined; `key`: the charts' key stem (unique on the page)."""
     out = []
     for i, row in enumerate(rows):
         if row is None:
             continue
-        same = (figs["indicator_id"] == row["indicator_id"]) & (figs["as_of"] == row["as_of"])
-        for col in ("programme", "category"):
-            same &= figs[col].fillna("") == ("" if pd.isna(row[col]) else row[col])
-        peers = figs[same].drop_duplicates("entity_id", keep="last")
+        peers = peers_of(row, view)
         if peers["entity_id"].nunique() < PEER_MIN:
             continue
         title = (f"{name(row, view.lang, 'indicator_name')} — {view.t('among_units')} "
                  f"({theme.format_date(row['as_of'], view.lang)})")
-        out.append(chart(f"profile_peers_{agency_id}_{i}", title, peers,
+        out.append(chart(f"{key or 'profile_peers_' + agency_id}_{i}", title, peers,
                          charts.bar_figure(peers, title, row["unit"], row["direction"], view.as_of, view.lang,
                                            highlight=agency_id), view))
     return out
@@ -100,6 +105,29 @@ def kind_line(ag: pd.Series, view: View) -> str:
     """'Tỉnh, thành phố · Vùng: Đồng bằng sông Hồng': what kind of unit, and where."""
     region = f" · {view.t('region')}: {view.t('region_' + ag['region'])}" if pd.notna(ag["region"]) else ""
     return view.t(f"agency_kind_{ag['kind']}") + region
+
+
+def reporting_badges(obs: pd.DataFrame, view: View) -> list[Text]:
+    """Whether the unit reported its products, at each report that says so."""
+    flags = theme.terms("reporting")
+    return [Text(view.t(f"reporting_{r['indicator_id']}"), "badge", help=quote_help(r, view.lang),
+                 colour=flags[r["indicator_id"]]["colour"],
+                 after=f" ({view.t('as_of').lower()} {theme.format_date(r['as_of'], view.lang)})")
+            for _, r in obs[obs["indicator_id"].isin(list(flags))].sort_values("as_of").iterrows()]
+
+
+def standing_metrics(obs: pd.DataFrame, view: View) -> Metrics:
+    """A unit's standing in three numbers: its latest overdue tasks and products reported, and how many figures."""
+    overdue, products, _ = standing(obs)
+
+    def dated(label: str, row: pd.Series | None) -> str:  # an older figure says its date on the tile itself
+        old = row is not None and pd.Timestamp(row["as_of"]).date() < view.as_of
+        return f"{view.t(label)} ({theme.format_date(row['as_of'], view.lang)})" if old else view.t(label)
+
+    return Metrics(tuple(Metric(dated(label, row), figure_text(row, view.lang) if row is not None else view.t("no_data"),
+                                quote_help(row, view.lang) if row is not None else None)
+                         for row, label in ((overdue, "overdue_tasks_cap"), (products, "products_reported_cap")))
+                   + (Metric(view.t("figures_reported"), theme.format_number(len(obs), view.lang)),))
 
 
 def profile_table(obs: pd.DataFrame, view: View) -> pd.DataFrame:
@@ -138,24 +166,11 @@ def profile(view: View, agency_id: str):
         title = f"{view.t('profile')}: {theme.plain_md(name(ag, view.lang))}"
         obs = queries.entity_observations(view.as_of, agency_id, illustrative=False)
         bud = queries.entity_budget(view.as_of, agency_id)
-        items: list = [Text(kind_line(ag, view), "caption")]
-        flags = theme.terms("reporting")
-        for _, r in obs[obs["indicator_id"].isin(list(flags))].sort_values("as_of").iterrows():
-            items.append(Text(view.t(f"reporting_{r['indicator_id']}"), "badge", help=quote_help(r, view.lang),
-                              colour=flags[r["indicator_id"]]["colour"],
-                              after=f" ({view.t('as_of').lower()} {theme.format_date(r['as_of'], view.lang)})"))
+        items: list = [Text(kind_line(ag, view), "caption"), *reporting_badges(obs, view)]
         if obs.empty and bud.empty:
             return section(*items, Text(view.t("profile_empty"), "info"), title=title)
         overdue, products, history = standing(obs)
-        def dated(label: str, row: pd.Series | None) -> str:  # an older figure says its date on the tile itself
-            old = row is not None and pd.Timestamp(row["as_of"]).date() < view.as_of
-            return f"{view.t(label)} ({theme.format_date(row['as_of'], view.lang)})" if old else view.t(label)
-
-        items.append(Metrics(tuple(Metric(dated(label, row), figure_text(row, view.lang) if row is not None
-                                          else view.t("no_data"),
-                                          quote_help(row, view.lang) if row is not None else None)
-                                   for row, label in ((overdue, "overdue_tasks_cap"), (products, "products_reported_cap")))
-                             + (Metric(view.t("figures_reported"), theme.format_number(len(obs), view.lang)),)))
+        items.append(standing_metrics(obs, view))
         if history["as_of"].nunique() >= 2:  # each list the reports give is a line of its own (its programme)
             t2 = f"{view.t('overdue_tasks_cap')} — {entity_label(history.iloc[0], view.lang)}"
             lists = history.assign(series_label=[programme_name(p, view.lang) or view.t("national")

@@ -129,7 +129,8 @@ def test_a_units_profile_by_name_and_a_date_between_reports(shipped_db: Path, tm
     assert f"{t('profile', 'vi')}: Bộ Y tế" in text and f"{t('profile', 'vi')}: Hà Nội" in text
     # not a report date: the latest report before it, and the pack says so
     assert t("as_of_moved", "vi", wanted="01/01/2026", date="31/12/2025") in text
-    assert "as_of=31/12/2025" in text and "agency=" in text  # the permalink, as text (and as a QR code)
+    # the permalink, as text (and as a QR code): the theme page seen for the (first) unit
+    assert "/nang-luc?unit=m_y_te&as_of=31/12/2025" in text
 
 
 @pytest.mark.parametrize(("args", "says"), [
