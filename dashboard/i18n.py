@@ -189,6 +189,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "every_figure": ("Mọi số liệu", "Every figure"),
     "open_indicator": ("Xem chỉ tiêu", "Open indicator"),
     "open_short": ("Xem →", "Open →"),
+    "columns_page": ("Các cột số liệu", "Columns of figures"),
+    "columns_of": ("Cột {first}–{last} trong {n}", "Columns {first}–{last} of {n}"),
     "sort_by": ("Xếp theo", "Sort by"),
     "overdue_tasks_cap": ("Nhiệm vụ quá hạn", "Overdue tasks"),
     "products_reported_cap": ("Sản phẩm đã báo cáo", "Products reported"),

@@ -98,6 +98,7 @@ class Table:
     filters: tuple[Filter, ...] = ()
     sort_label: str | None = None  # a "sort by" picker over the number columns (largest first, missing last)
     sort_values: pd.DataFrame | None = None  # the numbers behind the shown texts, for that sort
+    column_page: int = 0  # number columns shown at once (a picker turns the pages); 0: all
     pack_columns: tuple[str, ...] = ()  # the columns the pack prints (all when empty)
     pack_widths: tuple[float, ...] = ()
 

@@ -4,7 +4,6 @@ same ones with Streamlit, dashboard/screen.py). Charts are collected first and d
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard import pdf, scorecard, theme
 from dashboard.i18n import name, t
+from dashboard.markup import convert
 from dashboard.models import (
     Cards,
     Chart,
@@ -58,14 +58,8 @@ class Story:
 
 
 def markup(text: str) -> str:
-    """The few Markdown marks the labels and sections use (**bold**, *italic*, [text](link), :colour[text],
-    :material/icon:) as ReportLab markup."""
-    out = pdf.text(text.replace("\\", ""))
-    out = re.sub(r":material/[a-z_]+: ?", "", out)
-    out = re.sub(r":(?:[a-z]+)(?:-badge)?\[([^\]]*)\]", r"\1", out)
-    out = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1", out)
-    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
-    return re.sub(r"\*(.+?)\*", r"<i>\1</i>", out)
+    """The Markdown marks the labels and sections use, as ReportLab markup (dashboard/markup.py)."""
+    return convert(text, "reportlab")
 
 
 def status_word(status: str, lang: str, count: int | None = None) -> str:

@@ -203,6 +203,28 @@ def entity_figures(view: dt.date) -> pd.DataFrame:
 
 
 @query
+def entity_latest(view: dt.date) -> pd.DataFrame:
+    """Each unit's latest reported figure of each measure (indicator, programme, group, basis) at the view date, with
+    `measure` as its key: what a comparison of units reads, however many dates the figures span."""
+    sql = ("SELECT concat_ws('|', o.indicator_id, coalesce(o.programme, ''), coalesce(o.category, ''), "
+           "coalesce(o.definition, '')) AS measure, * FROM (" + _OBS_SQL +
+           " AND o.entity_id IS NOT NULL AND NOT o.is_illustrative) o "
+           "QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.entity_id, o.programme, o.category, o.definition "
+           "ORDER BY o.as_of DESC, o.report_date DESC, o.value DESC) = 1 "
+           "ORDER BY measure, o.entity_id")
+    return _df(sql, [view, view])
+
+
+@query
+def measure_figures(view: dt.date, indicator_id: str, programme: str | None, category: str | None,
+                    as_of: dt.date) -> pd.DataFrame:
+    """Every unit's figure of one measure at one date (a unit among its peers)."""
+    sql = (_OBS_SQL + " AND o.entity_id IS NOT NULL AND NOT o.is_illustrative AND o.indicator_id = ? "
+           "AND o.programme IS NOT DISTINCT FROM ? AND o.category IS NOT DISTINCT FROM ? AND o.as_of = ?" + _ORDER)
+    return _df(sql, [view, view, indicator_id, programme, category, as_of])
+
+
+@query
 def programmes() -> pd.DataFrame:
     return _df("SELECT * FROM programmes ORDER BY year NULLS LAST, id")
 

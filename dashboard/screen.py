@@ -3,6 +3,7 @@ ReportLab, dashboard/pdf_render.py)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -10,9 +11,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, exports, scorecard, theme
+from dashboard import charts, exports, markup, scorecard, theme
 from dashboard.models import (
-    Card,
     Cards,
     Chart,
     Columns,
@@ -170,19 +170,34 @@ def _filtered(m: Table, run: Run) -> pd.DataFrame:
     return frame
 
 
+def _column_page(m: Table, frame: pd.DataFrame, view: View) -> tuple[pd.DataFrame, list[str]]:
+    """The number columns of the page the reader picked (all of them when they fit one page)."""
+    numbers = [c for c, col in m.columns if col.kind == "number"]
+    size = m.column_page
+    if not size or len(numbers) <= size:
+        return frame, numbers
+    pages = [numbers[i:i + size] for i in range(0, len(numbers), size)]
+    k = st.selectbox(view.t("columns_page"), range(len(pages)), key=f"{m.key}_page",
+                     format_func=lambda i: view.t("columns_of", first=i * size + 1,
+                                                  last=min((i + 1) * size, len(numbers)), n=len(numbers)))
+    kept = set(pages[k])
+    return frame[[c for c in frame.columns if c not in numbers or c in kept]], pages[k]
+
+
 def table(m: Table, run: Run) -> None:
     view = run.view
     frame = _filtered(m, run)
+    frame, measures = _column_page(m, frame, view)
     if m.sort_label and m.sort_values is not None:
         labels = dict(m.columns)
-        measures = [c for c, col in m.columns if col.kind == "number"]
         by = st.selectbox(m.sort_label, [None, *measures], key=f"{m.key}_sort",
                           format_func=lambda c: labels[m.columns[0][0]].label if c is None else labels[c].label)
         if by is not None:  # largest first, units without the figure last
             frame = frame.loc[m.sort_values.sort_values(by, ascending=False, na_position="last").index]
     if m.grid:
         shown = frame[[c for c in frame.columns if not str(c).startswith("_")]]
-        st.dataframe(shown, hide_index=not m.index, width="stretch", column_config=_config(m, view) or None)
+        config = {k: v for k, v in _config(m, view).items() if k in shown.columns}
+        st.dataframe(shown, hide_index=not m.index, width="stretch", column_config=config or None)
     else:
         st.table(frame)
     if m.download is not None:
@@ -191,44 +206,49 @@ def table(m: Table, run: Run) -> None:
         downloads(holds, run, frame if same else None)
 
 
+# Tiles and cards are one HTML block a group, not a dozen Streamlit elements a tile: the overview's twenty tiles were
+# most of what it sent and what the browser drew. A grid of as many as the width holds (five on a laptop, one or two
+# on a phone), one height a row; the figure keeps its unit on its line (no-break spaces).
+GRID_STYLE = """<style>
+.nq-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(11.5rem,1fr));gap:.75rem;margin:.2rem 0 .8rem}
+.nq-box{border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:.7rem .85rem;font-size:.88rem;line-height:1.45}
+.nq-box .nq-name{font-weight:600;margin-bottom:.3rem}
+.nq-box .nq-value{font-size:1.35rem;font-weight:600;margin:.1rem 0 .25rem;line-height:1.25}
+.nq-box .nq-big{font-size:1.6rem}
+.nq-box .nq-small{color:#6b7280;font-size:.8rem;margin:.1rem 0}
+.nq-box .nq-help{border-bottom:1px dotted #9ca3af;cursor:help}
+.nq-box .nq-status{margin-top:.35rem;font-weight:600}
+</style>"""
+
+
+def tile_html(t: Tile, run: Run) -> str:
+    title = html.escape(t.title)
+    if t.link:
+        title = f'<a href="{html.escape(t.link)}" target="_self">{title}</a>'
+    parts = [f'<div class="nq-name">{title}</div>', f'<div class="nq-value">{html.escape(t.value)}</div>']
+    if t.date_line:  # the quote behind the figure, as its date's tooltip
+        tip = f' class="nq-help" title="{html.escape(markup.plain(t.date_help))}"' if t.date_help else ""
+        parts.append(f'<div class="nq-small"><span{tip}>{markup.convert(t.date_line)}</span></div>')
+    if t.conflict:  # one line in the tile; the explanation in its tooltip
+        parts.append(f'<div class="nq-small"><span class="nq-help" style="color:{theme.STATUS_COLOURS["orange"]}" '
+                     f'title="{html.escape(markup.plain(t.conflict))}">⚠ {html.escape(run.view.t("conflict"))}</span></div>')
+    parts += [f'<div class="nq-small">{markup.convert(line)}</div>' for line in t.lines]
+    parts.append(f'<div class="nq-status" style="color:{theme.status_colour(t.status)}">{theme.status_symbol(t.status)} '
+                 f'{html.escape(run.view.t("status_" + t.status))}</div>')
+    return f'<div class="nq-box">{"".join(parts)}</div>'
+
+
 def tiles(m: Tiles, run: Run) -> None:
-    for i in range(0, len(m.items), m.per_row):
-        row = m.items[i:i + m.per_row]
-        # one or two tiles (a unit's few figures) keep a tile's width rather than stretch across the page
-        for col, t in zip(st.columns(max(len(row), 3)), row, strict=False):
-            with col:
-                tile(t, run)
-
-
-def tile(t: Tile, run: Run) -> None:
-    """Tiles in a row are of one height (each stretches to its column's)."""
-    with st.container(border=True, height="stretch"):
-        st.markdown(f"**[{theme.plain_md(t.title)}]({t.link})**" if t.link else f"**{theme.plain_md(t.title)}**")
-        # a size that fits five tiles across a laptop: at '###' long values were broken inside a word
-        st.markdown(f"#### {t.value}")
-        if t.date_line:
-            st.caption(t.date_line, help=t.date_help)
-        if t.conflict:  # one line in the tile; the explanation behind its (?)
-            st.caption(f":orange[:material/warning: {run.view.t('conflict')}]", help=t.conflict)
-        for line in t.lines:
-            st.caption(line)
-        st.markdown(t.status_label)
-
-
-def card(c: Card) -> None:
-    """A bordered card whose texts wrap (st.metric truncates long Vietnamese names)."""
-    with st.container(border=True):
-        st.markdown(f"**{c.title}**")
-        st.markdown(f"### {c.value}")
-        if c.caption:
-            st.caption(c.caption)
+    st.html(GRID_STYLE + f'<div class="nq-grid">{"".join(tile_html(t, run) for t in m.items)}</div>')
 
 
 def cards(m: Cards, run: Run) -> None:
-    for i in range(0, len(m.items), m.per_row):
-        for col, c in zip(st.columns(m.per_row), m.items[i:i + m.per_row], strict=False):
-            with col:
-                card(c)
+    """Bordered cards whose texts wrap (st.metric truncates long Vietnamese names)."""
+    boxes = "".join(f'<div class="nq-box"><div class="nq-name">{markup.convert(c.title)}</div>'
+                    f'<div class="nq-value nq-big">{markup.convert(c.value)}</div>'
+                    + (f'<div class="nq-small">{markup.convert(c.caption)}</div>' if c.caption else "") + "</div>"
+                    for c in m.items)
+    st.html(GRID_STYLE + f'<div class="nq-grid">{boxes}</div>')
 
 
 def metrics(m: Metrics, run: Run) -> None:
@@ -246,7 +266,7 @@ def names(m: Names, run: Run) -> None:
     downloads(Downloads(m.key, m.title, m.data, what=run.view.t("table_data").lower()), run)
 
 
-def html(m: Html, run: Run) -> None:
+def html_block(m: Html, run: Run) -> None:
     st.html(m.body)
 
 
@@ -288,5 +308,5 @@ def _downloads(m: Downloads, run: Run) -> None:
 
 
 DRAW = {Text: text, Heading: heading, Downloads: _downloads, Chart: chart, Table: table, Tiles: tiles, Cards: cards,
-        Metrics: metrics, Names: names, Html: html, Scorecard: scorecard_, Columns: columns, Expander: expander,
+        Metrics: metrics, Names: names, Html: html_block, Scorecard: scorecard_, Columns: columns, Expander: expander,
         Tabs: tabs, Section: section}

@@ -23,21 +23,13 @@ MIN_PROVINCES = 2
 HIGHLIGHT = "#111827"  # the outline of the province whose profile is open
 
 
-def _key(r: pd.Series) -> str:
-    parts = [r["indicator_id"], r["programme"], r["category"]]
-    return "|".join("" if p is None or pd.isna(p) else str(p) for p in parts) + f"|{r['as_of']:%Y-%m-%d}"
-
-
 def province_measures(view: View) -> pd.DataFrame:
-    """Figures the reports give for provinces, keyed by indicator|programme|category|date."""
+    """Each province's latest figure of each measure the reports give for provinces (indicator|programme|group|basis,
+    the warehouse's `entity_latest`), the measures given for at least two."""
     def build() -> pd.DataFrame:
-        figs = queries.entity_figures(view.as_of)
-        figs = figs[figs["entity_kind"] == "province"].copy()
-        if figs.empty:
-            return figs
-        figs["measure"] = [_key(r) for _, r in figs.iterrows()]
-        counts = figs.groupby("measure")["entity_id"].transform("nunique")
-        return figs[counts >= MIN_PROVINCES]
+        figs = queries.entity_latest(view.as_of)
+        figs = figs[figs["entity_kind"] == "province"]
+        return figs[figs.groupby("measure")["entity_id"].transform("nunique") >= MIN_PROVINCES]
     return memo(("province_measures", view), build)
 
 
@@ -48,8 +40,11 @@ def measure_label(figs: pd.DataFrame, key: str, view: View) -> str:
         bits.append(programme_name(r["programme"], view.lang))
     if pd.notna(r["category"]):
         bits.append(name(r, view.lang, "category_name") or str(r["category"]))
-    n = figs.loc[figs["measure"] == key, "entity_id"].nunique()
-    return f"{' · '.join(bits)} ({theme.format_date(r['as_of'], view.lang)}; {n}/34)"
+    rows = figs[figs["measure"] == key]
+    since, until = rows["as_of"].min(), rows["as_of"].max()
+    day = theme.format_date(until, view.lang)
+    days = day if since == until else f"{theme.format_date(since, view.lang)}–{day}"
+    return f"{' · '.join(bits)} ({days}; {rows['entity_id'].nunique()}/34)"
 
 
 def controls(view: View) -> tuple[Control, ...]:

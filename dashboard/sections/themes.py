@@ -249,7 +249,8 @@ def theme_part(theme_id: str, view: View, pillar: str | None = None) -> tuple[Se
     def build() -> tuple[Section, ...]:
         obs = queries.theme_observations(view.as_of, theme_id, pillar)
         shown = blocks(obs, view, f"{theme_id}_{pillar or 'all'}") if not obs.empty else []
-        charts_ = section(*shown) if shown else section(Text(view.t("no_data"), "info"))
+        # "no data" only when the theme has no figure at all: single figures are rows of the table below
+        charts_ = section(*shown) if shown else section(Text(view.t("no_data"), "info")) if obs.empty else None
         table = all_indicators(theme_id, obs, view, pillar)
         return tuple(s for s in (charts_, table) if s is not None)
     return memo(("theme_part", theme_id, pillar, view), build)

@@ -15,6 +15,7 @@ from dashboard.texts import conflict_explanation, entity_label, figure_text, pro
 from dashboard.view import View
 
 LEAGUE_MIN_UNITS = 5  # a column compares units only when the reports give it for this many
+LEAGUE_PAGE = 12  # measures a view shows at once (the columns come a page at a time, the widest first)
 
 
 def _text(value: object) -> str:
@@ -25,29 +26,36 @@ def league(view: View):
     """One row per unit, one column per figure the reports give for at least five units (screen only)."""
     def build():
         title, help_ = view.t("league_table"), view.t("league_help")
-        figs = queries.entity_figures(view.as_of)
+        # each unit's latest figure of each measure (the warehouse picks it): however many dates the figures span, a
+        # view computes and sends one cell per unit and measure
+        figs = queries.entity_latest(view.as_of)
         figs = figs[figs["unit"] != "flag"]
+        figs = figs[figs.groupby("measure")["entity_id"].transform("nunique") >= LEAGUE_MIN_UNITS]
         if figs.empty:
             return section(Text(view.t("no_data"), "info"), title=title, help=help_, pack=False)
-        figs = figs.assign(measure=[f"{r['indicator_id']}|{_text(r['programme'])}|{_text(r['category'])}|"
-                                    f"{r['as_of']:%Y-%m-%d}" for _, r in figs.iterrows()])
-        figs = figs[figs.groupby("measure")["entity_id"].transform("nunique") >= LEAGUE_MIN_UNITS]
-        units = figs.assign(unit_name=[entity_label(r, view.lang) for _, r in figs.iterrows()])
-        table = units.pivot_table(index=["entity_id", "unit_name"], columns="measure", values="value", aggfunc="max")
-        table = table.astype(float).reset_index().drop(columns="entity_id").rename(columns={"unit_name": "entity_name"})
+        first = figs.drop_duplicates("entity_id").set_index("entity_id")
+        names = {e: entity_label(r, view.lang) for e, r in first.iterrows()}
+        table = figs.pivot(index="entity_id", columns="measure", values="value").astype(float)
+        # the widest measures first: a page of columns compares the most units
+        table = table[table.notna().sum().sort_values(ascending=False, kind="stable").index]
+        table = table.reset_index().assign(entity_name=lambda d: d["entity_id"].map(names))
+        table = table[["entity_name", *table.columns[1:-1]]]
         table = table.sort_values("entity_name", key=lambda n: n.str.lower(), kind="stable").reset_index(drop=True)
         columns: list[tuple[str, Column]] = [("entity_name", Column(view.t("entity"), pinned=True))]
+        spans = figs.groupby("measure").agg(row=("as_of", "idxmax"), since=("as_of", "min"), until=("as_of", "max"))
         for i, m in enumerate(table.columns[1:], start=1):
-            ind_id, prog, cat, day = m.split("|")
-            row = figs[figs["measure"] == m].iloc[0]
-            cat_label = row.get(f"category_name_{view.lang}") if cat else ""
+            row, since, until = figs.loc[spans.loc[m, "row"]], spans.loc[m, "since"], spans.loc[m, "until"]
+            cat_label = row.get(f"category_name_{view.lang}") if isinstance(row["category"], str) else ""
             group = cat_label if isinstance(cat_label, str) and cat_label else ""
-            full = " · ".join(x for x in (name(row, view.lang, "indicator_name"), programme_name(prog, view.lang),
-                                          group or cat, theme.format_date(row["as_of"], view.lang)) if x)
+            day = theme.format_date(until, view.lang)
+            days = day if since == until else f"{theme.format_date(since, view.lang)}–{day}"
+            full = " · ".join(x for x in (name(row, view.lang, "indicator_name"),
+                                          programme_name(row["programme"], view.lang), group,
+                                          name(row, view.lang, "definition"), days) if x)
             # two columns of one indicator differ by their group: it is in the header, or the headers read the same
             stem = name(row, view.lang, "indicator_name")
             stem = stem if len(stem) <= 38 else stem[:37].rstrip() + "…"
-            short = f"{stem}{' · ' + group if group else ''} ({theme.format_date(row['as_of'], view.lang)})"
+            short = f"{stem}{' · ' + group if group else ''} ({days})"
             columns.append((m, Column(f"{i}. {short}", kind="number", help=full)))
         measures = list(table.columns[1:])
         # numbers in the reader's format and "—" where a report gives nothing (the grid would print "None")
@@ -56,7 +64,7 @@ def league(view: View):
         labels = dict(columns)
         grid = table.rename(columns={"entity_name": view.t("entity")} | {m: labels[m].help for m in measures})
         return section(Table("league", shown, tuple(columns), sort_label=view.t("sort_by"), sort_values=table,
-                             download=Downloads("league", title, grid, prepared=True)),
+                             download=Downloads("league", title, grid, prepared=True), column_page=LEAGUE_PAGE),
                        title=title, help=help_, pack=False)
     return memo(("league", view), build)
 
@@ -76,11 +84,12 @@ PEER_MIN = 3  # a unit among fewer peers is not a comparison
 
 def peers_of(row: pd.Series, view: View) -> pd.DataFrame:
     """Every unit's figure of the same measure as `row` (indicator, programme, group, date), one per unit."""
-    figs = queries.entity_figures(view.as_of)
-    same = (figs["indicator_id"] == row["indicator_id"]) & (figs["as_of"] == row["as_of"])
-    for col in ("programme", "category"):
-        same &= figs[col].fillna("") == ("" if pd.isna(row[col]) else row[col])
-    return figs[same].drop_duplicates("entity_id", keep="last")
+    def text(value: object) -> str | None:
+        return value if isinstance(value, str) else None
+
+    figs = queries.measure_figures(view.as_of, row["indicator_id"], text(row["programme"]), text(row["category"]),
+                                   pd.Timestamp(row["as_of"]).date())
+    return figs.drop_duplicates("entity_id", keep="last")
 
 
 def peer_charts(rows: Sequence[pd.Series | None], view: View, agency_id: str, key: str | None = None) -> list[Chart]:

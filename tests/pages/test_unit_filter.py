@@ -87,7 +87,7 @@ def test_the_reference_is_the_national_figure_of_the_same_measure():
     assert line["x0"] == line["x1"] == 18.72  # the digital economy's national share (31/12/2025), beside Bắc Ninh's 46,3%
     assert "<b>Bắc Ninh</b>" in spec["data"][0]["y"]
     tile = texts(at)
-    assert "Toàn quốc\\: khoảng 18,72% \\(31/12/2025\\)" in tile  # and under the unit's tile
+    assert "Toàn quốc: khoảng 18,72% (31/12/2025)" in tile  # and under the unit's tile
 
 
 def test_a_sum_over_the_units_is_no_reference_line():
