@@ -28,11 +28,15 @@ from bench.build_bench import time_cli  # noqa: E402
 from etl import sheets  # noqa: E402
 
 
-def _rows(data: Path, n: int) -> list[list[object]]:
+def figure_rows(data: Path, n: int, provinces: bool = False) -> list[list[object]]:
+    """`n` valid rows of figures; with `provinces`, only figures of the 34 provinces (the many-readers bench's 100x)."""
     ref = sheets.Reference.load(data, REPO / "kpis")
     inds = [(i, r["unit"]) for i, r in sorted(ref.indicators.items())
             if r.get("theme") not in ("tasks", "budget") and r["unit"] != "flag"]
     entities = [""] + ref.entities
+    if provinces:
+        kinds = {r["name_vi"]: r["kind"] for r in csv.DictReader((data / "dims" / "agencies.csv").open(encoding="utf-8"))}
+        entities = [e for e in ref.entities if kinds.get(e) == "province"]
     start = dt.date(2025, 12, 31)
     out = []
     keys = itertools.product(range(10_000), entities, inds)  # date, entity, indicator: every key distinct
@@ -52,7 +56,7 @@ def _rows(data: Path, n: int) -> list[list[object]]:
     return out
 
 
-def _fresh_copy(root: Path) -> dict[str, str]:
+def fresh_copy(root: Path) -> dict[str, str]:
     """data/ without warehouse or submissions, built once; the environment that points the CLI at it."""
     data = root / "data"
     shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("warehouse.duckdb*", "submissions"))
@@ -69,8 +73,8 @@ def main() -> None:
     header = [c.vi for c in sheets.KINDS["indicators"]]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        env = _fresh_copy(root / "csv")
-        rows = _rows(REPO / "data", args.rows)
+        env = fresh_copy(root / "csv")
+        rows = figure_rows(REPO / "data", args.rows)
         path = root / "big.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
@@ -93,7 +97,7 @@ def main() -> None:
             for r in rows:
                 ws.append([r[0], r[1], r[2], float(r[3].replace(",", ".")), r[4], r[5], None])
             wb.save(xpath)
-            t_x = time_cli(["load", str(xpath), "--by", "bench"], _fresh_copy(root / "xlsx"))
+            t_x = time_cli(["load", str(xpath), "--by", "bench"], fresh_copy(root / "xlsx"))
             print(f"xlsx, {len(rows):,} rows ({xpath.stat().st_size / 1e6:.1f} MB): python -m etl load {t_x:.2f} s")
 
 

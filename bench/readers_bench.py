@@ -57,14 +57,14 @@ def readers(instrument: Path, url: str, sessions: str, rounds: int) -> list[dict
 
 
 @contextlib.contextmanager
-def single_process(log: Path) -> Iterator[str]:
+def single_process(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run serve.py` (the README's command) on a loopback port, once it answers (after its warm-up)."""
     port = free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(REPO / "serve.py"), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+             "--server.fileWatcherType", "none"], cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + 240
         while not cluster.healthy(port):
@@ -75,6 +75,27 @@ def single_process(log: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def big_data(rows: int) -> Iterator[dict[str, str]]:
+    """A copy of data/ with a submission of `rows` province figures loaded (`python -m etl load`): 100 times the
+    shipped figures. Yields the environment that points the app at it."""
+    import csv
+
+    from bench.load_bench import figure_rows, fresh_copy
+    from etl import sheets
+
+    with tempfile.TemporaryDirectory(prefix="nq57_big_") as tmp:
+        env = fresh_copy(Path(tmp))
+        path = Path(tmp) / "provinces.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([c.vi for c in sheets.KINDS["indicators"]])
+            writer.writerows(figure_rows(REPO / "data", rows, provinces=True))
+        subprocess.run([sys.executable, "-m", "etl", "load", str(path), "--by", "bench"], env=env, cwd=REPO, check=True,
+                       capture_output=True)
+        yield env
 
 
 def haproxy_status(running: cluster.Running, name: str) -> str:
@@ -134,6 +155,9 @@ def main() -> int:
     ap.add_argument("--sessions", default="1,5,20")
     ap.add_argument("--rounds", type=int, default=2, help="how many times each reader walks every page")
     ap.add_argument("--replicas", type=int, default=2)
+    ap.add_argument("--big-rows", type=int, default=200_000,
+                    help="the 100x phase: one reader on a warehouse with a submission of this many province figures "
+                         "(0: skip it)")
     a = ap.parse_args()
     if not a.instrument.exists():
         ap.error(f"no instrument at {a.instrument}: give --instrument PATH/load_sessions.py")
@@ -145,6 +169,11 @@ def main() -> int:
     with single_process(logs / "single.log") as url:
         result["levels"]["single"] = readers(a.instrument, url, a.sessions, a.rounds)
 
+    if a.big_rows:
+        print(f"100x: one reader, {a.big_rows:,} province figures loaded; load average {load_average()}", flush=True)
+        with big_data(a.big_rows) as env, single_process(logs / "big.log", env) as url:
+            result["levels"]["big"] = readers(a.instrument, url, "1", a.rounds)
+
     print(f"cluster ({a.replicas} replicas behind HAProxy); load average {load_average()}", flush=True)
     result["load_average"]["cluster"] = load_average()
     with cluster.launch(a.replicas, free_port(), dict(os.environ), logs / "cluster.log") as running:
@@ -153,6 +182,20 @@ def main() -> int:
         result["kill"] = kill_test(a.instrument, running, a.rounds)
 
     single = {lv["sessions"]: lv for lv in result["levels"]["single"]}
+    one = single.get(1)
+    if one:  # one reader: the overview within 0.1 s, every page within 0.15 s of server time
+        pages = {k or "/": v for k, v in one["page_median_s"].items()}
+        overview = pages.get("/", 0.0)
+        slow = {k: v for k, v in pages.items() if v > 0.15}
+        print(f"one reader, server time per page (median): {', '.join(f'{k} {v:.3f}' for k, v in pages.items())}")
+        print(f"  overview {overview:.3f} s (bar 0.1 s: {'met' if overview <= 0.1 else 'NOT met'}); pages over 0.15 s: "
+              f"{slow or 'none'}")
+    if "big" in result["levels"]:
+        (big,) = result["levels"]["big"]
+        slow = {k or "/": v for k, v in big["page_median_s"].items() if v > 0.3}
+        print(f"100x ({a.big_rows:,} province figures), one reader: " + ", ".join(
+            f"{k or '/'} {v:.3f}" for k, v in big["page_median_s"].items())
+              + f" — pages over 0.3 s: {slow or 'none'}; {big['kb_per_request']} KB a page view")
     many = {lv["sessions"]: lv for lv in result["levels"]["cluster"]}
     print()
     print(table([("1 process", lv) for lv in single.values()] +
