@@ -208,6 +208,11 @@ def projection_trace(fig: go.Figure, ordered: pd.DataFrame, targets: pd.DataFram
                              hovertemplate=f"{label}<extra></extra>"))
 
 
+def drawn_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets a trend figure draws: those with a year (a path to 31/12 of it)."""
+    return targets[targets["year"].notna()]
+
+
 def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targets: pd.DataFrame,
                  view: dt.date, lang: str, period: str = "point") -> go.Figure:
     """A line per series over time, with the target drawn as a dashed path to its year.
@@ -239,7 +244,7 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
     ordered = data.assign(_basis=bases).sort_values("as_of")
     # the path to the target starts from the first figure on the basis of the latest one (the series judged)
     first = ordered[ordered["_basis"] == ordered["_basis"].iloc[-1]].iloc[0]
-    for _, tg in targets[targets["year"].notna()].iterrows():
+    for _, tg in drawn_targets(targets).iterrows():
         end = dt.date(int(tg["year"]), 12, 31)
         label = f"{t('target_by', lang, year=int(tg['year']))}: {theme.format_value(tg['value'], unit, lang)}"
         fig.add_trace(go.Scatter(

@@ -41,6 +41,7 @@ class Downloads:
     title: str
     data: pd.DataFrame
     prepared: bool = False
+    targets: pd.DataFrame | None = None  # the targets a chart draws: rows of the download too
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Chart:
     download: pd.DataFrame | None = None  # a prepared download instead of the rows' export
     select: str | None = None  # the URL parameter a click on a point sets (its customdata)
     narrow: bool = False  # drawn in a column
+    targets: pd.DataFrame | None = None  # the targets it draws (rows of its downloads)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@ ReportLab, dashboard/pdf_render.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -33,15 +34,25 @@ from dashboard.view import View
 
 
 class Run:
-    """What one page run remembers while it draws: the conflicts it has explained (each is said once per page)."""
+    """What one page run remembers while it draws: the conflicts it has explained (each is said once per page), and
+    the page and the choices it shows (its pickers', the open tab's), which a download's link names."""
 
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: View, slug: str = "", choices: Mapping[str, str | None] | None = None) -> None:
         self.view = view
         self.said: set[str] = set()
+        self.slug = slug
+        self.choices: dict[str, str | None] = dict(choices or {})
+
+    def link(self) -> str:
+        """The address of this view with its full query (the server's own address in front, when known)."""
+        parts = urlsplit(getattr(st.context, "url", None) or "")
+        base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        return base + self.view.link(self.slug, **self.choices)
 
 
-def draw_sections(sections: Iterable[Section], view: View) -> None:
-    run = Run(view)
+def draw_sections(sections: Iterable[Section], view: View, slug: str = "",
+                  choices: Mapping[str, str | None] | None = None) -> None:
+    run = Run(view, slug, choices)
     for s in sections:
         section(s, run)
 
@@ -92,15 +103,15 @@ def downloads(m: Downloads, run: Run, frame: pd.DataFrame | None = None) -> None
     def rows() -> pd.DataFrame:
         if m.prepared:
             return data[[c for c in data.columns if not str(c).startswith("_")]]
-        return exports.download_frame(data, view.lang)
+        return exports.download_frame(data, view.lang, m.targets)
 
     stem = f"{charts.slug(m.title)}_{view.as_of.isoformat()}"
-    note = exports.export_note(view, getattr(st.context, "url", None) or "")
+    about = exports.describe(view, m.title, run.link())
     sheets = (view.t("sheet_data"), view.t("sheet_source"))
     row = st.container(horizontal=True)
-    row.download_button(view.t("download_csv"), lambda: exports.csv_bytes(rows(), note), file_name=f"{stem}.csv",
+    row.download_button(view.t("download_csv"), lambda: exports.csv_bytes(rows(), about), file_name=f"{stem}.csv",
                         mime="text/csv", key=f"csv_{m.key}", icon=":material/download:", on_click="ignore")
-    row.download_button(view.t("download_xlsx"), lambda: exports.xlsx_bytes(rows(), note, sheets),
+    row.download_button(view.t("download_xlsx"), lambda: exports.xlsx_bytes(rows(), about, sheets, view.lang),
                         file_name=f"{stem}.xlsx",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key=f"xlsx_{m.key}", icon=":material/table:", on_click="ignore")
@@ -131,7 +142,7 @@ def chart(m: Chart, run: Run) -> None:
         st.plotly_chart(m.fig, config=config, key=select_key(m))
     if not m.select:
         downloads(Downloads(m.key, m.title, m.download if m.download is not None else m.data,
-                            prepared=m.download is not None), run)
+                            prepared=m.download is not None, targets=m.targets), run)
     if m.indicator_id:
         st.markdown(f"[{view.t('open_indicator')} →]({view.link('chi-so', id=m.indicator_id)})")
     if m.notes is not None:
@@ -273,6 +284,9 @@ def tabs(m: Tabs, run: Run) -> None:
     drawn = st.tabs([t.label for t in m.tabs], key=m.key, bind="query-params")
     for container, t in zip(drawn, m.tabs, strict=True):
         if container.open:
+            # the tab is part of the view a download's link names: Streamlit keeps its label in the URL, and no
+            # parameter for the first tab
+            run.choices[m.key] = t.label if t is not m.tabs[0] else None
             with container:
                 for s in t.build():
                     section(s, run)

@@ -147,7 +147,7 @@ def run_page(file: str) -> None:
 
         admin.admin_page(view)
         return
-    screen.draw_sections(page.sections(view, choices), view)
+    screen.draw_sections(page.sections(view, choices), view, page.slug, choices)
     footer(view)
     unit = choices.get(page.unit) if page.unit else None
     if page.pack in ("head", "theme") or unit:

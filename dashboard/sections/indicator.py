@@ -96,7 +96,8 @@ def indicator_page(view: View, indicator_id: str | None) -> list:
         nat = obs[(obs["scope"] == "national") & obs["category"].isna()]
         if nat["as_of"].nunique() > 1:
             items.append(chart(f"ind_{indicator_id}_trend", title, nat, charts.trend_figure(
-                nat, title, ind["unit"], ind["direction"], mine, view.as_of, view.lang, ind["period"]), view))
+                nat, title, ind["unit"], ind["direction"], mine, view.as_of, view.lang, ind["period"]), view,
+                targets=charts.drawn_targets(mine)))
         units = obs[obs["scope"] != "national"]
         if len(units) and ind["unit"] != "flag":
             latest = latest_per_entity(units)
