@@ -56,7 +56,6 @@ class Chart:
     indicator_id: str | None = None  # its indicator's page, linked under the chart
     download: pd.DataFrame | None = None  # a prepared download instead of the rows' export
     select: str | None = None  # the URL parameter a click on a point sets (its customdata)
-    narrow: bool = False  # drawn in a column
     targets: pd.DataFrame | None = None  # the targets it draws (rows of its downloads)
 
 

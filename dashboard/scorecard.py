@@ -153,7 +153,17 @@ table.nq-score td,table.nq-score th{padding:.22rem .4rem;border-bottom:1px solid
 table.nq-score th{font-weight:600;color:{muted};font-size:.8rem}
 table.nq-score td.num{white-space:nowrap}
 table.nq-score tr.group td{font-weight:600;padding-top:.5rem;border-bottom:none}
-@media (max-width:640px){table.nq-score .nq-wide{display:none}}
+@media (max-width:640px){
+  table.nq-score .nq-wide{display:none}
+  /* on a phone each target is two lines: its name across the width, then the latest figure and the target */
+  table.nq-score,table.nq-score tbody{display:block}
+  table.nq-score tr{display:grid;grid-template-columns:1.3rem 1fr 1fr;column-gap:.5rem;border-bottom:1px solid #eee;
+    padding:.25rem 0}
+  table.nq-score tr.group{display:block;border-bottom:none}
+  table.nq-score td,table.nq-score th{border-bottom:none;padding:.05rem 0}
+  table.nq-score tr>:first-child{grid-row:span 2}
+  table.nq-score tr>:nth-child(2){grid-column:2 / span 2}
+}
 </style>""".replace("{red}", theme.STATUS_COLOURS["red"]).replace("{muted}", theme.MUTED)
 
 

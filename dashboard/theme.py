@@ -79,9 +79,11 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
         colorway=list(PALETTE),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=60, r=30, t=80, b=90),
-        xaxis=dict(showgrid=False, linecolor="#9CA3AF", ticks="outside"),
-        yaxis=dict(gridcolor="#E5E7EB", zeroline=False),
+        # axes make their own room for their labels (automargin): a fixed left margin was too narrow for long
+        # labels and too wide on a phone
+        margin=dict(l=10, r=16, t=80, b=90),
+        xaxis=dict(showgrid=False, linecolor="#9CA3AF", ticks="outside", automargin=True),
+        yaxis=dict(gridcolor="#E5E7EB", zeroline=False, automargin=True),
         hoverlabel=dict(font=dict(family=FONT, size=12), align="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
     )
