@@ -3,6 +3,7 @@ ReportLab, dashboard/pdf_render.py)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -179,16 +180,43 @@ def _filtered(m: Table, run: Run) -> pd.DataFrame:
     return frame
 
 
+SEARCH_ROWS = 12  # a grid longer than this has a search box of its own (Streamlit's, in its toolbar, is English only)
+
+
+def _fold(text: object) -> str:
+    """Text as a search compares it: lower case, without diacritics ('Bắc Ninh', 'bac ninh' and 'BẮC NINH' match)."""
+    text = unicodedata.normalize("NFKD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def _searched(m: Table, frame: pd.DataFrame, run: Run) -> pd.DataFrame:
+    """The rows holding what the reader typed in the table's search box, in any column shown."""
+    if not m.grid or len(frame) <= SEARCH_ROWS:
+        return frame
+    view = run.view
+    wanted = st.text_input(view.t("search_table"), key=f"{m.key}_search", placeholder=view.t("search_hint"),
+                           icon=":material/search:", live=True)
+    needle = _fold(wanted or "").strip()
+    if not needle:
+        return frame
+    shown = frame[[c for c in frame.columns if not str(c).startswith("_")]]
+    keep = shown.apply(lambda col: col.map(lambda v: needle in _fold(v) if pd.notna(v) else False)).any(axis=1)
+    if not keep.any():
+        st.caption(view.t("search_nothing", wanted=wanted))
+    return frame[keep]
+
+
 def table(m: Table, run: Run) -> None:
     view = run.view
-    frame = _filtered(m, run)
+    frame = _searched(m, _filtered(m, run), run)
     if m.sort_label and m.sort_values is not None:
         labels = dict(m.columns)
         measures = [c for c, col in m.columns if col.kind == "number"]
         by = st.selectbox(m.sort_label, [None, *measures], key=f"{m.key}_sort",
                           format_func=lambda c: labels[m.columns[0][0]].label if c is None else labels[c].label)
         if by is not None:  # largest first, units without the figure last
-            frame = frame.loc[m.sort_values.sort_values(by, ascending=False, na_position="last").index]
+            order = m.sort_values.sort_values(by, ascending=False, na_position="last").index
+            frame = frame.loc[order[order.isin(frame.index)]]
     if m.grid:
         shown = frame[[c for c in frame.columns if not str(c).startswith("_")]]
         st.dataframe(shown, hide_index=not m.index, width="stretch", column_config=_config(m, view) or None)

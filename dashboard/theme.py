@@ -214,3 +214,14 @@ def plain_md(text: object) -> str:
     # Streamlit's renderer links bare e-mails, www. and http:// in text after escapes are read: a word joiner
     # (invisible, U+2060) right after '@', 'www' or ':' keeps them plain.
     return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub("\\1\u2060", str(text)))
+
+
+# Streamlit's own chrome that speaks English only (1.67 has no locale for it and no switch to hide it): the toolbar
+# over a table ("Fullscreen", "Download as CSV", "Search"), a table column's menu ("Sort ascending", "Pin column"…),
+# a text box's "Press Enter to apply" and the button it adds to a chart's modebar ("Fullscreen", whose title Plotly's
+# locale does not translate). The page's own labelled downloads, search boxes and sort pickers (dashboard/screen.py)
+# and the rest of the modebar (charts.PLOTLY_VI) do their work in the reader's language.
+SCREEN_CSS = """<style>
+[data-testid="stElementToolbar"], [data-testid="stDataFrameColumnMenu"], [data-testid="InputInstructions"],
+.modebar-btn[data-title="Fullscreen"], .modebar-btn[data-title="Close fullscreen"] {display: none !important}
+</style>"""

@@ -119,7 +119,7 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, marker_line_color=HIGHLIGHT,
             marker_line_width=3, hoverinfo="skip", name=chosen.iloc[0][label] or chosen.iloc[0]["name_vi"]))
     for key, province, lat, lon in ISLANDS:  # markers only: map text would need glyphs fetched from the internet
-        island = view.t(key)
+        island = view.t(key, place=unit_names(view.lang)[province])
         fig.add_trace(go.Scattermap(lat=[lat], lon=[lon], mode="markers", name=island, showlegend=True,
                                     marker=dict(size=11, color=theme.MUTED),
                                     hovertemplate=f"<b>{island}</b><extra></extra>", customdata=[province]))
