@@ -28,6 +28,10 @@ from etl.text import inert
 TASK_PARTS = ("total", "done", "done_on_time", "done_late", "in_progress", "in_progress_on_time", "overdue",
               "recurring")
 WIDEST = 60  # characters: a longer cell (a quote) is cut off at the column's edge, not made a page wide
+# The resolution that sets most targets (source "nq57" in kpis/targets.csv) is not one of the reports in
+# data/sources.csv; the reports name it: "Nghị quyết số 57-NQ/TW ngày 22 tháng 12 năm 2024 của Bộ Chính trị"
+# (data/sources/000_7779602db55c82c4.txt). Its issuer is a unit of data/dims/agencies.csv.
+NQ57_ISSUER, NQ57_DATE = "o_bo_chinh_tri", dt.date(2024, 12, 22)
 
 
 def describe(view: View, title: str, link: str) -> list[tuple[str, object]]:
@@ -114,11 +118,13 @@ def target_rows(targets: pd.DataFrame, indicator: str, lang: str) -> pd.DataFram
             t("comparator", lang): theme.COMPARATORS[tg["comparator"]],
             t("target_year", lang): int(tg["year"]),
             t("date", lang): dt.date(int(tg["year"]), 12, 31),
-            t("issuer", lang): name(src, lang, "issuer") if known else "",
+            t("issuer", lang): (name(src, lang, "issuer") if known
+                                else unit_names(lang)[NQ57_ISSUER] if tg["source_file"] == "nq57" else ""),
             t("report_title", lang): (name(src, lang, "title") if known
                                       else t("nq57", lang) if tg["source_file"] == "nq57"
                                       else report_name(tg["source_file"], lang)),
-            t("report_date", lang): pd.Timestamp(src["report_date"]).date() if known else None,
+            t("report_date", lang): (pd.Timestamp(src["report_date"]).date() if known
+                                     else NQ57_DATE if tg["source_file"] == "nq57" else None),
             t("quote", lang): tg["source_quote"],
         })
     return pd.DataFrame(rows)

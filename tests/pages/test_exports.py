@@ -60,7 +60,10 @@ def test_the_targets_a_chart_draws_are_rows_of_its_download(lang):
     assert sorted(rows[t("value", lang)]) == sorted(targets["value"])
     assert set(rows[t("quote", lang)]) == set(targets["source_quote"])
     assert (rows[t("date", lang)] == [dt.date(int(y), 12, 31) for y in rows[t("target_year", lang)]]).all()
-    assert t("nq57", lang) in set(rows[t("report_title", lang)])  # the resolution that sets them
+    # the resolution that sets them, its issuer and date as the reports name them
+    nq57 = rows[rows[t("report_title", lang)] == t("nq57", lang)]
+    assert len(nq57) and (nq57[t("report_date", lang)] == dt.date(2024, 12, 22)).all()
+    assert set(nq57[t("issuer", lang)]) == {"Bộ Chính trị" if lang == "vi" else "Politburo of the Communist Party of Vietnam"}
     figures = frame[frame[t("row_kind", lang)] == t("figure", lang)]
     assert len(figures) == len(obs)
 
