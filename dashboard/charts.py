@@ -92,9 +92,9 @@ def source_line(data: pd.DataFrame, lang: str) -> str:
 # A figure is built once and drawn at every width, from a phone held upright (390 px, about 358 px inside the page's
 # padding) to a laptop: Plotly does not wrap text (it cuts it at the figure's edge), so titles, subtitles, sources and
 # bar labels are broken into lines that fit the phone; a wider screen shows the same lines with more room around them.
-# Characters of a bold title line (about 7.5 px a character), of a subtitle or source line (about 5 px), and of a bar's
-# label (about 6 px).
-TITLE_CHARS, FOOTER_CHARS, LABEL_CHARS = 40, 66, 52
+# Characters of a bold title line (about 7.5 px a character), of a subtitle line (12 px text, about 5.5 px), of a
+# source line (10 px text, about 5 px; Chromium's widest fallback font, DejaVu Sans) and of a bar's label (about 6 px).
+TITLE_CHARS, SUBTITLE_CHARS, FOOTER_CHARS, LABEL_CHARS = 40, 58, 66, 52
 # Heights in pixels: space above the title, a title line, a subtitle or source line, a legend row
 TITLE_TOP_PX, TITLE_LINE_PX, SMALL_LINE_PX, LEGEND_ROW_PX = 16, 24, 16, 22
 # The legend sits under the subtitle, across the figure, and Plotly moves the plot down below it; it has the most
@@ -134,13 +134,14 @@ def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: 
     axes that make room for their labels. `plot_px`: the height of the plot itself on a phone."""
     latest = data["as_of"].max() if "as_of" in data and not data.empty else None
     subtitle = _wrap(f"{t('as_of', lang)} {theme.format_date(latest or view, lang)}" + (f" · {note}" if note else ""),
-                     FOOTER_CHARS)
+                     SUBTITLE_CHARS)
     footer = _wrap(source_line(data, lang), FOOTER_CHARS) if "source_file" in data and not data.empty else ""
     heading = _wrap(title, TITLE_CHARS)
     top = TITLE_TOP_PX + TITLE_LINE_PX * _lines(heading) + SMALL_LINE_PX * _lines(subtitle) + 10
     legend = LEGEND_ROW_PX * legend_rows(fig)
     x_title = 20 if fig.layout.xaxis.title.text else 0
-    bottom = 30 + x_title + (SMALL_LINE_PX * _lines(footer) + 8 if footer else 0)
+    x_ticks = 30 + 14 * (fig.layout.xaxis.tickformat or "").count("<br>")
+    bottom = x_ticks + x_title + (SMALL_LINE_PX * _lines(footer) + 8 if footer else 0)
     height = top + legend + plot_px + bottom
     # room for the y axis's labels and title (the axis takes more when it needs it); none when bars are labelled above
     left = fig.layout.margin.l if fig.layout.margin.l is not None else (
@@ -149,8 +150,8 @@ def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: 
         template=theme.TEMPLATE_NAME,
         separators=theme.separators(lang),
         # held at the top of the figure (Plotly's default puts a title's baseline in the middle of the top margin)
-        title=dict(text=f"<b>{heading}</b>", subtitle=dict(text=subtitle), x=0, xanchor="left", xref="container",
-                   y=1, yref="container", yanchor="top", pad=dict(t=TITLE_TOP_PX, l=4)),
+        title=dict(text=f"<b>{heading}</b>", subtitle=dict(text=subtitle, font=dict(size=12)), x=0, xanchor="left",
+                   xref="container", y=1, yref="container", yanchor="top", pad=dict(t=TITLE_TOP_PX, l=4)),
         margin=dict(t=top, b=bottom, l=left),
         height=height,
     )
@@ -240,6 +241,12 @@ def projection_trace(fig: go.Figure, ordered: pd.DataFrame, targets: pd.DataFram
                              hovertemplate=f"{label}<extra></extra>"))
 
 
+def date_axis(fig: go.Figure, lang: str) -> None:
+    """Dates as the reader writes them, the year under the day and month: six whole dates side by side did not fit a
+    phone (Plotly dropped or turned them on their side, over the source line)."""
+    fig.update_xaxes(tickformat="%d/%m<br>%Y" if lang == "vi" else "%d %b<br>%Y", nticks=6, tickangle=0)
+
+
 def drawn_targets(targets: pd.DataFrame) -> pd.DataFrame:
     """The targets a trend figure draws: those with a year (a path to 31/12 of it)."""
     return targets[targets["year"].notna()]
@@ -290,7 +297,7 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
                      rangemode="tozero" if direction == "higher" else None)
     if direction == "lower" and unit == "rank":
         fig.update_yaxes(autorange="reversed", title=t("rank_note", lang))
-    fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y")
+    date_axis(fig, lang)
     notes = [t(f"period_{period}", lang)] if period != "point" else []
     if broken:
         labels = sorted({name(r, lang, "definition") or t("usual_definition", lang) for _, r in data.iterrows()})
@@ -385,7 +392,7 @@ def lines_figure(data: pd.DataFrame, x: str, y: str, series: str, title: str, vi
             text=[theme.format_value(v, unit, lang) for v in part[y]],
             hovertemplate="<b>%{fullData.name}</b><br>%{x|%d/%m/%Y}: %{text}<extra></extra>",
         ))
-    fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y")
+    date_axis(fig, lang)
     fig.update_yaxes(rangemode="tozero", tickformat=",~f", title=theme.unit_label(unit, lang) or None)
     return finish(fig, title, view, data, lang)
 
