@@ -139,7 +139,7 @@ def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: 
     heading = _wrap(title, TITLE_CHARS)
     top = TITLE_TOP_PX + TITLE_LINE_PX * _lines(heading) + SMALL_LINE_PX * _lines(subtitle) + 10
     legend = LEGEND_ROW_PX * legend_rows(fig)
-    x_title = 20 if fig.layout.xaxis.title.text else 0
+    x_title = 24 if fig.layout.xaxis.title.text else 0
     x_ticks = 30 + 14 * (fig.layout.xaxis.tickformat or "").count("<br>")
     bottom = x_ticks + x_title + (SMALL_LINE_PX * _lines(footer) + 8 if footer else 0)
     height = top + legend + plot_px + bottom
