@@ -90,74 +90,107 @@ def source_line(data: pd.DataFrame, lang: str) -> str:
     return f"{t('source', lang)}: " + "; ".join(parts)
 
 
-# Characters of a title line, and of a line of the (smaller) source footer (Plotly does not wrap them, it cuts them
-# at the figure's edge). A chart across the page: what fits a tablet held upright (about 700 px), so a laptop's title
-# is not squeezed into its left third; a chart in a column (the provinces page's map and bar, two fifths of a
-# 1280-pixel page): less.
-TITLE_CHARS, FOOTER_CHARS = 60, 90
-NARROW_TITLE_CHARS, NARROW_FOOTER_CHARS = 40, 70
-# Width in pixels of one character of an axis label, well under the real one (Vietnamese labels run about 5 px a
-# character at the template's size): the footer of a chart with long bar labels is moved left by that much per
-# character, out from under the plot towards the edge of the figure, and must never pass that edge (it would be cut).
-LABEL_PX = 4.0
+# A figure is built once and drawn at every width, from a phone held upright (390 px, about 358 px inside the page's
+# padding) to a laptop: Plotly does not wrap text (it cuts it at the figure's edge), so titles, subtitles, sources and
+# bar labels are broken into lines that fit the phone; a wider screen shows the same lines with more room around them.
+# Characters of a bold title line (about 7.5 px a character), of a subtitle line (12 px text, about 5.5 px), of a
+# source line (10 px text, about 5 px; Chromium's widest fallback font, DejaVu Sans) and of a bar's label (about 6 px).
+TITLE_CHARS, SUBTITLE_CHARS, FOOTER_CHARS, LABEL_CHARS = 40, 58, 66, 52
+# Heights in pixels: space above the title, a title line, a subtitle or source line, a legend row
+TITLE_TOP_PX, TITLE_LINE_PX, SMALL_LINE_PX, LEGEND_ROW_PX = 16, 24, 16, 22
+# The legend sits under the subtitle, across the figure, and Plotly moves the plot down below it; it has the most
+# rows on a phone (LEGEND_PX wide), and the figure is made tall enough for them, so the plot is never squashed there.
+LEGEND_PX = 340
+PLOT_PX = 270  # the plot of a line chart
+# A horizontal bar's row: its label above it (a line of LABEL_LINE_PX each), the bar, a gap; labels above the bars
+# rather than beside them leave the bars the whole width of a phone. A stacked bar is thicker: its parts' counts are
+# written inside it.
+BAR_PX, STACKED_BAR_PX, LABEL_LINE_PX, ROW_GAP_PX = 18, 24, 16, 10
 
 
-# The template's legend runs across the top of the plot, up into the margin under the subtitle. LEGEND_PX is about
-# the narrowest width it wraps within (a chart in a half-width column); each of its rows needs LEGEND_ROW_PX.
-LEGEND_PX = 520
-LEGEND_ROW_PX = 24
-# Space above the title: the room the default margin leaves above a one-line title
-TITLE_TOP_PX = 16
-
-
-def legend_rows(fig: go.Figure) -> int:
-    """About how many rows the legend of `fig` wraps into (0 when it shows none: one series, or hidden)."""
+def legend_rows(fig: go.Figure, width: int = LEGEND_PX) -> int:
+    """About how many rows the legend of `fig` wraps into at `width` pixels (0 when it shows none: one series, or
+    hidden)."""
     names = [str(tr.name) for tr in fig.data if tr.name and tr.showlegend is not False]
     if len(names) < 2 or fig.layout.showlegend is False:
         return 0
-    # per item: its symbol and gap (about 40 px) and its text (about 7 px a character at the template's size)
-    return -(-sum(40 + 7 * len(n) for n in names) // LEGEND_PX)
+    rows, used = 1, 0
+    for n in names:  # per item: its symbol and gaps (about 50 px) and its text (at most about 7.5 px a character)
+        item = 50 + 7.5 * len(n)
+        if used and used + item > width:
+            rows, used = rows + 1, 0
+        used += item
+    return rows
 
 
-def label_room(labels: Sequence[str]) -> int:
-    """About the pixels that the longest of `labels` takes left of the plot (never more)."""
-    return int(LABEL_PX * max((len(str(x)) for x in labels), default=0))
+def _lines(text: str) -> int:
+    return text.count("<br>") + 1 if text else 0
 
 
 def finish(fig: go.Figure, title: str, view: dt.date, data: pd.DataFrame, lang: str, note: str = "",
-           left: int = 0, narrow: bool = False) -> go.Figure:
-    """Write title, view date and sources into the figure and apply the house template; a long title or source
-    line is broken into lines (Plotly cuts text off at the edge of the figure). `left`: the pixels that axis
-    labels take left of the plot, where the source line starts instead; `narrow`: drawn in a column, not across the
-    page."""
-    title_chars, footer_chars = (NARROW_TITLE_CHARS, NARROW_FOOTER_CHARS) if narrow else (TITLE_CHARS, FOOTER_CHARS)
+           plot_px: int = PLOT_PX) -> go.Figure:
+    """Write title, view date and sources into the figure and apply the house template, for a phone and a laptop
+    alike: title, subtitle and sources broken into lines that fit a phone (Plotly cuts text off at the figure's edge),
+    the legend under the subtitle (Plotly moves the plot down below it), the sources along the figure's bottom edge,
+    axes that make room for their labels. `plot_px`: the height of the plot itself on a phone."""
     latest = data["as_of"].max() if "as_of" in data and not data.empty else None
-    subtitle = f"{t('as_of', lang)} {theme.format_date(latest or view, lang)}"
-    if note:
-        subtitle = _wrap(f"{subtitle} · {note}", footer_chars)
-    footer = source_line(data, lang) if "source_file" in data and not data.empty else ""
-    n_lines = footer.count("<br>") + 1 if footer else 0
-    heading = _wrap(title, title_chars)
-    # each further title line, and each row of the legend, pushes the plot down (the legend then sits between the
-    # subtitle and the plot instead of over the subtitle)
-    extra = 22 * heading.count("<br>") + 16 * subtitle.count("<br>") + LEGEND_ROW_PX * legend_rows(fig)
+    subtitle = _wrap(f"{t('as_of', lang)} {theme.format_date(latest or view, lang)}" + (f" · {note}" if note else ""),
+                     SUBTITLE_CHARS)
+    footer = _wrap(source_line(data, lang), FOOTER_CHARS) if "source_file" in data and not data.empty else ""
+    heading = _wrap(title, TITLE_CHARS)
+    top = TITLE_TOP_PX + TITLE_LINE_PX * _lines(heading) + SMALL_LINE_PX * _lines(subtitle) + 10
+    legend = LEGEND_ROW_PX * legend_rows(fig)
+    x_title = 24 if fig.layout.xaxis.title.text else 0
+    x_ticks = 30 + 14 * (fig.layout.xaxis.tickformat or "").count("<br>")
+    bottom = x_ticks + x_title + (SMALL_LINE_PX * _lines(footer) + 8 if footer else 0)
+    height = top + legend + plot_px + bottom
+    # room for the y axis's labels and title (the axis takes more when it needs it); none when bars are labelled above
+    left = fig.layout.margin.l if fig.layout.margin.l is not None else (
+        10 if fig.layout.yaxis.showticklabels is False else 56)
     fig.update_layout(
         template=theme.TEMPLATE_NAME,
         separators=theme.separators(lang),
-        # held at the top of the figure: Plotly's default puts the title's baseline at the middle of the top margin,
-        # so the margin made for a long title or a legend moved the title down onto the legend and the plot
-        title=dict(text=f"<b>{heading}</b>", subtitle=dict(text=subtitle), x=0, xanchor="left",
-                   y=1, yref="container", yanchor="top", pad=dict(t=TITLE_TOP_PX)),
-        margin=dict(b=60 + 16 * (n_lines + 1), t=80 + extra),
-        height=420 + 16 * n_lines + extra,
+        # held at the top of the figure (Plotly's default puts a title's baseline in the middle of the top margin)
+        title=dict(text=f"<b>{heading}</b>", subtitle=dict(text=subtitle, font=dict(size=12)), x=0, xanchor="left",
+                   xref="container", y=1, yref="container", yanchor="top", pad=dict(t=TITLE_TOP_PX, l=4)),
+        margin=dict(t=top, b=bottom, l=left),
+        height=height,
     )
-    if footer:
-        wrapped = _wrap(footer, footer_chars)
-        fig.add_annotation(text=wrapped, showarrow=False, xref="paper", yref="paper", x=0, xanchor="left",
-                           xshift=-left, y=0, yanchor="top", yshift=-58, align="left",
+    if fig.layout.legend.y is None:  # a figure that places its own legend (the map's) keeps it there
+        fig.update_layout(legend=dict(orientation="h", xref="container", x=0, xanchor="left", yref="container",
+                                      y=1 - top / height, yanchor="top", traceorder="normal"))
+    if footer:  # along the figure's bottom edge, from its left edge (annotations are placed from the plot's corner)
+        fig.add_annotation(text=footer, showarrow=False, xref="paper", x=0, xanchor="left", xshift=4 - left,
+                           yref="paper", y=0, yanchor="bottom", yshift=6 - bottom, align="left",
                            font=dict(size=10, color=theme.MUTED))
-        fig.update_layout(margin=dict(b=88 + 14 * (wrapped.count("<br>") + 1)))
     return fig
+
+
+def _label_lines(label: str) -> str:
+    """A bar's label broken into lines that fit a phone; a label in bold stays bold on every line."""
+    bold = label.startswith("<b>") and label.endswith("</b>")
+    text = _wrap(label.removeprefix("<b>").removesuffix("</b>") if bold else label, LABEL_CHARS)
+    return "<br>".join(f"<b>{ln}</b>" for ln in text.split("<br>")) if bold else text
+
+
+def labels_above_bars(fig: go.Figure, labels: Sequence[str], reversed_axis: bool = False, bar_px: int = BAR_PX) -> int:
+    """Each horizontal bar's label written above it, from the left edge of the plot, instead of beside it: on a phone
+    labels beside the bars left the bars a sliver of the width, or were cut at the edge. Returns the plot's height in
+    pixels for that many rows (the first category is drawn at the bottom, or at the top on a `reversed_axis`)."""
+    wrapped = [_label_lines(str(lb)) for lb in labels]
+    label_px = LABEL_LINE_PX * max((_lines(w) for w in wrapped), default=1)
+    row = bar_px + label_px + ROW_GAP_PX
+    half = bar_px / row / 2  # half a bar, in rows (the category axis counts rows)
+    # from 4 px under the lowest bar to 4 px over the highest bar's label
+    low, high = -half - 4 / row, len(wrapped) - 1 + half + (label_px + 4) / row
+    fig.update_layout(bargap=1 - bar_px / row)
+    fig.update_yaxes(showticklabels=False, ticks="", autorange=False,
+                     range=[len(wrapped) - 1 - low, len(wrapped) - 1 - high] if reversed_axis else [low, high])
+    for i, text in enumerate(wrapped):
+        fig.add_annotation(text=text, showarrow=False, xref="paper", x=0, xanchor="left", yref="y",
+                           y=i - half if reversed_axis else i + half, yanchor="bottom", yshift=2, align="left",
+                           font=dict(size=12))
+    return round((high - low) * row)
 
 
 def hover_data(data: pd.DataFrame, lang: str) -> list[list[str]]:
@@ -209,6 +242,17 @@ def projection_trace(fig: go.Figure, ordered: pd.DataFrame, targets: pd.DataFram
                              hovertemplate=f"{label}<extra></extra>"))
 
 
+def date_axis(fig: go.Figure, lang: str) -> None:
+    """Dates as the reader writes them, the year under the day and month: six whole dates side by side did not fit a
+    phone (Plotly dropped or turned them on their side, over the source line)."""
+    fig.update_xaxes(tickformat="%d/%m<br>%Y" if lang == "vi" else "%d %b<br>%Y", nticks=6, tickangle=0)
+
+
+def drawn_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets a trend figure draws: those with a deadline (a path to it)."""
+    return targets[targets["deadline"].notna()]
+
+
 def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targets: pd.DataFrame,
                  view: dt.date, lang: str, period: str = "point",
                  marks: Sequence[tuple[dt.date, float, str]] = ()) -> go.Figure:
@@ -244,7 +288,7 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
     ordered = data.assign(_basis=bases).sort_values("as_of")
     # the path to the target starts from the first figure on the basis of the latest one (the series judged)
     first = ordered[ordered["_basis"] == ordered["_basis"].iloc[-1]].iloc[0]
-    for _, tg in targets[targets["year"].notna()].iterrows():
+    for _, tg in drawn_targets(targets).iterrows():
         end = goal_of(tg).deadline
         label = f"{t('target_by', lang, year=int(tg['year']))}: {theme.format_value(tg['value'], unit, lang)}"
         fig.add_trace(go.Scatter(
@@ -262,7 +306,7 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
                      rangemode=None if unit == "rank" else "tozero")
     if direction == "lower" and unit == "rank":
         fig.update_yaxes(autorange="reversed", title=t("rank_note", lang))
-    fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y")
+    date_axis(fig, lang)
     notes = [t(f"period_{period}", lang)] if period != "point" else []
     if broken:
         labels = sorted({name(r, lang, "definition") or t("usual_definition", lang) for _, r in data.iterrows()})
@@ -274,10 +318,10 @@ def trend_figure(data: pd.DataFrame, title: str, unit: str, direction: str, targ
 
 def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: dt.date, lang: str,
                labels: Sequence[str] | None = None,
-               colour: str = theme.PRIMARY, keep_order: bool = False, highlight: str | None = None,
-               narrow: bool = False) -> go.Figure:
-    """Horizontal bars, best at the top (or in the given order), in `colour` (red for what is late); ranks drawn so
-    that a better (smaller) rank reads as longer; the unit `highlight` (an entity id) outlined, its label in bold."""
+               colour: str = theme.PRIMARY, keep_order: bool = False, highlight: str | None = None) -> go.Figure:
+    """Horizontal bars, best at the top (or in the given order), each labelled above it, in `colour` (red for what is
+    late); ranks drawn so that a better (smaller) rank reads as longer; the unit `highlight` (an entity id) outlined,
+    its label in bold."""
     data = data.copy()
     data["label"] = list(labels) if labels is not None else [_series_label(r, lang) for _, r in data.iterrows()]
     data = data.drop_duplicates(["label", "value"])  # a figure restated in two sentences is drawn once
@@ -303,19 +347,18 @@ def bar_figure(data: pd.DataFrame, title: str, unit: str, direction: str, view: 
         worst = float(field if field is not None and pd.notna(field) else ordered["value"].max()) + 1
         x, base = ordered["value"] - worst, worst
     fig = go.Figure(go.Bar(
-        x=x, base=base, y=ordered["label"], orientation="h", text=texts, textposition="auto",
-        marker_color=colours, customdata=hover_data(ordered, lang), hovertemplate=HOVER,
+        # the figure inside its bar when it fits there, level (a thin bar turned it on its side), else beside it
+        x=x, base=base, y=ordered["label"], orientation="h", text=texts, textposition="auto", textangle=0,
+        textfont=dict(size=11), cliponaxis=False, marker_color=colours, customdata=hover_data(ordered, lang), hovertemplate=HOVER,
         marker_line_color="#111827", marker_line_width=[2.5 if m else 0 for m in ordered["_mine"]],
     ))
     if direction == "lower" and unit == "rank":
         fig.update_xaxes(autorange="reversed", title=t("rank_note", lang))
     else:
         fig.update_xaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f")
-    fig.update_yaxes(automargin=True, ticklabelstandoff=6)  # a gap between a bar and its label
-    fig = finish(fig, title, view, data, lang, left=label_room(ordered["label"]), narrow=narrow)
-    footer_room = (fig.layout.margin.b or 0) + (fig.layout.margin.t or 0)
-    fig.update_layout(height=footer_room + max(180, 36 * len(ordered)), showlegend=False)
-    return fig
+    plot = labels_above_bars(fig, list(ordered["label"]))
+    fig.update_layout(showlegend=False)
+    return finish(fig, title, view, data, lang, plot_px=plot)
 
 
 def add_reference(fig: go.Figure, national: pd.DataFrame, label: str, lang: str, bars: bool) -> go.Figure:
@@ -358,15 +401,14 @@ def stacked_bar_figure(frame: pd.DataFrame, y_col: str, parts: Sequence[tuple[st
             # (its label stays empty: it is not shown as a zero).
             y=frame[y_col], x=values.fillna(0), name=label, orientation="h",
             marker_color=(colours or {}).get(col, theme.PALETTE[i % len(theme.PALETTE)]), text=text,
-            textposition="inside",
+            textposition="inside", textangle=0, textfont=dict(size=11),
             hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{text}}<extra></extra>",
         ))
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(automargin=True, autorange="reversed")
+    # a segment's count inside it when it fits at a readable size, else only in its hover text
+    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
     fig.update_xaxes(title=theme.unit_label(unit, lang) or None, tickformat=",~f")
-    fig = finish(fig, title, view, sources, lang, left=label_room(frame[y_col]))
-    fig.update_layout(height=max(fig.layout.height or 420, 220 + 44 * len(frame)))
-    return fig
+    plot = labels_above_bars(fig, list(frame[y_col]), reversed_axis=True, bar_px=STACKED_BAR_PX)  # first row on top
+    return finish(fig, title, view, sources, lang, plot_px=plot)
 
 
 def lines_figure(data: pd.DataFrame, x: str, y: str, series: str, title: str, view: dt.date,
@@ -380,7 +422,7 @@ def lines_figure(data: pd.DataFrame, x: str, y: str, series: str, title: str, vi
             text=[theme.format_value(v, unit, lang) for v in part[y]],
             hovertemplate="<b>%{fullData.name}</b><br>%{x|%d/%m/%Y}: %{text}<extra></extra>",
         ))
-    fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y")
+    date_axis(fig, lang)
     fig.update_yaxes(rangemode="tozero", tickformat=",~f", title=theme.unit_label(unit, lang) or None)
     return finish(fig, title, view, data, lang)
 

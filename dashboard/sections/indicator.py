@@ -110,7 +110,7 @@ def indicator_page(view: View, indicator_id: str | None) -> list:
             t1 = f"{title} — {view.t('national')}"
             items.append(chart(f"ind_{indicator_id}_trend", t1, nat, charts.trend_figure(
                 nat, t1, ind["unit"], ind["direction"], national, view.as_of, view.lang, ind["period"],
-                marks=missed_marks(indicator_id, view)), view))
+                marks=missed_marks(indicator_id, view)), view, targets=charts.drawn_targets(national)))
         units = obs[obs["scope"] != "national"]
         if len(units) and ind["unit"] != "flag":
             latest = latest_per_entity(units)

@@ -116,14 +116,14 @@ def map_figure(values: pd.DataFrame, shapes: dict, provinces: pd.DataFrame, titl
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, marker_line_color=HIGHLIGHT,
             marker_line_width=3, hoverinfo="skip", name=chosen.iloc[0][label] or chosen.iloc[0]["name_vi"]))
     for key, province, lat, lon in ISLANDS:  # markers only: map text would need glyphs fetched from the internet
-        island = view.t(key)
+        island = view.t(key, place=unit_names(view.lang)[province])
         fig.add_trace(go.Scattermap(lat=[lat], lon=[lon], mode="markers", name=island, showlegend=True,
                                     marker=dict(size=11, color=theme.MUTED),
                                     hovertemplate=f"<b>{island}</b><extra></extra>", customdata=[province]))
-    fig.update_layout(map=dict(style="white-bg", center=MAP_CENTER, zoom=4.0),
+    fig.update_layout(map=dict(style="white-bg", center=MAP_CENTER, zoom=4.0), margin=dict(l=0, r=0),
                       legend=dict(orientation="h", yanchor="bottom", y=0.0, xanchor="right", x=1.0))
-    fig = charts.finish(fig, title, view.as_of, values, view.lang, narrow=True)
-    fig.update_layout(height=720, margin=dict(l=0, r=0))
+    fig = charts.finish(fig, title, view.as_of, values, view.lang)
+    fig.update_layout(height=720)
     return fig
 
 
@@ -145,7 +145,7 @@ def measure_map(view: View, key: str, region: str | None, chosen: str | None):
             codes = set(provinces["code"])
             shapes = {**shapes, "features": [f for f in shapes["features"] if f["properties"]["code"] in codes]}
         the_map = Chart(f"map_{key}_{region}", title, map_figure(values, shapes, provinces, title, unit, view, chosen),
-                        values, select="province", narrow=True)
+                        values, select="province")
         if values.empty:
             right: tuple = (Text(view.t("no_data"), "info"),)
         elif unit == "flag":
@@ -154,8 +154,8 @@ def measure_map(view: View, key: str, region: str | None, chosen: str | None):
                            bullets=True),)
         else:
             right = (chart(f"prov_bar_{key}_{region}_{chosen}", title, values,
-                           charts.bar_figure(values, title, unit, direction, view.as_of, view.lang, highlight=chosen,
-                                             narrow=True), view, narrow=True),)
+                           charts.bar_figure(values, title, unit, direction, view.as_of, view.lang, highlight=chosen),
+                           view),)
         items: list = [Columns(((the_map,), right), (3, 2))]
         missing = provinces[~provinces["id"].isin(values["entity_id"])]
         if not missing.empty:

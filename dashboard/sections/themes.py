@@ -36,7 +36,7 @@ from dashboard.models import (
     Tiles,
     section,
 )
-from dashboard.texts import conflict_explanation, conflict_notes, entity_label, figure_text, quote_help
+from dashboard.texts import conflict_explanation, conflict_notes, entity_label, figure_text, quote_help, unit_names
 from dashboard.view import View
 from kpis.progress import Goal
 
@@ -158,10 +158,11 @@ def blocks(obs: pd.DataFrame, view: View, key: str) -> list[Chart | Names]:
         nat = part[(part["scope"] == "national") & part["category"].isna()]
         dates = nat["as_of"].nunique()
         if len(nat) and (ind_id in dated or dates >= MIN_POINTS):
-            fig = charts.trend_figure(nat, title, ind["unit"], ind["direction"],
-                                      targets[targets["indicator_id"] == ind_id], view.as_of, view.lang,
+            mine = targets[targets["indicator_id"] == ind_id]
+            fig = charts.trend_figure(nat, title, ind["unit"], ind["direction"], mine, view.as_of, view.lang,
                                       ind["period"], marks=scorecard.missed_marks(ind_id, view))
-            block = chart(f"{key}_{ind_id}_trend", title, nat, fig, view, indicator_id=ind_id)
+            block = chart(f"{key}_{ind_id}_trend", title, nat, fig, view, indicator_id=ind_id,
+                          targets=charts.drawn_targets(mine))
             if ind_id in dated:
                 trajectories.append(block)
             else:
@@ -317,7 +318,10 @@ def budget(view: View) -> Section:
             items.append(chart(f"budget_stages_{year}", title, totals,
                                charts.bar_figure(totals, title, "billion_vnd", "higher", view.as_of, view.lang,
                                                  labels=labels, keep_order=True), view))
+        units = unit_names(view.lang)
         shown = data.assign(stage=[view.t(f"stage_{s}") for s in data["stage"]],
+                            entity=[units.get(i, e) if isinstance(i, str) else e
+                                    for i, e in zip(data["entity_id"], data["entity"], strict=True)],
                             level=[view.t(f"level_{s}") for s in data["level"]],
                             spending_kind=[view.t(f"kind_{s}") for s in data["spending_kind"]],
                             domain=[view.t(f"domain_{s}") for s in data["domain"]],

@@ -193,7 +193,7 @@ def profile(view: View, agency_id: str):
             items += [Heading(view.t("pack_profile_figures"), 3),
                       Table(f"profile_{agency_id}", profile_table(obs, view), pack_columns=keep,
                             pack_widths=(55, 30, 28, 18, 45),
-                            download=Downloads(f"profile_{agency_id}", f"{view.t('profile')} {ag['name_vi']}", obs))]
+                            download=Downloads(f"profile_{agency_id}", f"{view.t('profile')} {name(ag, view.lang)}", obs))]
         if not bud.empty:
             table = budget_table(bud, view)
             items += [Heading(view.t("budget_title"), 2),

@@ -60,15 +60,35 @@ def test_a_long_title_is_broken_into_lines_and_the_plot_moves_down_to_make_room(
     assert fig.layout.margin.t > short.layout.margin.t and fig.layout.height > short.layout.height
 
 
-def test_the_source_line_starts_at_the_left_edge_under_long_bar_labels_and_fits_a_narrow_column():
-    labels = ("Chương trình hành động của Chính phủ — 23/09/2025", "Kế hoạch 02-KH/BCĐTW — 15/12/2025")
-    fig = charts.bar_figure(_rows([6.0, 13.0], [34.0, 34.0], labels), "PII", "count", "higher", DAY, "vi", narrow=True)
+def test_bar_labels_are_written_above_the_bars_and_every_text_fits_a_phone():
+    """On a 390-pixel phone labels beside the bars were cut at the left and left the bars a sliver: each label is
+    written above its bar from the plot's left edge, broken into lines a phone holds, and the source line starts at
+    the figure's left edge."""
+    labels = ("Chương trình hành động của Chính phủ và các Thông báo kết luận của BCĐTW — 23/09/2025",
+              "Kế hoạch 02-KH/BCĐTW — 15/12/2025")
+    fig = charts.bar_figure(_rows([6.0, 13.0], [34.0, 34.0], labels), "PII", "count", "higher", DAY, "vi")
+    assert fig.layout.yaxis.showticklabels is False
+    written = {a.text.replace("<br>", " "): a for a in fig.layout.annotations if a.yref == "y"}
+    assert set(written) == set(labels)
+    assert all((a.xref, a.x, a.xanchor, a.yanchor) == ("paper", 0, "left", "bottom") for a in written.values())
+    assert all(len(line) <= charts.LABEL_CHARS for a in written.values() for line in a.text.split("<br>"))
+    # each label sits on the top edge of its own bar (the category axis counts bars from 0 at the bottom)
+    half = (1 - fig.layout.bargap) / 2
+    order = list(fig.data[0].y)
+    assert all(a.y == pytest.approx(order.index(lb) + half) for lb, a in zip(labels, map(written.get, labels),
+                                                                                strict=True))
     footer = next(a for a in fig.layout.annotations if "Nguồn" in a.text)
-    assert footer.xshift == -charts.label_room(labels) < 0  # moved out from under the plot, past the labels
-    assert all(len(line) <= charts.NARROW_FOOTER_CHARS for line in footer.text.split("<br>"))
+    assert footer.xshift == 4 - fig.layout.margin.l  # from the figure's edge, not from the plot's
+    assert all(len(line) <= charts.FOOTER_CHARS for line in footer.text.split("<br>"))
+    assert all(len(line) <= charts.TITLE_CHARS + len("<b>") for line in fig.layout.title.text.split("<br>"))
 
 
-def test_a_legend_gets_rows_of_its_own_between_the_subtitle_and_the_plot():
+def test_a_bold_label_stays_bold_on_each_of_its_lines():
+    text = charts._label_lines("<b>Chương trình hành động của Chính phủ và các Thông báo kết luận của BCĐTW</b>")
+    assert text.count("<br>") == 1 and all(ln.startswith("<b>") and ln.endswith("</b>") for ln in text.split("<br>"))
+
+
+def test_a_legend_sits_under_the_subtitle_and_the_figure_grows_by_its_rows_on_a_phone():
     frame = pd.concat([_rows([40.0, 60.0], labels=("a", "b")).assign(series="Kế hoạch 02-KH/BCĐTW"),
                        _rows([30.0, 65.0], labels=("a", "b")).assign(series="Các Thông báo kết luận của BCĐTW")])
     frame["day"] = [DAY, dt.date(2026, 6, 1)] * 2
@@ -76,10 +96,14 @@ def test_a_legend_gets_rows_of_its_own_between_the_subtitle_and_the_plot():
     one = charts.lines_figure(frame[frame["series"] == "Kế hoạch 02-KH/BCĐTW"], "day", "value", "series", "Quá hạn",
                               DAY, "vi")
     assert charts.legend_rows(one) == 0  # a single line shows no legend
-    assert charts.legend_rows(two) >= 1
-    room = two.layout.margin.t - one.layout.margin.t
-    assert room == charts.LEGEND_ROW_PX * charts.legend_rows(two)
-    assert two.layout.height - one.layout.height == room  # the plot keeps its height
+    assert charts.legend_rows(two) == 2  # two names too long for one row of a phone
+    assert charts.legend_rows(two, width=1000) == 1
+    # under the title and subtitle, across the figure: Plotly moves the plot down below it, at any width
+    legend = two.layout.legend
+    assert (legend.xref, legend.x, legend.yref, legend.yanchor) == ("container", 0, "container", "top")
+    assert legend.y == pytest.approx(1 - two.layout.margin.t / two.layout.height)
+    # the figure is as much taller as the legend's rows on a phone, so that the plot keeps its height there
+    assert two.layout.height - one.layout.height == charts.LEGEND_ROW_PX * charts.legend_rows(two)
 
 
 def test_a_long_title_stays_at_the_top_and_pushes_the_legend_and_plot_down():
@@ -106,7 +130,8 @@ def test_a_trajectory_shows_where_the_observed_pace_leads_and_only_from_exact_fi
             "source_file": "f", "source_quote": "q", "report_date": pd.to_datetime(["2025-01-01", "2026-01-01"]),
             "source_title_vi": "x", "source_issuer_vi": "y", "base": None, "value_stated": [30.0, 34.6],
             "unit_stated": "percent"})
-    targets = pd.DataFrame([{"indicator_id": "x", "comparator": ">=", "value": 40.0, "year": 2030, "source_quote": "q"}])
+    targets = pd.DataFrame([{"indicator_id": "x", "comparator": ">=", "value": 40.0, "year": 2030, "source_quote": "q",
+                             "deadline": pd.Timestamp("2030-12-31")}])
     fig = charts.trend_figure(series(["exact", "exact"]), "T", "percent", "higher", targets, dt.date(2026, 5, 8), "vi")
     (projection,) = [tr for tr in fig.data if tr.name.startswith("Theo xu hướng hiện tại")]
     years = (dt.date(2030, 12, 31) - dt.date(2025, 12, 31)).days / 365.25

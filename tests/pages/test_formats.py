@@ -115,34 +115,5 @@ def test_text_from_the_data_is_shown_never_run_as_a_link_or_markup():
     assert re.search(r"(?<!\\)[\[\]()*<>:.]|@(?!\u2060)", md) is None and md.replace("\\", "").replace("\u2060", "") == hostile
 
 
-@pytest.mark.parametrize("lang", ["vi", "en"])
-def test_an_export_stands_alone_in_the_reader_s_language(lang):
-    """Headers, names and units in the reader's language, the issuing agency, report and date on every row, and
-    the dashboard, link and view date in the file itself."""
-    import datetime as dt
-    import io
-
-    import openpyxl
-
-    from dashboard import queries
-    from dashboard.exports import csv_bytes, download_frame, xlsx_bytes
-
-    obs = queries.indicator_observations(dt.date(2026, 5, 8), ("coverage_5g_population",))
-    frame = download_frame(obs, lang)
-    assert t("issuer", lang) in frame and t("report_date", lang) in frame and t("quote", lang) in frame
-    assert not [c for c in frame.columns if "_" in c]
-    issuers = set(frame[t("issuer", lang)])
-    assert issuers == ({"Bộ Khoa học và Công nghệ"} if lang == "vi" else {"Ministry of Science and Technology"})
-    assert (frame[t("unit_of_measure", lang)] == "%").all()
-    if lang == "en":
-        assert "Toàn quốc" not in set(frame[t("entity", "en")]) and "National" in set(frame[t("entity", "en")])
-    note = [(t("export_title", lang), t("app_title", lang)), (t("export_link", lang), "http://x/ha-tang-so?lang=English")]
-    text = csv_bytes(frame, note).decode("utf-8-sig")
-    assert text.splitlines()[1] == f"# {t('export_link', lang)}: http://x/ha-tang-so?lang=English"
-    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, note, (t("sheet_data", lang), t("sheet_source", lang)))))
-    assert book.sheetnames == [t("sheet_data", lang), t("sheet_source", lang)]
-    assert book[t("sheet_source", lang)]["B2"].value == "http://x/ha-tang-so?lang=English"
-
-
 def test_the_pace_is_capped_and_says_so_wherever_it_is_printed():
     assert theme.format_pace(0.855, "vi") == "86%" and theme.format_pace(12.3, "en") == "> 999%"
