@@ -117,6 +117,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "new_report": ("Báo cáo mới của {issuer} ({date}): {n} số liệu", "New report by {issuer} ({date}): {n} figures"),
     "new_overdue": ("{programme}: {n} nhiệm vụ quá hạn ({date})", "{programme}: {n} overdue tasks ({date})"),
     "new_target": ("Mục tiêu mới", "New target"),
+    "list_of_date": ("Danh sách báo cáo {date}", "List of the {date} report"),
     "and_more": ("và {n} thay đổi khác", "and {n} more changes"),
     "due_summary": ("{targets} mục tiêu và {tasks} nhiệm vụ; gần nhất {date}",
                    "targets: {targets}, tasks: {tasks}; the first on {date}"),

@@ -14,7 +14,7 @@ from dashboard import queries, theme
 from dashboard.cache import memo
 from dashboard.i18n import name, t
 from dashboard.indicators import Summary, gap_text, needed_text, series_names, summarise_targets
-from dashboard.texts import conflict_explanation, entity_label, programme_name
+from dashboard.texts import conflict_explanation, entity_label, programme_name, unit_names
 from dashboard.view import View
 
 
@@ -140,10 +140,16 @@ def sparkline(line: Line, width: int = 96, height: int = 28) -> str:
     return f'<img class="nq-spark" src="data:image/svg+xml;base64,{data}" width="{width}" height="{height}" alt="{label}">'
 
 
-def unit_of(s: Summary) -> str:
+def target_unit(s: Summary, lang: str) -> str:
+    """The unit a target is for, by its official name in `lang` ('' for a national target)."""
+    unit = s.target.get("entity_id") if s.target is not None else None
+    return unit_names(lang).get(unit, "") if isinstance(unit, str) else ""
+
+
+def unit_of(s: Summary, lang: str) -> str:
     """' · Thái Nguyên' for a target of one unit, '' for a national one."""
-    name_ = s.target.get("entity_name") if s.target is not None else None
-    return f" · {name_}" if isinstance(name_, str) else ""
+    unit = target_unit(s, lang)
+    return f" · {unit}" if unit else ""
 
 
 def deadline_text(s: Summary, lang: str) -> str:
@@ -179,7 +185,7 @@ def cells(line: Line, lang: str) -> dict[str, str]:
         "figure": (theme.format_figure(s.latest, lang) or "") if s.latest is not None else t("no_data", lang),
         "date": theme.format_date(s.latest["as_of"], lang) if s.latest is not None else "",
         "target": (f"{theme.COMPARATORS[s.goal.comparator]} {theme.format_value(s.goal.value, s.unit, lang)}"
-                   + unit_of(s) if s.goal else ""),
+                   + unit_of(s, lang) if s.goal else ""),
         "deadline": deadline_text(s, lang),
         "pace": need_text(s, lang),
     }
@@ -224,15 +230,16 @@ table.nq-score small{white-space:nowrap}
 .nq-due summary{display:inline;cursor:pointer;color:#1c5fb8}
 .nq-due ul{margin:.3rem 0 .2rem;padding-left:1.1rem;font-size:.86rem}
 @media (max-width:640px){
+  /* on a phone each target is two lines: its name across the width, then its figure, target and what it needs */
   table.nq-score .nq-wide,table.nq-score tr.head{display:none}
-  table.nq-score,table.nq-score tbody,table.nq-score tr,table.nq-score td{display:block;width:auto;min-width:0}
-  table.nq-score tr{border-bottom:1px solid #eee;padding:.35rem 0}
-  table.nq-score td{border:none;padding:.05rem .2rem;display:inline-block;vertical-align:top;margin-right:.5rem}
-  table.nq-score tr.group td,table.nq-score td.names{display:block}
-  table.nq-score td.ind{display:inline;min-width:0}
-  table.nq-score td.sym{display:inline}
+  table.nq-score,table.nq-score tbody{display:block}
+  table.nq-score tr{display:grid;grid-template-columns:1.3rem 1fr 1fr 1fr;column-gap:.5rem;border-bottom:1px solid #eee;
+    padding:.3rem 0}
+  table.nq-score tr.group{display:block;border-bottom:none}
+  table.nq-score td{border:none;padding:.05rem 0;min-width:0}
+  table.nq-score tr>:first-child{grid-row:span 2}
+  table.nq-score tr>:nth-child(2){grid-column:2 / span 3}
   table.nq-score td.num{white-space:normal}
-  table.nq-score td.ind::after{content:"";display:block;margin-bottom:.15rem}
 }
 </style>""".replace("{red}", theme.STATUS_COLOURS["red"]).replace("{muted}", theme.MUTED)
 

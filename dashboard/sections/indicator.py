@@ -10,7 +10,7 @@ from dashboard.cache import memo
 from dashboard.i18n import name
 from dashboard.indicators import national_targets, summarise
 from dashboard.models import Control, Downloads, Table, Text, section
-from dashboard.scorecard import all_targets, deadline_text, missed_marks, need_text
+from dashboard.scorecard import all_targets, deadline_text, missed_marks, need_text, target_unit
 from dashboard.sections.themes import change_line, chart, latest_per_entity, status_badge, target_line
 from dashboard.texts import conflict_explanation, entity_label, figure_text, programme_name, report_name
 from dashboard.view import View
@@ -66,7 +66,8 @@ def target_items(indicator_id: str, unit: str, view: View, ids: set[str] | None 
         quote = f"“{theme.plain_md(tg['source_quote'])}” ({theme.plain_md(source)})"
         words = f" ({theme.plain_md(tg['deadline_text'])})" if isinstance(tg.get("deadline_text"), str) else ""
         when = (deadline_text(s, view.lang) + words) if s.deadline is not None else view.t("target_no_year")
-        who = f" · {theme.plain_md(tg['entity_name'])}" if isinstance(tg.get("entity_name"), str) else ""
+        unit_name = target_unit(s, view.lang)
+        who = f" · {theme.plain_md(unit_name)}" if unit_name else ""
         kind = f" · {view.t('target_kind_' + tg['kind'])}" if isinstance(tg.get("kind"), str) else ""
         target = (f"- **{theme.COMPARATORS[tg['comparator']]} {theme.format_value(tg['value'], unit, view.lang)}{high}"
                   f" · {theme.plain_md(when)}**{who}{kind} · {status_badge(s.status, view)}")

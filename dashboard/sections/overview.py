@@ -23,9 +23,8 @@ def due_soon(lines: list[scorecard.Line], view: View) -> tuple[Due, ...]:
     (a task that is one of the targets is listed once, as the target)."""
     out, targets = [], set()
     for ln in scorecard.due_soon(lines, view, DUE_DAYS):
-        who = ln.summary.target.get("entity_name") if ln.summary.target is not None else None
         targets.add(ln.summary.target["id"] if ln.summary.target is not None else None)
-        out.append(Due(ln.summary.deadline, name(ln.indicator, view.lang), who if isinstance(who, str) else "",
+        out.append(Due(ln.summary.deadline, name(ln.indicator, view.lang), scorecard.target_unit(ln.summary, view.lang),
                        view.link("chi-so", id=ln.indicator["id"]), ln.status))
     tasks = queries.dated_tasks(view.as_of)
     if not tasks.empty:

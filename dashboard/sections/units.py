@@ -182,8 +182,9 @@ def profile(view: View, agency_id: str):
         items.append(standing_metrics(obs, view))
         if history["as_of"].nunique() >= 2:  # each list the reports give is a line of its own (its programme)
             t2 = f"{view.t('overdue_tasks_cap')} — {entity_label(history.iloc[0], view.lang)}"
-            lists = history.assign(series_label=[programme_name(p, view.lang) or view.t("national")
-                                                 for p in history["programme"]])
+            # each list named by its report's date (two programmes' names do not fit a phone's legend)
+            lists = history.assign(series_label=[view.t("list_of_date", date=theme.format_date(d, view.lang))
+                                                 for d in history["report_date"]])
             items.append(chart(f"profile_overdue_{agency_id}", t2, history,
                                charts.trend_figure(lists, t2, "count", "lower", queries.targets().iloc[:0],
                                                    view.as_of, view.lang), view))
