@@ -80,6 +80,7 @@ class Figure:
     after: str = ""  # words after it (what it counts)
     sentence: str = ""
     lead: str = ""  # the lead-in of a list or table the figure sits in
+    run: tuple[int, int] | None = None  # a flag's list of named units
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -109,6 +110,11 @@ class Names:
         for n in ids:
             keys.setdefault(n.casefold(), n)
         return cls(re.compile(rf"(?<![\wÀ-ỹ])(?:{alt})(?![\wÀ-ỹ])", re.I), ids, canonical, keys)
+
+    def mask(self, text: str) -> str:
+        """Numbers and names of units replaced by placeholders: what a figure counts is in the other words."""
+        text = _mask(text)
+        return self.pattern.sub("đv", text) if self.pattern is not None else text
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, agency id) of every name in the text, longest name first where two overlap."""
@@ -246,7 +252,7 @@ def _flags(text: str, entities: list[tuple[int, int, str]], figures: list[Figure
         for a, b, eid in run:
             if re.match(r"\s*(?:\(|:)?\s*(?:có\s+)?\d", text[b:b + 12]):
                 continue  # "Bộ Xây dựng (2)": a count of that unit, found as a number
-            out.append(Figure(a, b, 1.0, "flag", entity_id=eid))
+            out.append(Figure(a, b, 1.0, "flag", entity_id=eid, run=(run[0][0], run[-1][1])))
     return out
 
 
@@ -275,11 +281,17 @@ def _describe(text: str, figures: list[Figure], sents: list[tuple[int, int]], da
         next_start = numbers[p + 1][0] if p + 1 < len(numbers) and f.unit != "flag" else se
         if f.unit == "flag" and p < len(numbers):
             next_start = min(se, numbers[p][0]) if numbers[p][0] > f.start else se
-        b0 = max(ss, f.start - 70)
-        f.before = _mask(text[max(b0, prev_end if prev_end > b0 else b0):f.start])
-        f.after = _mask(text[f.end:min(se, f.end + 60, next_start if next_start > f.end else se)])
-        f.sentence = _mask(text[max(ss, f.start - 220):min(se, f.end + 160)])
-        f.lead = _mask(_lead(text, f, ss, refs))
+        mask = names.mask if names else _mask
+        if f.run:  # a flag: the words before and after its whole list say what the list is
+            ra, rb = f.run
+            f.before = mask(text[max(ss, ra - 90):ra])
+            f.after = mask(text[rb:min(se, rb + 70)])
+        else:
+            b0 = max(ss, f.start - 70)
+            f.before = mask(text[max(b0, prev_end if prev_end > b0 else b0):f.start])
+            f.after = mask(text[f.end:min(se, f.end + 60, next_start if next_start > f.end else se)])
+        f.sentence = mask(text[max(ss, f.start - 220):min(se, f.end + 160)])
+        f.lead = mask(_lead(text, f, ss, refs))
         if f.unit != "flag":
             f.entity_id = _entity_before(text, f, entities, ss)
         if names and f.entity_id:
