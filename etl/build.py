@@ -60,6 +60,7 @@ def stage(con: duckdb.DuckDBPyConnection, tables: dict[str, inputs.Rows], subs: 
     for name, rows in tables.items():
         inputs.load(con, name if name in ("vocab", "units") else f"raw_{name}", rows)
     inputs.load(con, "sub_sources", inputs.Rows(archive.SOURCE_COLUMNS, subs.sources))
+    inputs.load(con, "sub_source_texts", inputs.Rows({"source_file": "VARCHAR", "text": "VARCHAR"}, subs.texts))
     for part, columns in schema.ROW_COLUMNS.items():
         inputs.load(con, f"sub_{part}", inputs.Rows(columns | archive.EXTRA, []))
     for sub in subs.submissions:

@@ -359,7 +359,9 @@ def _as_of(text: str, f: Figure, dates: list[DatePhrase], ss: int, se: int, repo
     pick = before[-1] if before else after[0] if after else until[-1] if until else None
     if pick is None:
         return report_date, "ngày báo cáo / report date"
-    if pick.date > report_date:
-        f.notes.append(f"có thể là mục tiêu ({text[pick.start:pick.end]}) / perhaps a target")
+    if pick.date > report_date + dt.timedelta(days=31) or (pick.date > report_date and pick.date.day == 31
+                                                            and pick.date.month == 12):
+        if pick.date.year > report_date.year:  # "đến năm 2030": a target's year
+            f.notes.append(f"có thể là mục tiêu ({text[pick.start:pick.end]}) / perhaps a target")
         return report_date, "ngày báo cáo / report date"
     return pick.date, text[pick.start:pick.end]
