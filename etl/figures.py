@@ -121,7 +121,7 @@ class Names:
         if self.pattern is None:
             return []
         return [(m.start(), m.end(), self.ids[self.keys[m.group().casefold()]]) for m in self.pattern.finditer(text)
-                if m.group()[0].isupper() or m.group()[0].isdigit()]
+                if m.group()[0].isupper() or m.group()[0].isdigit() or m.group() in self.ids]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -188,18 +188,18 @@ def find_figures(text: str, report_date: dt.date, names: Names | None = None) ->
         f = Figure(s, e, value, "count")
         # x/y: a fraction with its base ("58/104", "thứ 11/104"); a range ("16–18%", "80 - 100")
         j = e
-        frac = re.match(r"\s?/\s?(\d+(?:[.,]\d+)*)", text[e:e + 20])
-        rng = re.match(r"\s?[-–—]\s?(\d+(?:[.,]\d+)*)", text[e:e + 20])
-        if frac and i < len(tokens) and tokens[i].start() == e + frac.start(1):
+        frac = re.match(r"\s?/\s?(\d+(?:[.,]\d+)*)(?![/\d]|\s?[-/][A-ZĐ])", text[e:e + 20])
+        rng = re.match(r"\s?[-–—]\s?(\d+(?:[.,]\d+)*)(?![/\d])", text[e:e + 20])
+        if frac and not _year(frac.group(1)):
             base = _span_number(frac.group(1))
-            if base is not None and not _year(frac.group(1)):
+            if base is not None:
                 f.base, j = base, e + frac.end()
-                i += 1
-        elif rng and i < len(tokens) and tokens[i].start() == e + rng.start(1) and not _year(tok):
+        elif rng and not _year(tok):
             high = _span_number(rng.group(1))
             if high is not None and high > value:
                 f.value_high, f.qualifier, j = high, "range", e + rng.end()
-                i += 1
+        while i < len(tokens) and tokens[i].start() < j:
+            i += 1  # the base or high end is part of this figure
         f.end = j
         after = text[j:j + 60]
         um = _UNIT_RE.match(after)
@@ -241,7 +241,7 @@ def _flags(text: str, entities: list[tuple[int, int, str]], figures: list[Figure
     out: list[Figure] = []
     runs: list[list[tuple[int, int, str]]] = []
     for ent in entities:
-        if runs and re.fullmatch(r"\s*(?:,|;|và|, và)\s*", text[runs[-1][-1][1]:ent[0]]):
+        if runs and re.fullmatch(r"\s*(?:,|;|và|, và)\s*(?:(?:tỉnh|thành phố|TP\.?)\s+)?", text[runs[-1][-1][1]:ent[0]]):
             runs[-1].append(ent)
         else:
             runs.append([ent])

@@ -222,8 +222,9 @@ def load_proposals(path: str | Path, report: str | Path | None = None, loaded_by
             return submissions.LoadResult("dry_run_ok", sha, KIND, parsed.rows, [],
                                           "hợp lệ (chạy thử, chưa nạp) / valid (dry run, not loaded)")
         original, text_file, meta_file = archive.report_files(data_dir, source)
-        extra = {original: rraw, text_file: rep.text.encode("utf-8"),
-                 meta_file: json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")}
+        extra = {original: rraw, meta_file: json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")}
+        if text_file != original:  # a .txt report is its own text
+            extra[text_file] = rep.text.encode("utf-8")
         failed = submissions._record(raw, sha, name, path.suffix, parsed, stored, loaded_by, data_dir, db_path,
                                      kpi_dir, extra=extra, source=source)
     return failed or submissions.LoadResult(

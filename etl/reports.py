@@ -241,20 +241,20 @@ def _page_lines(page) -> list[str]:
     return out
 
 
-_ISSUER = re.compile(r"^(?:BỘ|BAN|ỦY BAN|UỶ BAN|VĂN PHÒNG|THANH TRA|NGÂN HÀNG|TỔNG CỤC|CỤC|HỘI ĐỒNG|CHÍNH PHỦ)\b[^a-zà-ỹ]*$")
+_ISSUER = re.compile(r"^(?:BỘ|BAN|ỦY BAN|UỶ BAN|VĂN PHÒNG|THANH TRA|NGÂN HÀNG|TỔNG CỤC|CỤC|HỘI ĐỒNG|CHÍNH PHỦ)\b")
 
 
 def _heading(text: str) -> tuple[str, str]:
     """The issuing body (an upper-case line such as "BỘ CÔNG AN" at the top) and the title (the "BÁO CÁO ..." line
     and the line after it when it continues the title), as the report writes them; "" when not found."""
     head = text.split("\n")[:25]
-    issuer = next((ln for ln in head if _ISSUER.match(ln)), "")
+    issuer = next((ln for ln in head if _ISSUER.match(ln) and ln == ln.upper()), "")
     title = ""
     for i, ln in enumerate(head):
         if ln.upper().startswith("BÁO CÁO") or ln.upper().startswith("TÌNH HÌNH"):
             title = ln
             nxt = head[i + 1] if i + 1 < len(head) else ""
-            if len(ln) < 40 and nxt and not nxt.startswith(("I.", "1.", "Kính")):
+            if len(ln) < 40 and nxt and not re.search(r"ngày \d|^(?:[IVX]+\.|\d+\.|Kính)", nxt):
                 title = f"{ln} {nxt}"
             break
     return issuer.strip(), title.strip()[:300]

@@ -157,6 +157,7 @@ _DATE_FORMS = [  # (pattern, how to read its groups) in order of precedence; cas
     (r"(?<![\d/])((?:19|20)\d\d)\s?[-–—]\s?((?:19|20)\d\d)(?!\d)", "years"),
     (r"năm\s+((?:19|20)\d\d)(?!\d)", "y"),
     (r"ngày\s+(\d{1,2})\s?/\s?(\d{1,2})(?![/\d])", "dm_report_year"),
+    (r"tháng\s+(\d{1,2})(?![/\d.,])(?!\s+(?:năm\s+)?\d)", "m_report_year"),
 ]
 _DATE_RE = re.compile("|".join(f"(?P<f{i}>{p})" for i, (p, _) in enumerate(_DATE_FORMS)), re.I)
 _UNTIL = re.compile(r"(?:tính\s+(?:đến|tới)|đến|tới)(?:\s+(?:hết|ngày|thời điểm|nay|cuối))*\s*(?:ngày\s*)?$", re.I)
@@ -166,7 +167,7 @@ _DOCUMENT = re.compile(r"(?:\bsố\s+\S+|/[A-ZĐ][\w\-]*|\d+/\d{4}/[\w\-]+)\s*(?
 
 def find_dates(text: str, report_date: dt.date) -> list[DatePhrase]:
     """Every date phrase of a report's text: "30/4/2026", "ngày 22 tháng 9 năm 2025", "tháng 8/2025", "Quý I/2026",
-    "năm 2025", "6 tháng đầu năm [2026]", "giai đoạn 2020 - 2025", "ngày 30/4" (the report's year)."""
+    "năm 2025", "6 tháng đầu năm [2026]", "giai đoạn 2020 - 2025", "ngày 30/4" and "tháng 6" (the report's year)."""
     out = []
     for m in _DATE_RE.finditer(text):
         i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
@@ -184,6 +185,8 @@ def find_dates(text: str, report_date: dt.date) -> list[DatePhrase]:
             elif kind == "qy":
                 q = _ROMAN.get(g[0].upper()) or int(g[0])
                 d = _month_end(int(g[1]), 3 * q)
+            elif kind == "m_report_year":
+                d = _month_end(report_date.year, int(g[0]))
             elif kind == "years":
                 d = dt.date(int(g[1]), 12, 31)
             elif kind == "y":
