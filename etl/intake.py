@@ -97,7 +97,7 @@ def parse_reviewed(raw: bytes, name: str, ext: str, data_dir: Path | None = None
             continue
         accepted += 1
 
-        def bad(key: str, vi: str, en: str) -> None:
+        def bad(key: str, vi: str, en: str, n: int = n, cell: dict = cell) -> None:
             issues.append(s.issue(n, LABELS.get(key, key), cell.get(key) or None, vi, en))
 
         ind = ref.indicators.get(cell["indicator_id"])
@@ -177,7 +177,7 @@ def load_proposals(path: str | Path, report: str | Path | None = None, loaded_by
     LoadResult (loaded / unchanged / rejected / dry_run_ok); raises UnreadableFile when a file cannot be read."""
     import datetime as dt
 
-    from etl import build, submissions
+    from etl import submissions
     from etl.issues import ordered
 
     path = Path(path)

@@ -265,7 +265,7 @@ def proposals(report: Report, ref: Reference, as_of: dt.date | None = None) -> t
     figures = [f for f in figures if f.family != "flag" or any(i["unit"] == "flag" for i in ref.indicators.values())]
     exs = examples(ref, {_text_key(report.text)})
     ranked = Matcher(ref, exs, figures).rank(figures) if figures else []
-    return [Proposal(f, c, report.text[f.quote[0]:f.quote[1]]) for f, c in zip(figures, ranked)], date
+    return [Proposal(f, c, report.text[f.quote[0]:f.quote[1]]) for f, c in zip(figures, ranked, strict=True)], date
 
 
 def _latest_date(text: str) -> dt.date | None:

@@ -214,7 +214,7 @@ def _page_lines(page) -> list[str]:
     for row in rows:
         row.sort(key=lambda p: p[1])
         cells, last_end = [[row[0][3]]], row[0][1] + 0.5 * row[0][2] * len(row[0][3])
-        for y, x, size, text in row[1:]:
+        for _y, x, size, text in row[1:]:
             if x - last_end > 3 * size:
                 cells.append([text])
             else:
@@ -223,7 +223,7 @@ def _page_lines(page) -> list[str]:
         lines.append((row[0][0], row[0][1], last_end, ["".join(c) for c in cells]))
     if not lines:
         return []
-    gaps = sorted(a[0] - b[0] for a, b in zip(lines, lines[1:]) if a[0] > b[0])
+    gaps = sorted(a[0] - b[0] for a, b in zip(lines, lines[1:], strict=False) if a[0] > b[0])
     usual = gaps[len(gaps) // 4] if gaps else 0.0
     left = min(x for _, x, _, _ in lines)
     out: list[str] = []

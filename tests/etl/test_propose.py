@@ -26,7 +26,8 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 NEXT = """BỘ THỬ NGHIỆM
 BÁO CÁO THÁNG 6
 Hà Nội, ngày 30 tháng 6 năm 2026
-Tính đến ngày 30/6/2026, Chương trình có tổng số 210 nhiệm vụ, trong đó 150 nhiệm vụ hoàn thành đúng hạn, 20 nhiệm vụ hoàn thành quá hạn và 40 nhiệm vụ đang thực hiện.
+Tính đến ngày 30/6/2026, Chương trình có tổng số 210 nhiệm vụ, trong đó 150 nhiệm vụ hoàn thành đúng hạn, \
+20 nhiệm vụ hoàn thành quá hạn và 40 nhiệm vụ đang thực hiện.
 Tỷ lệ phủ sóng 5G đạt 52,4% dân số.
 Các đơn vị chưa gửi báo cáo: Bộ Y tế, tỉnh Lào Cai.
 """
