@@ -177,9 +177,9 @@ def find_figures(text: str, report_date: dt.date, names: Names | None = None) ->
         if _LIST_ITEM.match(text[line_start:e + 2]) and (text[line_start:s].strip() in ("", "(", "-", "+")) and (
                 re.match(r"[.)]", nxt)):
             continue  # list numbering: "1.", "(2)", "2.1."
-        if re.match(r"\)", nxt) and text[s - 1:s] == "(" and len(tok) <= 2 and not re.match(r"\)\s*(?:%|ha\b)", nxt):
-            if not (names and any(b <= s - 1 and s - 1 - b <= 3 for _, b, _ in entities)):
-                continue  # "(1)" numbering, unless it follows a unit's name: "Bộ Xây dựng (2)"
+        bracketed = re.match(r"\)", nxt) and text[s - 1:s] == "(" and len(tok) <= 2 and not re.match(r"\)\s*(?:%|ha\b)", nxt)
+        if bracketed and not (names and any(b <= s - 1 and s - 1 - b <= 3 for _, b, _ in entities)):
+            continue  # "(1)" numbering, unless it follows a unit's name: "Bộ Xây dựng (2)"
         if _year(tok) and not re.match(r"\s?(?:%|tỷ|triệu|nghìn|ngàn)", nxt) and not _RANK_BEFORE.search(prefix):
             continue  # a year that find_dates did not claim ("2026-2031")
         value = _span_number(tok)

@@ -194,7 +194,8 @@ def _pdf(raw: bytes, name: str) -> list[str]:
 
 def _page_lines(page) -> list[str]:
     """One page's pieces of text grouped into lines by height, lines into paragraphs: a paragraph ends where the
-    gap to the next line is wider than the usual line spacing or where the next line is indented. Pieces of one line far apart are table cells: a line each."""
+    gap to the next line is wider than the usual line spacing or where the next line is indented. Pieces of one line
+    far apart are table cells: a line each."""
     pieces: list[tuple[float, float, float, str]] = []  # y, x, font size, text
 
     def visit(text, cm, tm, font, size):
