@@ -4,14 +4,13 @@
     write_proposals(frame, out)              the frame as .xlsx (frozen bold header, filter) or .csv (UTF-8, BOM)
     etl.intake.load_proposals(path, ...)     load the rows marked x (see etl/intake.py)
 
-How an indicator is chosen (offline, nothing downloaded): every figure the warehouse holds with a verbatim quote of a
-report whose text is at hand (the curated reports of data/sources/, and reports loaded through this path) is found
-again in its report by the same figure finder (etl.figures), so that a learned example has the same shape as a new
-figure: the words before the number, the words after it, its sentence and the lead-in of its list or table. A new
-figure is compared with those examples and with each indicator's name (TF-IDF over characters and words, numbers
-masked); only indicators whose unit fits the figure's (kpis/units.csv families; a percentage of growth, of a plan
-or of the same period a year earlier to its own kind) are candidates. The report being read never teaches itself:
-its own rows are left out (same bytes, or same text in another format)."""
+How an indicator is chosen (offline, nothing downloaded; etl/match.py): every figure the warehouse holds with a
+verbatim quote of a report whose text is at hand (the curated reports of data/sources/, and reports loaded through
+this path) is found again in its report by the same figure finder (etl.figures), so that a learned example has the
+same shape as a new figure. A new figure's own words, sentence, lead-in, headings and paragraph are compared with
+each candidate indicator's name and closest example (only indicators whose unit fits the figure's are candidates),
+and those scores are weighed by a model learned from the warehouse's reports, each ranked against the others. The
+report being read never teaches itself: its own rows are left out (same bytes, or same text in another format)."""
 
 from __future__ import annotations
 
@@ -22,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import numpy as np
 
 from etl import archive, paths
-from etl.figures import FAMILY, PERCENT_UNITS, Figure, Names, find_figures
+from etl.figures import FAMILY, Figure, Names, find_figures
+from etl.match import Example, contexts, rank
 from etl.reports import Report, read_report
 from etl.sheets import ENTITY_VI, KINDS
 from kpis.registry import read_rows, unit_factor
@@ -38,19 +37,6 @@ ACCEPT = "Nhận"
 YES = "có"  # "Đã có": the warehouse holds the same figure
 SOURCE_MARK = "sha256:"  # how the "Nguồn" column names the report: "<file name> · sha256:<hex>"
 THEMES_ELSEWHERE = ("budget",)  # budget amounts go in the budget template, not here
-
-
-@dataclass
-class Example:
-    """A figure the warehouse holds, found again in its report's text."""
-
-    indicator: str
-    texts: tuple[str, str, str, str]  # around the number (before + after), sentence, lead-in, what follows it
-
-
-def _doc(f: Figure) -> tuple[str, str, str]:
-    local = f"{f.before} | {f.after} {f.after}"
-    return local.lower(), f.sentence.lower(), (f.lead or f.sentence).lower(), f.after.lower()
 
 
 class Reference:
@@ -141,8 +127,8 @@ def align(figures: list[Figure], text: str, rows: list[dict], resolve) -> list[t
 
 
 def examples(ref: Reference, exclude: set[str]) -> list[Example]:
-    """The warehouse's quoted figures as examples, found again in their reports (those whose clean text's key is
-    in `exclude` left out); a figure that cannot be found again teaches through its quote alone."""
+    """The warehouse's quoted figures found again in their reports (those whose clean text's key is in `exclude` left
+    out), each with its indicator and context; a figure that cannot be found again is not an example."""
     by_file: dict[str, list[dict]] = {}
     for ind, ent, v, u, _cu, _cv, _as_of, sf, q, _prog, _cat, _qual in ref.facts:
         if ind in ref.indicators:
@@ -154,101 +140,10 @@ def examples(ref: Reference, exclude: set[str]) -> list[Example]:
         if text is None or _text_key(text) in exclude:
             continue
         figs = find_figures(text, dates.get(sf, dt.date.today()), ref.names)
-        for r, f in align(figs, text, rows, ref.resolve):
-            if f is not None:
-                out.append(Example(r["indicator_id"], _doc(f)))
-            else:
-                q = re.sub(r"\d+(?:[.,]\d+)*", "0", r["source_quote"]).lower()
-                out.append(Example(r["indicator_id"], (q, q, q, q)))
+        found = [(r, f) for r, f in align(figs, text, rows, ref.resolve) if f is not None]
+        ctx = dict(zip(map(id, figs), contexts(text, figs, ref.names.mask), strict=True))
+        out += [Example(r["indicator_id"], sf, f, ctx[id(f)], r["entity_id"] is not None) for r, f in found]
     return out
-
-
-def _name_doc(ind: dict) -> str:
-    """An indicator's own words: its Vietnamese name, and the Vietnamese words its description quotes."""
-    quoted = " ".join(re.findall(r"\(([^()]*[À-ỹđ][^()]*)\)", ind.get("description", "")))
-    return f"{ind['name_vi']} {quoted}".lower()
-
-
-def _fits(f: Figure, ind: dict) -> float:
-    """How well a figure's unit fits an indicator's: 0 = not at all (another family), else a weight."""
-    unit = ind["unit"]
-    if f.family == "percent":
-        if unit not in PERCENT_UNITS:
-            return 0.0
-        growth = unit == "percent_change" or ind.get("period") == "period_growth"
-        if f.plan:
-            return 1.0 if unit == "percent_of_plan" else 0.5
-        if f.same_period:
-            return 1.0 if unit == "percent_same_period" else 0.5
-        if unit in ("percent_of_plan", "percent_same_period"):
-            return 0.5
-        if f.change or f.unit == "percent_points":
-            return 1.0 if growth else 0.7
-        return 0.75 if growth else 1.0
-    fam = FAMILY.get(unit, unit)
-    if f.family == "count" and fam in ("count", "rank", "times") and f.unit == "count":
-        # a bare number may be a rank or a ratio the text did not mark ("xếp 7 thế giới")
-        if fam == "count":
-            return 0.75 if (f.change and ind.get("period") != "period_growth") else 1.0
-        return 0.4
-    if f.family != fam:
-        return 0.0
-    return 1.0
-
-
-# How much the learned examples and the indicator's own name count (set by hand; see bench/propose_bench.py).
-# How much the learned examples and the indicator's own name count, and how the parts of a figure's context weigh
-# (around the number, sentence, lead-in, what follows it). Set by hand on the benchmark of the four shipped reports
-# (bench/propose_bench.py): a development score, not a test on unseen reports.
-W_EXAMPLES, W_NAME = 0.3, 1.0
-W_EXAMPLE_PARTS = (0.5, 0.3, 0.2)
-W_NAME_PARTS = (0.9, 0.7, 0.7, 1.0)
-
-
-class Matcher:
-    """Ranks the registry's indicators for figures, from examples and names (TF-IDF cosine similarity)."""
-
-    def __init__(self, ref: Reference, exs: list[Example], figures: list[Figure]):
-        from scipy.sparse import hstack
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.preprocessing import normalize
-
-        self.ref = ref
-        self.ids = list(ref.indicators)
-        self.ex_ind = np.array([self.ids.index(e.indicator) for e in exs], dtype=int)
-        docs = [_doc(f) for f in figures]
-        names = [_name_doc(ref.indicators[i]) for i in self.ids]
-        corpus = [t for e in exs for t in e.texts] + [t for d in docs for t in d] + names
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1).fit(corpus)
-        words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"[\wÀ-ỹ]+",
-                                ).fit(corpus)
-
-        def vec(texts: list[str]):
-            return normalize(hstack([chars.transform(texts), words.transform(texts)]).tocsr())
-
-        self.ex = [vec([e.texts[k] for e in exs]) if exs else None for k in range(3)]
-        self.fig = [vec([d[k] for d in docs]) for k in range(4)]
-        self.names = vec(names)
-
-    def rank(self, figures: list[Figure]) -> list[list[tuple[str, float]]]:
-        """For each figure, the candidate indicators best first, with their scores (0-1)."""
-        n_ind = len(self.ids)
-        ex_score = np.zeros((len(figures), n_ind))
-        if self.ex[0] is not None and self.ex[0].shape[0]:
-            sim = sum(w * (self.fig[k] @ self.ex[k].T) for k, w in enumerate(W_EXAMPLE_PARTS)).toarray()
-            for j in range(n_ind):  # an indicator is as close as its closest example
-                cols = np.where(self.ex_ind == j)[0]
-                if len(cols):
-                    ex_score[:, j] = sim[:, cols].max(axis=1)
-        name_score = np.maximum.reduce([w * (self.fig[k] @ self.names.T).toarray()
-                                        for k, w in enumerate(W_NAME_PARTS)])
-        fit = np.array([[_fits(f, self.ref.indicators[i]) for i in self.ids] for f in figures])
-        score = (W_EXAMPLES * ex_score + W_NAME * name_score) * fit
-        out = []
-        for k in range(len(figures)):
-            order = np.argsort(-score[k])[:3]
-            out.append([(self.ids[j], float(score[k, j])) for j in order if score[k, j] > 0])
-        return out
 
 
 @dataclass
@@ -264,7 +159,7 @@ def proposals(report: Report, ref: Reference, as_of: dt.date | None = None) -> t
     figures = find_figures(report.text, date, ref.names)
     figures = [f for f in figures if f.family != "flag" or any(i["unit"] == "flag" for i in ref.indicators.values())]
     exs = examples(ref, {_text_key(report.text)})
-    ranked = Matcher(ref, exs, figures).rank(figures) if figures else []
+    ranked = rank(ref.indicators, exs, figures, contexts(report.text, figures, ref.names.mask))
     return [Proposal(f, c, report.text[f.quote[0]:f.quote[1]]) for f, c in zip(figures, ranked, strict=True)], date
 
 
@@ -318,8 +213,7 @@ def propose(path: str | Path, as_of: dt.date | None = None, data_dir: Path | Non
         same = ind is not None and factor is not None and any(
             cu == ind["unit"] and abs(cv - value * factor) <= 1e-9 * max(1, abs(cv))
             for cv, cu in held.get((best, f.entity_id, f.as_of), []))
-        top, second = (p.candidates + [("", 0.0), ("", 0.0)])[:2]
-        confidence = top[1] and min(1.0, top[1]) * (0.5 + 0.5 * (top[1] - second[1]) / top[1])
+        confidence = p.candidates[0][1] if p.candidates else 0.0
         notes = [f"ngày theo / date from: {f.as_of_how}"] + f.notes
         rows.append({
             "Mã chỉ tiêu": best, ENTITY_VI: f.entity or "", "Ngày số liệu": f.as_of.strftime("%d/%m/%Y"),
