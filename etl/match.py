@@ -27,11 +27,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from etl.figures import _FOOTNOTE_BODY, FAMILY, PERCENT_UNITS, Figure
+from etl.figures import _FOOTNOTE_BODY, FAMILY, PERCENT_UNITS, Figure, _sentences
 
 WORD = re.compile(r"[\wÀ-ỹ]+")
 _TOKENS = r"[\wÀ-ỹ]+"
-_CLAUSE_END = re.compile(r"[,;:()\[\]]|\s(?:và|hoặc)\s|\.\s|\.$")
+# where a number's own words end: punctuation of a clause, "và" / "hoặc"
+_CLAUSE_END = re.compile(r"[,;:()\[\]]|(?<![\wÀ-ỹ])(?:và|hoặc)(?![\wÀ-ỹ])|\.(?:\s|$)")
 _BRACKETED_NUMBER = re.compile(r"^\s*\(\s*[\d.,]+\s*%?\s*\)")  # "99/348 (28%) sản phẩm": the noun is after the share
 _HEADING = re.compile(r"^\s*(?:\[bookmark:[^\]]*\]\s*)?(?:([IVX]+)\.|(\d+(?:\.\d+)*)\.|([a-zđ])\)|\((\d+)\))\s*"
                       r"(.{3,160})$", re.M)
@@ -41,6 +42,7 @@ CONTEXT_PARTS = ("after", "before", "head", "near", "wide", "lead", "heading", "
 EXAMPLE_PARTS = ("after", "before", "wide", "lead", "heading", "para")  # compared with an example, summed
 FEATURES = ("name_before", "name_head", "name_wide", "name_para", "name_noun", "noun_in_name", "name_in_context",
             "example", "has_examples", "examples", "per_unit", "unit_fit", "unit_exact")
+FIT = FEATURES.index("unit_fit")
 L2 = 1.0  # the conditional logit's ridge penalty
 # Used when the warehouse quotes fewer than two reports: the weights learned from the four shipped reports (printed by
 # `python bench/propose_bench.py --weights`).
@@ -80,7 +82,7 @@ def _words_after(s: str) -> list[str]:
 
 
 def _words_before(s: str) -> list[str]:
-    return WORD.findall(_CLAUSE_END.split(s.rstrip(" ("))[-1])[-NEAR_WORDS:]
+    return WORD.findall(_CLAUSE_END.split(s.rstrip(" (:"))[-1])[-NEAR_WORDS:]
 
 
 def _headings(text: str) -> tuple[list[int], list[tuple[int, str]]]:
@@ -100,6 +102,8 @@ def contexts(text: str, figures: list[Figure], mask: Callable[[str], str]) -> li
     higher level than the one below) and the paragraph before it with the start of the previous one."""
     starts, heads = _headings(text)
     marks = {m.group(1): m.end() for m in re.finditer(r"\[footnoteRef:(\d+)\]", text)}
+    sentences = _sentences(text)
+    sentence_starts = [s for s, _ in sentences]
     out = []
     for f in figures:
         a, b = f.run if f.run else (f.start, f.end)
@@ -108,6 +112,9 @@ def contexts(text: str, figures: list[Figure], mask: Callable[[str], str]) -> li
         line_end = len(text) if line_end < 0 else line_end
         after = _words_after(mask(text[b:min(line_end, b + 120)]).lower())
         before = _words_before(mask(text[max(line_start, a - 120):a]).lower())
+        if f.run and len(after) < 2:  # a list of units: what it says of them ends its sentence
+            end = sentences[bisect.bisect_right(sentence_starts, a) - 1][1]
+            after = WORD.findall(_CLAUSE_END.split(mask(text[b:end]).lower().rstrip(" .;:("))[-1])[-2 * NEAR_WORDS:]
         lead = f.lead
         body = text.rfind("[", max(0, a - 3000), a)
         m = _FOOTNOTE_BODY.match(text, body) if body >= 0 else None
@@ -122,7 +129,7 @@ def contexts(text: str, figures: list[Figure], mask: Callable[[str], str]) -> li
             k -= 1
         prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
         para = text[prev_start:min(prev_start + 200, line_start)] + " | " + text[max(line_start, a - 300):a]
-        out.append({"after": " ".join(after), "before": " ".join(before), "head": " ".join(after[:2]),
+        out.append({"after": " ".join(after), "before": " ".join(before), "head": "" if f.run else " ".join(after[:2]),
                     "near": " ".join(before + after), "wide": f.sentence.lower(), "lead": lead.lower(),
                     "heading": mask(" ".join(titles)).lower(), "para": mask(para).lower()})
     return out
@@ -187,33 +194,32 @@ class _Features:
         from sklearn.preprocessing import normalize
 
         n, m = len(figures), len(self.ids)
-        vec = {p: self.tfidf.transform([c[p] for c in ctx]) for p in {"head", *EXAMPLE_PARTS}}
-        out = np.zeros((n, m, len(FEATURES)), dtype=np.float64)
-        for k, p in enumerate(("before", "head", "wide", "para")):
-            out[:, :, k] = (vec[p] @ self.names.T).toarray()
-        out[:, :, 4] = (vec["head"] @ self.nouns.T).toarray()
-        head = self.words.transform([c["head"] for c in ctx]).toarray() * self.word_weights
-        head = normalize(head, norm="l1")
-        out[:, :, 5] = head @ self.name_has.T
+        vec = {p: self.tfidf.transform([c[p] for c in ctx]) for p in CONTEXT_PARTS}
+        score: dict[str, np.ndarray] = {}
+        for p in CONTEXT_PARTS:
+            score[f"name_{p}"] = (vec[p] @ self.names.T).toarray()
+        score["name_noun"] = (vec["head"] @ self.nouns.T).toarray()
+        head = normalize(self.words.transform([c["head"] for c in ctx]).toarray() * self.word_weights, norm="l1")
+        score["noun_in_name"] = head @ self.name_has.T
         seen_words = self.words.transform([f"{c['near']} | {c['lead']} | {c['heading']}" for c in ctx])
-        out[:, :, 6] = seen_words @ self.name_words.T
+        score["name_in_context"] = seen_words @ self.name_words.T
         keep = self.ex_src != source
         ex_ind, ex_unit = self.ex_ind[keep], self.ex_unit[keep]
+        score["example"] = np.zeros((n, m))
         if keep.any():
             sim = sum((vec[p] @ self.ex_vec[p][keep].T).toarray() for p in EXAMPLE_PARTS)
             order = np.argsort(ex_ind, kind="stable")
             firsts = np.flatnonzero(np.r_[True, np.diff(ex_ind[order]) != 0])
-            out[:, ex_ind[order][firsts], 7] = np.maximum.reduceat(sim[:, order], firsts, axis=1)
+            score["example"][:, ex_ind[order][firsts]] = np.maximum.reduceat(sim[:, order], firsts, axis=1)
         count = np.bincount(ex_ind, minlength=m)
         per_unit = (np.bincount(ex_ind, weights=ex_unit, minlength=m) + 0.5) / (count + 1)
-        out[:, :, 8] = count > 0
-        out[:, :, 9] = np.log1p(count)
+        score["has_examples"] = np.broadcast_to(count > 0, (n, m))
+        score["examples"] = np.broadcast_to(np.log1p(count), (n, m))
         stated = np.array([[1.0] if f.entity_id else [0.0] for f in figures])
-        out[:, :, 10] = stated * per_unit + (1 - stated) * (1 - per_unit)
-        fit = np.array([[unit_fit(f, self.indicators[i]) for i in self.ids] for f in figures])
-        out[:, :, 11] = fit
-        out[:, :, 12] = fit == 1
-        return out
+        score["per_unit"] = stated * per_unit + (1 - stated) * (1 - per_unit)
+        fit = np.array([[unit_fit(f, self.indicators[i]) for i in self.ids] for f in figures]).reshape(n, m)
+        score["unit_fit"], score["unit_exact"] = fit, fit == 1
+        return np.stack([score[k] for k in FEATURES], axis=-1).astype(np.float64)
 
 
 def _fit(groups: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
@@ -257,7 +263,7 @@ def weights(indicators: dict[str, dict], examples: list[Example], features: _Fea
         rows = list(figs.values())
         x = features([r[0] for r in rows], [r[1] for r in rows], s)
         for (_, _, right), xi in zip(rows, x, strict=True):
-            ok = xi[:, 11] > 0
+            ok = xi[:, FIT] > 0
             y = np.isin(np.flatnonzero(ok), list(right))
             if y.any():
                 groups.append((xi[ok], y))
@@ -273,7 +279,7 @@ def rank(indicators: dict[str, dict], examples: list[Example], figures: list[Fig
     w = weights(indicators, examples, features)
     w = DEFAULT_WEIGHTS if w is None else w
     x = features(figures, ctx, None)
-    fit = x[:, :, 11] > 0
+    fit = x[:, :, FIT] > 0
     score = np.where(fit, x @ w, -np.inf)
     out = []
     for k in range(len(figures)):
