@@ -76,10 +76,8 @@ class Figure:
     quote: tuple[int, int] = (0, 0)
     as_of: dt.date | None = None
     as_of_how: str = ""
-    before: str = ""  # words before the number in its clause
-    after: str = ""  # words after it (what it counts)
-    sentence: str = ""
-    lead: str = ""  # the lead-in of a list or table the figure sits in
+    sentence: str = ""  # the words around it in its sentence (numbers and names of units masked)
+    lead: str = ""  # the lead-in of a list or table the figure sits in (masked)
     run: tuple[int, int] | None = None  # a flag's list of named units
     notes: list[str] = field(default_factory=list)
 
@@ -116,12 +114,54 @@ class Names:
         text = _mask(text)
         return self.pattern.sub("đv", text) if self.pattern is not None else text
 
+    def masked(self, text: str) -> Masked:
+        """The text masked once (as `mask` does), read by spans of the original."""
+        return Masked(text, self.pattern)
+
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, agency id) of every name in the text, longest name first where two overlap."""
         if self.pattern is None:
             return []
         return [(m.start(), m.end(), self.ids[self.keys[m.group().casefold()]]) for m in self.pattern.finditer(text)
                 if m.group()[0].isupper() or m.group()[0].isdigit() or m.group() in self.ids]
+
+
+class Masked:
+    """A text with its names of units ("đv") and numbers ("0") masked once; masked(a, b) is the masked text of the
+    original's span [a, b) (a span that starts inside a name or number starts with its placeholder)."""
+
+    def __init__(self, text: str, names: re.Pattern | None = None):
+        import bisect
+
+        spans = [(m.start(), m.end(), "đv") for m in names.finditer(text)] if names is not None else []
+        starts = [a for a, _, _ in spans]
+        for m in _NUMBER_ANY.finditer(text):
+            k = bisect.bisect_right(starts, m.start()) - 1
+            if k < 0 or m.start() >= spans[k][1]:
+                spans.append((m.start(), m.end(), "0"))
+        spans.sort()
+        self._starts, self._ends, self._to = [a for a, _, _ in spans], [b for _, b, _ in spans], []
+        parts, pos, size = [], 0, 0
+        for a, b, repl in spans:
+            parts += [text[pos:a], repl]
+            size += a - pos
+            self._to.append((size, size + len(repl)))  # the placeholder's span in the masked text
+            size += len(repl)
+            pos = b
+        parts.append(text[pos:])
+        self.text = "".join(parts)
+
+    def _index(self, i: int) -> int:
+        import bisect
+
+        k = bisect.bisect_right(self._starts, i) - 1
+        if k < 0:
+            return i
+        start, end = self._to[k]
+        return start if i < self._ends[k] else end + i - self._ends[k]
+
+    def __call__(self, a: int, b: int) -> str:
+        return self.text[self._index(a):self._index(b)]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -137,8 +177,11 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_NUMBER_ANY = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 def _mask(s: str) -> str:
-    return re.sub(r"\d+(?:[.,]\d+)*", "0", s)
+    return _NUMBER_ANY.sub("0", s)
 
 
 def _span_number(tok: str) -> float | None:
@@ -262,8 +305,9 @@ def _describe(text: str, figures: list[Figure], sents: list[tuple[int, int]], da
     import bisect
 
     sent_starts = [a for a, _ in sents]
-    numbers = sorted((f.start, f.end) for f in figures if f.unit != "flag")
     refs = {m.group(1): m.start() for m in _FOOTNOTE_REF.finditer(text)}
+    masked = names.masked(text) if names else Masked(text)
+    mask = names.mask if names else _mask
     for f in figures:
         k = max(0, bisect.bisect_right(sent_starts, f.start) - 1)
         ss, se = sents[k]
@@ -276,21 +320,7 @@ def _describe(text: str, figures: list[Figure], sents: list[tuple[int, int]], da
         else:
             qs, qe = _word_bounds(text, max(ss, f.start - 110), min(se, f.end + 90), ss, se)
         f.quote = (qs, qe)
-        p = bisect.bisect_left(numbers, (f.start, f.end))
-        prev_end = numbers[p - 1][1] if p > 0 and numbers[p - 1][1] <= f.start else ss
-        next_start = numbers[p + 1][0] if p + 1 < len(numbers) and f.unit != "flag" else se
-        if f.unit == "flag" and p < len(numbers):
-            next_start = min(se, numbers[p][0]) if numbers[p][0] > f.start else se
-        mask = names.mask if names else _mask
-        if f.run:  # a flag: the words before and after its whole list say what the list is
-            ra, rb = f.run
-            f.before = mask(text[max(ss, ra - 90):ra])
-            f.after = mask(text[rb:min(se, rb + 70)])
-        else:
-            b0 = max(ss, f.start - 70)
-            f.before = mask(text[max(b0, prev_end if prev_end > b0 else b0):f.start])
-            f.after = mask(text[f.end:min(se, f.end + 60, next_start if next_start > f.end else se)])
-        f.sentence = mask(text[max(ss, f.start - 220):min(se, f.end + 160)])
+        f.sentence = masked(max(ss, f.start - 220), min(se, f.end + 160))
         f.lead = mask(_lead(text, f, ss, refs))
         if f.unit != "flag":
             f.entity_id = _entity_before(text, f, entities, ss)

@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from etl.figures import _FOOTNOTE_BODY, FAMILY, PERCENT_UNITS, Figure, _sentences
+from etl.figures import _FOOTNOTE_BODY, FAMILY, PERCENT_UNITS, Figure, Masked, _sentences
 
 WORD = re.compile(r"[\wÀ-ỹ]+")
 _TOKENS = r"[\wÀ-ỹ]+"
@@ -85,18 +84,18 @@ def _words_before(s: str) -> list[str]:
     return WORD.findall(_CLAUSE_END.split(s.rstrip(" (:"))[-1])[-NEAR_WORDS:]
 
 
-def _headings(text: str) -> tuple[list[int], list[tuple[int, str]]]:
-    """Numbered heading lines ("II. ...", "2.1. ...", "a) ...", "(3) ..."): their starts, and (level, words)."""
+def _headings(text: str) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """Numbered heading lines ("II. ...", "2.1. ...", "a) ...", "(3) ..."): their starts, and (level, span of words)."""
     starts, heads = [], []
     for m in _HEADING.finditer(text):
         level = 0 if m.group(1) else 1 + m.group(2).count(".") if m.group(2) else 5 if m.group(3) else 6
         starts.append(m.start())
-        heads.append((level, m.group(5)))
+        heads.append((level, *m.span(5)))
     return starts, heads
 
 
-def contexts(text: str, figures: list[Figure], mask: Callable[[str], str]) -> list[dict[str, str]]:
-    """The parts of each figure's context (CONTEXT_PARTS), lower case, numbers and names of units masked (`mask`):
+def contexts(text: str, figures: list[Figure], masked: Masked) -> list[dict[str, str]]:
+    """The parts of each figure's context (CONTEXT_PARTS), lower case, numbers and names of units masked (`masked`):
     its own words after and before the number (`near` both, `head` the first two after), its sentence, the lead-in
     of its list or table (for a footnote, the words around its mark), the nearest headings above it (each of a
     higher level than the one below) and the paragraph before it with the start of the previous one."""
@@ -110,28 +109,28 @@ def contexts(text: str, figures: list[Figure], mask: Callable[[str], str]) -> li
         line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
         line_end = len(text) if line_end < 0 else line_end
-        after = _words_after(mask(text[b:min(line_end, b + 120)]).lower())
-        before = _words_before(mask(text[max(line_start, a - 120):a]).lower())
+        after = _words_after(masked(b, min(line_end, b + 120)).lower())
+        before = _words_before(masked(max(line_start, a - 120), a).lower())
         if f.run and len(after) < 2:  # a list of units: what it says of them ends its sentence
             end = sentences[bisect.bisect_right(sentence_starts, a) - 1][1]
-            after = WORD.findall(_CLAUSE_END.split(mask(text[b:end]).lower().rstrip(" .;:("))[-1])[-2 * NEAR_WORDS:]
+            after = WORD.findall(_CLAUSE_END.split(masked(b, end).lower().rstrip(" .;:("))[-1])[-2 * NEAR_WORDS:]
         lead = f.lead
         body = text.rfind("[", max(0, a - 3000), a)
         m = _FOOTNOTE_BODY.match(text, body) if body >= 0 else None
         if m and m.group(1) in marks:  # a footnote's list is about what follows its mark too
-            lead += " " + mask(text[marks[m.group(1)]:marks[m.group(1)] + 100])
+            lead += " " + masked(marks[m.group(1)], marks[m.group(1)] + 100)
         titles, level = [], 99
         k = bisect.bisect_right(starts, a) - 1
         while k >= 0 and len(titles) < 2:
             if heads[k][0] < level:
                 level = heads[k][0]
-                titles.append(heads[k][1])
+                titles.append(masked(heads[k][1], heads[k][2]))
             k -= 1
         prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
-        para = text[prev_start:min(prev_start + 200, line_start)] + " | " + text[max(line_start, a - 300):a]
+        para = masked(prev_start, min(prev_start + 200, line_start)) + " | " + masked(max(line_start, a - 300), a)
         out.append({"after": " ".join(after), "before": " ".join(before), "head": "" if f.run else " ".join(after[:2]),
                     "near": " ".join(before + after), "wide": f.sentence.lower(), "lead": lead.lower(),
-                    "heading": mask(" ".join(titles)).lower(), "para": mask(para).lower()})
+                    "heading": " ".join(titles).lower(), "para": para.lower()})
     return out
 
 

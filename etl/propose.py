@@ -141,7 +141,7 @@ def examples(ref: Reference, exclude: set[str]) -> list[Example]:
             continue
         figs = find_figures(text, dates.get(sf, dt.date.today()), ref.names)
         found = [(r, f) for r, f in align(figs, text, rows, ref.resolve) if f is not None]
-        ctx = dict(zip(map(id, figs), contexts(text, figs, ref.names.mask), strict=True))
+        ctx = dict(zip(map(id, figs), contexts(text, figs, ref.names.masked(text)), strict=True))
         out += [Example(r["indicator_id"], sf, f, ctx[id(f)], r["entity_id"] is not None) for r, f in found]
     return out
 
@@ -159,7 +159,7 @@ def proposals(report: Report, ref: Reference, as_of: dt.date | None = None) -> t
     figures = find_figures(report.text, date, ref.names)
     figures = [f for f in figures if f.family != "flag" or any(i["unit"] == "flag" for i in ref.indicators.values())]
     exs = examples(ref, {_text_key(report.text)})
-    ranked = rank(ref.indicators, exs, figures, contexts(report.text, figures, ref.names.mask))
+    ranked = rank(ref.indicators, exs, figures, contexts(report.text, figures, ref.names.masked(report.text)))
     return [Proposal(f, c, report.text[f.quote[0]:f.quote[1]]) for f, c in zip(figures, ranked, strict=True)], date
 
 
