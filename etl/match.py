@@ -1,7 +1,7 @@
 """Which indicator a figure of a report states: its context, compared with the registry's names and with the figures
 the warehouse already holds, ranked by a small model learned from those figures.
 
-    contexts(text, figures, names) -> the words around each figure, by part (CONTEXT_PARTS)
+    contexts(text, figures, masked) -> the words around each figure, by part (CONTEXT_PARTS)
     rank(indicators, examples, figures, contexts) -> for each figure, its candidate indicators best first, with
                                                      their probability (0-1)
 
@@ -12,11 +12,11 @@ the paragraph before it. Each candidate indicator (only those whose unit fits th
 handful of scores (FEATURES): TF-IDF cosine similarities (Vietnamese syllables and syllable pairs) of those parts
 with the indicator's name; how much of the counted noun the name holds and how much of the name the figure's own
 words, lead-in and headings hold; how close the figure comes to the indicator's closest example (a figure of another
-report that the warehouse holds with that indicator); whether the indicator has examples and how many; and whether
-it is stated per unit of government as the figure is. The scores are weighed by a conditional logit (a softmax over
-each figure's candidates) fitted on the warehouse's own examples: each report that the warehouse quotes is ranked
-against the examples of the other reports, so that the weights are learned as they will be used, on a report that
-does not teach itself. With fewer than two quoted reports to learn from, DEFAULT_WEIGHTS are used."""
+report that the warehouse holds with that indicator) and whether it has examples at all; and how well the units fit.
+The scores are weighed by a conditional logit (a softmax over each figure's candidates) fitted on the warehouse's own
+examples: each report that the warehouse quotes is ranked against the examples of the other reports, so that the
+weights are learned as they will be used, on a report that does not teach itself. With fewer than two quoted reports
+to learn from, DEFAULT_WEIGHTS are used."""
 
 from __future__ import annotations
 
@@ -38,14 +38,15 @@ _HEADING = re.compile(r"^\s*(?:\[bookmark:[^\]]*\]\s*)?(?:([IVX]+)\.|(\d+(?:\.\d
 _NAME_LEAD = re.compile(r"^(?:tổng số|số lượng|số|tỷ lệ|tỉ lệ)\s+")
 NEAR_WORDS = 6  # how many words before and after the number are its own
 CONTEXT_PARTS = ("after", "before", "head", "near", "wide", "lead", "heading", "para")
+NAME_PARTS = ("before", "head", "wide", "para")  # compared with an indicator's name
 EXAMPLE_PARTS = ("after", "before", "wide", "lead", "heading", "para")  # compared with an example, summed
 FEATURES = ("name_before", "name_head", "name_wide", "name_para", "name_noun", "noun_in_name", "name_in_context",
-            "example", "has_examples", "examples", "per_unit", "unit_fit", "unit_exact")
+            "example", "has_examples", "unit_fit")
 FIT = FEATURES.index("unit_fit")
 L2 = 1.0  # the conditional logit's ridge penalty
 # Used when the warehouse quotes fewer than two reports: the weights learned from the four shipped reports (printed by
 # `python bench/propose_bench.py --weights`).
-DEFAULT_WEIGHTS = np.array([1.03, -2.49, 8.48, 8.42, 2.72, 2.63, 5.17, 2.71, -4.64, 0.94, -0.93, 1.57, 1.12])
+DEFAULT_WEIGHTS = np.array([2.48, -2.98, 7.96, 9.23, 2.70, 2.70, 4.91, 2.97, -3.70, 3.19])
 
 
 def unit_fit(f: Figure, ind: dict) -> float:
@@ -127,7 +128,7 @@ def contexts(text: str, figures: list[Figure], masked: Masked) -> list[dict[str,
                 titles.append(masked(heads[k][1], heads[k][2]))
             k -= 1
         prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
-        para = masked(prev_start, min(prev_start + 200, line_start)) + " | " + masked(max(line_start, a - 300), a)
+        para = masked(prev_start, min(prev_start + 200, line_start)) + " | " + masked(line_start, a)
         out.append({"after": " ".join(after), "before": " ".join(before), "head": "" if f.run else " ".join(after[:2]),
                     "near": " ".join(before + after), "wide": f.sentence.lower(), "lead": lead.lower(),
                     "heading": " ".join(titles).lower(), "para": para.lower()})
@@ -153,7 +154,6 @@ class Example:
     source: str  # the report it was found in
     figure: Figure
     context: dict[str, str]
-    per_unit: bool  # the warehouse holds it for a unit of government
 
 
 class _Features:
@@ -184,7 +184,6 @@ class _Features:
         index = {i: k for k, i in enumerate(self.ids)}
         self.ex_ind = np.array([index[e.indicator] for e in examples], dtype=int)
         self.ex_src = np.array([e.source for e in examples], dtype=object)
-        self.ex_unit = np.array([e.per_unit for e in examples], dtype=float)
         self.ex_vec = {p: self.tfidf.transform([e.context[p] for e in examples]) for p in EXAMPLE_PARTS} if examples else {}
 
     def __call__(self, figures: list[Figure], ctx: list[dict[str, str]], source: str | None) -> np.ndarray:
@@ -193,9 +192,9 @@ class _Features:
         from sklearn.preprocessing import normalize
 
         n, m = len(figures), len(self.ids)
-        vec = {p: self.tfidf.transform([c[p] for c in ctx]) for p in CONTEXT_PARTS}
+        vec = {p: self.tfidf.transform([c[p] for c in ctx]) for p in {*NAME_PARTS, *EXAMPLE_PARTS}}
         score: dict[str, np.ndarray] = {}
-        for p in CONTEXT_PARTS:
+        for p in NAME_PARTS:
             score[f"name_{p}"] = (vec[p] @ self.names.T).toarray()
         score["name_noun"] = (vec["head"] @ self.nouns.T).toarray()
         head = normalize(self.words.transform([c["head"] for c in ctx]).toarray() * self.word_weights, norm="l1")
@@ -203,21 +202,16 @@ class _Features:
         seen_words = self.words.transform([f"{c['near']} | {c['lead']} | {c['heading']}" for c in ctx])
         score["name_in_context"] = seen_words @ self.name_words.T
         keep = self.ex_src != source
-        ex_ind, ex_unit = self.ex_ind[keep], self.ex_unit[keep]
+        ex_ind = self.ex_ind[keep]
         score["example"] = np.zeros((n, m))
         if keep.any():
             sim = sum((vec[p] @ self.ex_vec[p][keep].T).toarray() for p in EXAMPLE_PARTS)
             order = np.argsort(ex_ind, kind="stable")
             firsts = np.flatnonzero(np.r_[True, np.diff(ex_ind[order]) != 0])
             score["example"][:, ex_ind[order][firsts]] = np.maximum.reduceat(sim[:, order], firsts, axis=1)
-        count = np.bincount(ex_ind, minlength=m)
-        per_unit = (np.bincount(ex_ind, weights=ex_unit, minlength=m) + 0.5) / (count + 1)
-        score["has_examples"] = np.broadcast_to(count > 0, (n, m))
-        score["examples"] = np.broadcast_to(np.log1p(count), (n, m))
-        stated = np.array([[1.0] if f.entity_id else [0.0] for f in figures])
-        score["per_unit"] = stated * per_unit + (1 - stated) * (1 - per_unit)
-        fit = np.array([[unit_fit(f, self.indicators[i]) for i in self.ids] for f in figures]).reshape(n, m)
-        score["unit_fit"], score["unit_exact"] = fit, fit == 1
+        score["has_examples"] = np.broadcast_to(np.bincount(ex_ind, minlength=m) > 0, (n, m))
+        score["unit_fit"] = np.array([[unit_fit(f, self.indicators[i]) for i in self.ids] for f in figures]
+                                     ).reshape(n, m)
         return np.stack([score[k] for k in FEATURES], axis=-1).astype(np.float64)
 
 

@@ -142,7 +142,7 @@ def examples(ref: Reference, exclude: set[str]) -> list[Example]:
         figs = find_figures(text, dates.get(sf, dt.date.today()), ref.names)
         found = [(r, f) for r, f in align(figs, text, rows, ref.resolve) if f is not None]
         ctx = dict(zip(map(id, figs), contexts(text, figs, ref.names.masked(text)), strict=True))
-        out += [Example(r["indicator_id"], sf, f, ctx[id(f)], r["entity_id"] is not None) for r, f in found]
+        out += [Example(r["indicator_id"], sf, f, ctx[id(f)]) for r, f in found]
     return out
 
 
