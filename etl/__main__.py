@@ -1,6 +1,7 @@
 """Command line: `python -m etl build` builds the warehouse; `python -m etl template KIND --out FILE` writes a
-submission template; `python -m etl load FILE` loads a submission (exit 0 loaded or unchanged, 1 rejected and
-nothing written, 2 unreadable file or bad usage)."""
+submission template; `python -m etl propose REPORT --out FILE` proposes a report's figures for review; `python -m etl
+load FILE` loads a submission or a reviewed proposals file (exit 0 loaded or unchanged, 1 rejected and nothing
+written, 2 unreadable file or bad usage)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
     from etl import submissions
 
     try:
-        result = submissions.load(args.file, dry_run=args.dry_run, loaded_by=args.by)
+        result = submissions.load(args.file, dry_run=args.dry_run, loaded_by=args.by, source=args.source)
     except submissions.UnreadableFile as exc:
         print(str(exc.issue), file=sys.stderr)
         if args.report:
@@ -64,6 +65,33 @@ def _cmd_load(args: argparse.Namespace) -> int:
     if args.report:  # an empty report: the header only
         Path(args.report).write_text(submissions.report_csv([]), encoding="utf-8")
     print(f"{args.file}: {result.message} [{result.kind}, sha256 {result.sha256[:12]}]")
+    return 0
+
+
+def _cmd_propose(args: argparse.Namespace) -> int:
+    from etl.propose import propose, write_proposals
+    from etl.reports import BadReport
+    from etl.text import parse_date
+
+    report = Path(args.report)
+    out = Path(args.out) if args.out else report.with_name(report.stem + ".proposals.xlsx")
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        print("Tệp ra phải có đuôi .xlsx hoặc .csv / the output file must end in .xlsx or .csv", file=sys.stderr)
+        return 2
+    as_of = None
+    if args.as_of:
+        as_of, why = parse_date(args.as_of)
+        if why:
+            print(f"Ngày không hợp lệ / invalid date '{args.as_of}' (dd/mm/yyyy)", file=sys.stderr)
+            return 2
+    try:
+        frame = propose(report, as_of=as_of)
+    except BadReport as exc:
+        print(f"{exc.name}: {exc.vi} / {exc.en}. Không ghi gì / nothing written.", file=sys.stderr)
+        return 2
+    write_proposals(frame, out)
+    print(f"{out}: {len(frame)} đề xuất / proposals from {report.name} (ngày báo cáo / report date "
+          f"{frame.attrs['report_date']}); đánh dấu x ở cột 'Nhận' rồi / mark x in 'Nhận', then: python -m etl load {out}")
     return 0
 
 
@@ -83,7 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     ld.add_argument("--report", help="write the errors as CSV to this file")
     ld.add_argument("--by", default="cli", help="who loads the file (recorded in the manifest)")
+    ld.add_argument("--source", help="a reviewed proposals file: the report it comes from (else looked for beside it)")
     ld.set_defaults(fn=_cmd_load)
+    pr = sub.add_parser("propose", help="propose the figures of a report (.docx, .pdf, .txt) for review")
+    pr.add_argument("report")
+    pr.add_argument("--out", help="proposals.xlsx or proposals.csv (default: <report>.proposals.xlsx beside it)")
+    pr.add_argument("--as-of", help="the report's date, dd/mm/yyyy (default: the date it gives itself)")
+    pr.set_defaults(fn=_cmd_propose)
     args = parser.parse_args(argv)
     try:
         return args.fn(args)

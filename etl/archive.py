@@ -18,7 +18,8 @@ from etl.issues import Issue
 if TYPE_CHECKING:
     from etl.sheets import Parsed
 
-MANIFEST_COLUMNS = ("sha256", "original_name", "kind", "rows", "loaded_at", "loaded_by")
+# `source`: for a reviewed report's proposals (kind `report`, etl.intake), the archived report they quote
+MANIFEST_COLUMNS = ("sha256", "original_name", "kind", "rows", "loaded_at", "loaded_by", "source")
 FOLDER = "submissions"  # under data/
 # What the build adds to a submission's rows (etl/sql/staging.sql unions them with the curated figures).
 EXTRA = {"file": "VARCHAR", "is_submission": "BOOLEAN", "source_file": "VARCHAR", "conflict_id": "VARCHAR",
@@ -59,17 +60,37 @@ class Staged:
     sources: list[tuple] = field(default_factory=list)  # rows of SOURCE_COLUMNS
     log: list[tuple] = field(default_factory=list)  # rows of the load log
     issues: list[Issue] = field(default_factory=list)
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (source_file, text) of the reports loaded
+
+    def add_report(self, rel: str, text: str, meta: dict[str, str], order: int, rows: int) -> None:
+        """A report whose proposals were loaded (`rel` = its path under data/): its text, which the quotes are
+        checked against, and its row in `sources` (once, however many reviewed files quote it)."""
+        sid = f"sub_{Path(rel).stem[:12]}"
+        if any(s[0] == sid for s in self.sources):
+            return
+        try:
+            date = dt.date.fromisoformat(meta.get("report_date") or "")
+        except ValueError:
+            date = None
+        name = meta.get("report") or Path(rel).name
+        self.texts.append((rel, text))
+        self.sources.append((sid, rel, meta.get("issuer") or "", meta.get("issuer") or "", meta.get("title") or name,
+                             meta.get("title") or name, date, f"report loaded from reviewed proposals ({name})",
+                             f"data/{FOLDER}/manifest.csv", order))
 
     def add(self, rows: Path | Rows, parsed: Parsed, entry: dict[str, str], order: int, rel: str, size: int,
-            file: str | None = None) -> None:
+            file: str | None = None, source: str | None = None) -> None:
         """One submission (`rel` = its path under data/) of load number `order`; its rows name data/`rel` as their
-        file unless `file` says otherwise."""
+        file unless `file` says otherwise, and `rel` as their source unless `source` (a report they quote) does."""
         loaded_at = dt.datetime.fromisoformat(entry["loaded_at"])
         if loaded_at.tzinfo is not None:
             loaded_at = loaded_at.astimezone().replace(tzinfo=None)
         self.submissions.append(Submission(parsed.part, rows, {
-            "file": file or f"data/{rel}", "is_submission": True, "source_file": rel, "conflict_id": None,
+            "file": file or f"data/{rel}", "is_submission": True, "source_file": source or rel, "conflict_id": None,
             "loaded_at": loaded_at, "load_order": order}))
+        if source:  # the report is the source (add_report), the reviewed file only its rows
+            self.log.append((f"data/{rel}", entry["sha256"], size, parsed.rows, loaded_at, FOLDER))
+            return
         who, name = entry.get("loaded_by") or "", entry.get("original_name") or ""
         self.sources.append((f"sub_{entry['sha256'][:12]}", rel, who, who, name, name, loaded_at.date(),
                              f"agency submission ({parsed.kind}, {parsed.rows} rows)", f"data/{FOLDER}/manifest.csv",
@@ -106,7 +127,25 @@ def staged(data_dir: Path, kpi_dir: Path) -> Staged:
             out.issues.append(Issue(manifest, line, "sha256", sha, "tệp nộp đã lưu bị thay đổi (sha256 không khớp)",
                                     "archived submission was altered (sha256 differs)"))
             continue
+        source = None
+        if e.get("kind") == "report":
+            source = _report(data_dir, e, line, out)
+            if source is None:
+                continue
         stored = path.with_suffix(".parquet")
+        if stored.exists() and source:
+            out.add(stored, sheets.Parsed(e.get("kind"), int(e.get("rows") or 0), None, []), e, line, rel, len(raw),
+                    source=source)
+            continue
+        if source:
+            from etl import intake
+
+            parsed = intake.parse_reviewed(raw, f"data/{rel}", path.suffix, data_dir, kpi_dir)
+            if parsed.issues or parsed.data is None:
+                out.issues += parsed.issues
+            else:
+                out.add(parsed.data, parsed, e, line, rel, len(raw), source=source)
+            continue
         if stored.exists():
             out.add(stored, sheets.Parsed(e.get("kind"), int(e.get("rows") or 0), None, []), e, line, rel, len(raw))
             continue
@@ -120,3 +159,32 @@ def staged(data_dir: Path, kpi_dir: Path) -> Staged:
         else:
             out.add(parsed.data, parsed, e, line, rel, len(raw))
     return out
+
+
+def report_files(data_dir: Path, source: str) -> tuple[Path, Path, Path]:
+    """The archived report `source` (<sha256>.<ext>), the file of its text and the file of what `sources` says of it."""
+    original = folder(data_dir) / Path(source).name
+    return original, original.with_suffix(".txt"), original.with_suffix(".json")
+
+
+def _report(data_dir: Path, e: dict[str, str], line: int, out: Staged) -> str | None:
+    """The report a reviewed file quotes, checked and added to `out`; its path under data/, or None (an issue)."""
+    import json
+
+    manifest = f"data/{FOLDER}/manifest.csv"
+    src = (e.get("source") or "").strip()
+    original, text_file, meta_file = report_files(data_dir, src)
+    if not re.fullmatch(r"[0-9a-f]{64}\.(?:txt|docx|pdf)", src) or not original.exists() or not text_file.exists():
+        out.issues.append(Issue(manifest, line, "source", src, "báo cáo gốc đã lưu bị thiếu",
+                                "the archived report is missing"))
+        return None
+    if hashlib.sha256(original.read_bytes()).hexdigest() != src.split(".")[0]:
+        out.issues.append(Issue(manifest, line, "source", src, "báo cáo gốc đã lưu bị thay đổi (sha256 không khớp)",
+                                "the archived report was altered (sha256 differs)"))
+        return None
+    from etl.reports import read_report
+
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+    rel = f"{FOLDER}/{src}"
+    out.add_report(rel, read_report(text_file).text, meta, line, int(e.get("rows") or 0))
+    return rel

@@ -61,6 +61,7 @@ def stage(con: duckdb.DuckDBPyConnection, tables: dict[str, inputs.Rows], subs: 
     for name, rows in tables.items():
         inputs.load(con, name if name in ("vocab", "units") else f"raw_{name}", rows)
     inputs.load(con, "sub_sources", inputs.Rows(archive.SOURCE_COLUMNS, subs.sources))
+    inputs.load(con, "sub_source_texts", inputs.Rows({"source_file": "VARCHAR", "text": "VARCHAR"}, subs.texts))
     for part, columns in schema.ROW_COLUMNS.items():
         inputs.load(con, f"sub_{part}", inputs.Rows(columns | archive.EXTRA, []))
     for sub in subs.submissions:
@@ -89,20 +90,27 @@ def register_deadline_reader(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function("deadline_of", read, ["VARCHAR"], DEADLINE, null_handling="special", side_effects=False)
 
 
-def resolver(data_dir: Path) -> Callable[[str], str | None]:
+def resolver(data_dir: Path, former: bool = False) -> Callable[[str], str | None]:
     """The warehouse's resolver of unit names and ids (etl/sql/entities.sql) over the dimension files of data_dir,
-    for Python callers."""
+    for Python callers. With `former`, a province that no longer exists (merged on 1 July 2025, e.g. "Quảng Nam")
+    answers the unit it is part of today, as the rules' message for such a name says (etl/sql/staging.sql)."""
     con = duckdb.connect()
-    for name in ("aliases", "agencies"):
-        rel, columns, _ = schema.SMALL[name]
+    for name in ("aliases", "agencies", "mergers"):
+        rel, columns, optional = schema.SMALL[name]
+        if optional and not (data_dir / rel).exists():
+            inputs.load(con, f"raw_{name}", inputs.Rows(inputs.text_columns(columns[0] + columns[1]), []))
+            continue
         f, issues = inputs.read(data_dir / rel, rel, *columns)
         if f is None:
             raise ValidationFailed(issues)
         inputs.load(con, f"raw_{name}", f.data)
     for sql in statements("entities"):
         con.execute(sql)
-    return lambda text: con.execute("SELECT coalesce((SELECT id FROM raw_agencies WHERE id = $t), resolve_entity($t))",
-                                    {"t": text}).fetchone()[0]
+    merged = """(SELECT min(a.id) FROM raw_mergers m JOIN raw_agencies a ON a.kind = 'province' AND a.code = m.code
+                 WHERE m.old_name_vi <> m.name_vi AND (entity_key($t) = entity_key(m.old_name_vi)
+                       OR (entity_plain($t) = entity_key($t) AND entity_plain($t) = entity_plain(m.old_name_vi))))"""
+    sql = f"SELECT coalesce((SELECT id FROM raw_agencies WHERE id = $t), resolve_entity($t){', ' + merged if former else ''})"
+    return lambda text: con.execute(sql, {"t": text}).fetchone()[0]
 
 
 def task_pivot(rows: str) -> str:

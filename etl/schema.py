@@ -39,9 +39,11 @@ SMALL: dict[str, tuple[str, Columns, bool]] = {
                     True),
 }
 # A submission's rows in the staging shape of the curated ones, per staging table: column -> DuckDB type.
+# A report's proposals also carry how each figure is stated, a range's high end and a base (etl.intake).
 ROW_COLUMNS = {"obs": {"row": "BIGINT"} | {c: "VARCHAR" for c in ("indicator_id", "entity", "programme", "category",
-                                                                    "value", "unit", "as_of", "source_quote", "note")}
-                      | {"num": "DOUBLE", "as_of_date": "DATE"},
+                                                                    "value", "unit", "as_of", "source_quote", "note",
+                                                                    "qualifier", "value_high", "base")}
+                      | {"num": "DOUBLE", "as_of_date": "DATE", "high_num": "DOUBLE", "base_num": "DOUBLE"},
                "bud": {"row": "BIGINT"} | {c: "VARCHAR" for c in ("fiscal_year", "level", "spending_kind", "domain",
                                                                     "stage", "entity", "amount", "unit", "as_of",
                                                                     "source_quote", "note")}

@@ -116,13 +116,19 @@ _UNCHANGED = "đã nạp trước đó, không thay đổi gì / already loaded,
 
 
 def load(path: str | Path, dry_run: bool = False, loaded_by: str = "cli", data_dir: Path | None = None,
-         db_path: Path | None = None, kpi_dir: Path | None = None, original_name: str | None = None) -> LoadResult:
-    """Check, archive, record and rebuild. Raises UnreadableFile when the file cannot be read at all."""
+         db_path: Path | None = None, kpi_dir: Path | None = None, original_name: str | None = None,
+         source: str | Path | None = None) -> LoadResult:
+    """Check, archive, record and rebuild. Raises UnreadableFile when the file cannot be read at all. A reviewed
+    proposals file (etl.propose) is loaded by etl.intake, its report found at `source` or beside it."""
     path = Path(path)
     # the name as the manifest and the sources list show it: the file's own name, no folders, nothing invisible
     name = re.sub(r"[\x00-\x1f\x7f]", "", Path(original_name or path.name).name)[:200] or f"submission{path.suffix}"
     data_dir = Path(data_dir or paths.data_dir())
     raw = _read_bytes(path, name)
+    if _is_proposals(raw, name, path.suffix):
+        from etl import intake
+
+        return intake.load_proposals(path, source, loaded_by, dry_run, data_dir, db_path, kpi_dir, original_name)
     sha = hashlib.sha256(raw).hexdigest()
     known = next((e for e in archive.read_manifest(data_dir) if e.get("sha256") == sha), None)
     if known is not None and not dry_run and _in_warehouse(sha, db_path):
@@ -142,6 +148,18 @@ def load(path: str | Path, dry_run: bool = False, loaded_by: str = "cli", data_d
                                 f"đã nạp / loaded: {name} ({parsed.kind}, {parsed.rows} dòng/rows)")
 
 
+def _is_proposals(raw: bytes, name: str, suffix: str) -> bool:
+    """Whether a file is a reviewed proposals file (its header has the review columns), not a template."""
+    from etl.intake import is_proposals
+
+    if len(raw) > sheets.MAX_BYTES or suffix.lower() not in EXTENSIONS:
+        return False
+    try:
+        return is_proposals(sheets.read_sheet(raw, name, suffix.lower()).header)
+    except UnreadableFile:
+        return False
+
+
 def _in_warehouse(sha: str, db_path: Path | None) -> bool:
     """Whether the warehouse was built with the submission (a load killed before its rebuild had swapped the new
     warehouse in leaves it in the manifest only)."""
@@ -154,10 +172,12 @@ def _in_warehouse(sha: str, db_path: Path | None) -> bool:
 
 
 def _record(raw: bytes, sha: str, name: str, suffix: str, parsed: Parsed, parsed_rows: Path, loaded_by: str,
-            data_dir: Path, db_path: Path | None, kpi_dir: Path | None) -> LoadResult | None:
+            data_dir: Path, db_path: Path | None, kpi_dir: Path | None, extra: dict[Path, bytes] | None = None,
+            source: str = "") -> LoadResult | None:
     """Archive the file and its rows, add it to the manifest and rebuild; on a failure put back every file this
-    load wrote (and return the rebuild's findings, or raise). The order, and what a load killed at any moment
-    leaves, is in data/submissions/README.md."""
+    load wrote (and return the rebuild's findings, or raise). `extra` files (a report and its text, etl.intake) are
+    written first, each unless it is there already; `source` names that report in the manifest. The order, and what
+    a load killed at any moment leaves, is in data/submissions/README.md."""
     folder = archive.folder(data_dir)
     with paths.locked(folder / ".lock"):
         for stale in folder.glob("*.tmp"):  # written by a load that died: none runs now, we hold the lock
@@ -170,10 +190,15 @@ def _record(raw: bytes, sha: str, name: str, suffix: str, parsed: Parsed, parsed
         before = manifest.read_bytes() if manifest.exists() else None
         original = folder / archive.archived_name(sha, Path(name).suffix or suffix)
         stored = original.with_suffix(".parquet")
-        written = [p for p in (original, stored) if not p.exists()]
+        extra = extra or {}
+        kept = {p: p.read_bytes() for p in extra if p.exists() and p.suffix == ".json"}  # rewritten: put back
+        written = [p for p in (*extra, original, stored) if not p.exists()]
         entry = dict(sha256=sha, original_name=name, kind=parsed.kind, rows=str(parsed.rows),
-                     loaded_at=dt.datetime.now().isoformat(timespec="seconds"), loaded_by=loaded_by)
+                     loaded_at=dt.datetime.now().isoformat(timespec="seconds"), loaded_by=loaded_by, source=source)
         try:
+            for p, body in extra.items():
+                if p in written or p in kept:
+                    paths.write_atomic(p, body)
             if original in written:
                 paths.write_atomic(original, raw)
             if stored in written:
@@ -189,6 +214,8 @@ def _record(raw: bytes, sha: str, name: str, suffix: str, parsed: Parsed, parsed
                     paths.write_atomic(manifest, before)
             for p in written:
                 p.unlink(missing_ok=True)
+            for p, body in kept.items():
+                paths.write_atomic(p, body)
             if isinstance(exc, ValidationFailed):
                 return LoadResult("rejected", sha, parsed.kind, parsed.rows, list(exc.issues),
                                   "nạp lại kho dữ liệu thất bại; đã hoàn tác / rebuilding the warehouse failed; undone")

@@ -49,7 +49,7 @@ def _fractional(unit: str | None) -> bool:
     return found is not None and found.fractional
 
 
-def parse_number(raw: object, unit: str | None = None) -> tuple[float | None, str | None]:
+def parse_number(raw: object, unit: str | None = None, prose: bool = False) -> tuple[float | None, str | None]:
     """A number from a cell; (None, reason) when the cell is empty, text, or its separators are ambiguous.
 
     Vietnamese convention first: spaces between digits are dropped; with both "." and "," the later one is the
@@ -57,6 +57,8 @@ def parse_number(raw: object, unit: str | None = None) -> tuple[float | None, st
     ambiguous) - "0,125" is a decimal; several "," or several "." group thousands ("1.234.567"); a lone "."
     followed by exactly three digits groups thousands ("65.020" = 65020) except in fractional units (percent,
     score, ...) where it is ambiguous; otherwise "." is the decimal mark. A "%" suffix is accepted for percent units.
+    In `prose` (the running text of a report, which keeps to the Vietnamese convention) nothing is ambiguous:
+    "1,234" is 1.234 and "1.234" is 1234 whatever the unit.
     """
     if raw is None or (isinstance(raw, str) and not _SPACES.sub("", raw)):
         return None, "empty"
@@ -92,6 +94,8 @@ def parse_number(raw: object, unit: str | None = None) -> tuple[float | None, st
     if not whole or not frac:
         return None, "text"
     if len(frac) == 3 and whole != "0" and (sep == "," or len(whole) <= 3):
+        if prose:
+            return sign * float(whole + frac if sep == "." else whole + "." + frac), None
         if sep == "," or _fractional(unit):
             return None, "ambiguous"
         return sign * float(whole + frac), None
@@ -134,6 +138,95 @@ def _parse_date(raw: object) -> tuple[dt.date | None, str | None]:
 
 
 @dataclass(frozen=True)
+class DatePhrase:
+    """A date written in running text and the day it stands for (a month, quarter or year: its last day)."""
+
+    start: int
+    end: int
+    date: dt.date
+    until: bool  # "tính đến 30/4/2026", "đến hết tháng 8/2025": the day figures are counted to
+    comparison: bool  # "so với cùng kỳ năm 2024", "so với năm 2021": the base of a change, not the figure's date
+    document: bool  # "Quyết định số 730/QĐ-TTg ngày 24/4/2026": a document's date
+    deadline: bool = False  # "Thời hạn: 30/6/2026", "trước ngày 01/3/2027": a date something is due, not a figure's
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)) if 1 <= month <= 12 else None
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}  # quarters, as Roman or Arabic
+_DATE_FORMS = [  # (pattern, how to read its groups) in order of precedence; case-insensitive
+    (r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", "dmy"),
+    (r"(?<![\d/])(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4})(?!\d)", "dmy"),
+    (r"(\d{1,2})\s+tháng\s+(?:đầu\s+)?năm\s+(\d{4})", "n_months"),
+    (r"(\d{1,2})\s+tháng\s+đầu\s+năm(?!\s+\d)", "n_months_report_year"),
+    (r"tháng\s+(\d{1,2})\s*(?:[/-]|\s+năm\s+)\s*(\d{4})", "my"),
+    (r"quý\s+(IV|I{1,3}|[1-4])\s*(?:[/-]|\s+năm\s+)\s*(\d{4})", "qy"),
+    (r"(?<![\d/])((?:19|20)\d\d)\s?[-–—]\s?((?:19|20)\d\d)(?!\d)", "years"),
+    (r"năm\s+((?:19|20)\d\d)(?!\d)", "y"),
+    (r"ngày\s+(\d{1,2})\s?/\s?(\d{1,2})(?![/\d])", "dm_report_year"),
+    (r"tháng\s+(\d{1,2})(?![/\d.,])(?!\s+(?:năm\s+)?\d)", "m_report_year"),
+]
+_DATE_RE = re.compile("|".join(f"(?P<f{i}>{p})" for i, (p, _) in enumerate(_DATE_FORMS)), re.I)
+_UNTIL = re.compile(r"(?:tính\s+(?:đến|tới)|đến|tới)(?:\s+(?:hết|ngày|thời điểm|nay|cuối))*\s*(?:ngày\s*)?$", re.I)
+_COMPARED = re.compile(r"so\s+với(?:\s+(?:cùng\s+kỳ|cùng\s+thời\s+điểm|thời\s+điểm|cuối))*\s*$", re.I)
+_DOCUMENT = re.compile(r"(?:\bsố\s+\S+|/[A-ZĐ][\w\-]*|\d+/\d{4}/[\w\-]+)\s*(?:,\s*)?(?:ngày\s*)?$")
+_DEADLINE = re.compile(r"(?:thời\s+hạn|\bhạn|trước|chậm\s+nhất)\s*:?\s*(?:ngày\s*)?$", re.I)
+
+
+def find_dates(text: str, report_date: dt.date) -> list[DatePhrase]:
+    """Every date phrase of a report's text: "30/4/2026", "ngày 22 tháng 9 năm 2025", "tháng 8/2025", "Quý I/2026",
+    "năm 2025", "6 tháng đầu năm [2026]", "giai đoạn 2020 - 2025", "ngày 30/4" and "tháng 6" (the report's year)."""
+    out = []
+    for m in _DATE_RE.finditer(text):
+        i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+        kind = _DATE_FORMS[i][1]
+        g = [x for x in m.groups()[m.re.groupindex[f"f{i}"]:][:4] if x is not None][:3]
+        try:
+            if kind == "dmy":
+                d = dt.date(int(g[2]), int(g[1]), int(g[0]))
+            elif kind == "n_months":
+                d = _month_end(int(g[1]), int(g[0]))
+            elif kind == "n_months_report_year":
+                d = _month_end(report_date.year, int(g[0]))
+            elif kind == "my":
+                d = _month_end(int(g[1]), int(g[0]))
+            elif kind == "qy":
+                q = _ROMAN[g[0].lower()]
+                d = _month_end(int(g[1]), 3 * q)
+            elif kind == "m_report_year":
+                d = _month_end(report_date.year, int(g[0]))
+            elif kind == "years":
+                d = dt.date(int(g[1]), 12, 31)
+            elif kind == "y":
+                d = dt.date(int(g[0]), 12, 31)
+            else:
+                d = dt.date(report_date.year, int(g[1]), int(g[0]))
+        except (ValueError, TypeError):
+            continue
+        if d is None:
+            continue
+        before = text[max(0, m.start() - 40):m.start()]
+        out.append(DatePhrase(m.start(), m.end(), d, bool(_UNTIL.search(before)), bool(_COMPARED.search(before)),
+                              bool(_DOCUMENT.search(before)), bool(_DEADLINE.search(before))))
+    return out
+
+
+_REPORT_DATE = re.compile(r"(?:[A-ZĐ][\wÀ-ỹ. ]{1,30},\s*)?ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
+
+
+def report_date(text: str) -> dt.date | None:
+    """The date a report gives itself: "Hà Nội, ngày 22 tháng 9 năm 2025" in its first lines, else None."""
+    m = _REPORT_DATE.search(text[:3000])
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
 class Deadline:
     """The last day a deadline as a report words it allows, and a note when the wording is not a real date."""
 
@@ -142,15 +235,10 @@ class Deadline:
     note_en: str | None = None
 
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _DEADLINE_DATE = re.compile(r"(trước\s+(?:ngày\s+)?)?(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
 _DEADLINE_QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])\s*(?:/\s*(?:năm\s+)?|năm\s+)(\d{4})")
 _DEADLINE_MONTH = re.compile(r"tháng\s+(\d{1,2})\s*(?:/\s*|năm\s+)(\d{4})")
 _DEADLINE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def parse_deadline(text: str | None) -> Deadline | None:

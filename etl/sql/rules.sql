@@ -1,6 +1,7 @@
 -- Validation rules: each SELECT yields (file, row, column, value[, detail]) for every offending cell; the comment
 -- above it gives the reason in Vietnamese | English ({%s} is filled from the fifth column). The same rules
--- judge curated files and agency submissions: `obs` and `bud` hold both (is_submission tells them apart).
+-- judge curated files and agency submissions: `obs` and `bud` hold both (is_submission tells them apart). A
+-- submission whose source is a report (etl.intake: `quoted`) has its quotes checked against it as curated rows do.
 
 -- The registry and the dimension tables, which every figure is judged by.
 
@@ -230,24 +231,24 @@ SELECT file, row, 'conflict_id', conflict_id, NULL FROM (FROM obs UNION ALL BY N
 WHERE conflict_id IS NOT NULL AND conflict_id NOT IN (SELECT conflict_id FROM ref_conflicts WHERE conflict_id IS NOT NULL) AND EXISTS (SELECT 1 FROM ref_conflicts);
 -- trích dẫn không có nguyên văn trong{ %s} | quote is not found verbatim in{ %s}
 SELECT arg_min(file, seq), arg_min(row, seq), 'source_quote', left(source_quote, 80), source_file
-FROM (SELECT file, row, seq, source_file, source_quote FROM obs WHERE NOT is_submission
+FROM (SELECT file, row, seq, source_file, source_quote FROM obs WHERE NOT is_submission OR quoted
       UNION ALL SELECT file, row, seq + 1e9, source_file, source_quote FROM bud WHERE NOT is_submission)
 JOIN ref_source_texts t USING (source_file) WHERE source_quote IS NOT NULL
 GROUP BY source_file, source_quote, t.text HAVING NOT contains(t.text, fold(source_quote));
 -- trích dẫn không chứa con số này | quote does not contain this number
 SELECT arg_min(file, seq), arg_min(row, seq), 'value', value, NULL FROM obs
-WHERE NOT is_submission AND source_quote IS NOT NULL AND num IS NOT NULL AND coalesce(unit, '') <> 'flag'
+WHERE (NOT is_submission OR quoted) AND source_quote IS NOT NULL AND num IS NOT NULL AND coalesce(unit, '') <> 'flag'
 GROUP BY source_quote, num, value HAVING NOT states(source_quote, num);
 -- trích dẫn không chứa con số này | quote does not contain this number
 SELECT arg_min(file, seq), arg_min(row, seq), 'amount', amount, NULL FROM bud
 WHERE NOT is_submission AND source_quote IS NOT NULL AND num IS NOT NULL
 GROUP BY source_quote, num, amount HAVING NOT states(source_quote, num);
 -- trích dẫn không chứa mẫu số này | quote does not contain this base
-SELECT arg_min(file, seq), arg_min(row, seq), 'base', base, NULL FROM obs WHERE NOT is_submission AND source_quote IS NOT NULL AND base_num IS NOT NULL
+SELECT arg_min(file, seq), arg_min(row, seq), 'base', base, NULL FROM obs WHERE (NOT is_submission OR quoted) AND source_quote IS NOT NULL AND base_num IS NOT NULL
 GROUP BY source_quote, base_num, base HAVING NOT states(source_quote, base_num);
 -- trích dẫn không nêu tên đơn vị | quote does not name the entity
 SELECT arg_min(file, seq), arg_min(row, seq), 'source_quote', left(source_quote, 80), NULL FROM obs
-WHERE NOT is_submission AND unit = 'flag' AND entity IS NOT NULL AND source_quote IS NOT NULL
+WHERE (NOT is_submission OR quoted) AND unit = 'flag' AND entity IS NOT NULL AND source_quote IS NOT NULL
 GROUP BY source_quote, entity HAVING NOT contains(lower(fold(source_quote)), lower(fold(entity)));
 -- dòng trùng với dòng{ %s} (cùng khóa) | duplicate of row{ %s} (same key)
 SELECT file, row, 'key', NULL, min(row) OVER w FROM obs WHERE is_submission

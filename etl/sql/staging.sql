@@ -12,7 +12,9 @@ CREATE MACRO readings(q) AS flatten(list_transform(regexp_extract_all(q, '\d+(?:
     CASE WHEN regexp_full_match(t, '\d+(,\d{3})*(\.\d+)?') THEN replace(t, ',', '')::DOUBLE END]));
 CREATE MACRO states(q, x) AS coalesce(list_bool_or(list_transform(readings(q), lambda r: abs(r - x) <= 1e-9 * greatest(1, abs(x)))), false);
 
-CREATE TABLE ref_source_texts AS SELECT source_file, fold(text) AS text FROM raw_source_texts;
+-- the shipped reports, and the reports loaded through intake (their text kept beside them: etl.archive)
+CREATE TABLE ref_source_texts AS
+SELECT source_file, fold(text) AS text FROM raw_source_texts UNION ALL SELECT source_file, fold(text) FROM sub_source_texts;
 
 CREATE TABLE ref_sources AS
 SELECT id, source_file, issuer_vi, issuer_en, title_vi, title_en, try_cast(report_date AS DATE) AS report_date,
@@ -84,7 +86,8 @@ FROM (SELECT entity FROM obs_rows UNION SELECT entity FROM bud_rows) WHERE entit
 -- entity resolved and the factor from its stated unit into the registry's.
 CREATE TABLE obs AS
 SELECT r.* REPLACE (coalesce(r.qualifier, 'exact') AS qualifier, coalesce(r.modality, 'outcome') AS modality),
-       row_number() OVER (ORDER BY r.load_order, r.file, r.row) AS seq, e.entity_id, i.unit AS canonical_unit, u.factor
+       row_number() OVER (ORDER BY r.load_order, r.file, r.row) AS seq, e.entity_id, i.unit AS canonical_unit, u.factor,
+       r.source_file IN (SELECT source_file FROM ref_source_texts) AS quoted
 FROM obs_rows r LEFT JOIN entity_ids e USING (entity)
 LEFT JOIN (SELECT id, min(unit) AS unit FROM ref_indicators GROUP BY id) i ON i.id = r.indicator_id
 LEFT JOIN ref_units u ON u.stated = r.unit AND u.canonical = i.unit
