@@ -27,10 +27,11 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, theme
+from dashboard import queries, report_intake, theme
+from dashboard.texts import issues_table
 from dashboard.view import View
 from etl import paths, sheets, submissions
-from etl.issues import MAX_LISTED, Issue
+from etl.issues import Issue
 from etl.templates import template_bytes
 
 PASSWORD_ENV = "NQ57_ADMIN_PASSWORD"
@@ -237,14 +238,6 @@ def check_upload(name: str, data: bytes) -> Checked:
     return Checked(path, name, kind, rows, issues)
 
 
-def issues_frame(issues: list[Issue], view: View) -> pd.DataFrame:
-    return pd.DataFrame([{
-        view.t("file"): i.file, view.t("sheet"): getattr(i, "sheet", None) or "", view.t("row"): i.row,
-        view.t("column"): i.column, view.t("value"): i.value,
-        view.t("reason"): i.reason_vi if view.lang == "vi" else i.reason_en,
-    } for i in issues[:MAX_LISTED]])
-
-
 def templates(view: View) -> None:
     st.subheader(view.t("templates"))
     cols = st.columns(len(sheets.KINDS))
@@ -274,7 +267,7 @@ def upload_and_load(view: View, user: str) -> None:
         return
     if checked.issues:
         st.error(view.t("rejected", n=theme.format_number(len(checked.issues), view.lang)), icon=":material/error:")
-        st.dataframe(issues_frame(checked.issues, view), hide_index=True, width="stretch")
+        st.dataframe(issues_table(checked.issues, view.lang), hide_index=True, width="stretch")
         st.download_button(view.t("download_report"), submissions.report_csv(checked.issues).encode("utf-8-sig"),
                            file_name="bao_cao_loi.csv", on_click="ignore", icon=":material/download:")
         return
@@ -313,4 +306,5 @@ def admin_page(view: View) -> None:
         st.button(view.t("sign_out"), on_click=st.logout, icon=":material/logout:")
     templates(view)
     upload_and_load(view, user)
+    report_intake.new_report(view, user)
     history(view)

@@ -42,4 +42,20 @@ ADMIN_LABELS: dict[str, tuple[str, str]] = {
     "no_submissions": ("Chưa có tệp nào được nạp.", "No file has been loaded yet."),
     "loaded_at": ("Thời điểm nạp", "Loaded at"),
     "loaded_by": ("Người nạp", "Loaded by"),
+    # a new report: its figures proposed, reviewed, loaded (dashboard/report_intake.py)
+    "new_report": ("Báo cáo mới", "A new report"),
+    "new_report_help": (
+        "Tệp báo cáo .docx, .pdf (có lớp chữ) hoặc .txt (UTF-8); tối đa 20 MB. Bảng điều khiển đề xuất từng số liệu với "
+        "chỉ tiêu, câu trích và độ tin cậy; đánh dấu các dòng đúng, sửa nếu cần, rồi nạp.",
+        "A report as .docx, .pdf (with a text layer) or .txt (UTF-8); at most 20 MB. The dashboard proposes each figure "
+        "with its indicator, quote and confidence; tick the right rows, correct them if needed, then load them.",
+    ),
+    "report_reading": ("Đang đọc báo cáo và đề xuất số liệu…", "Reading the report and proposing its figures…"),
+    "report_read": ("{issuer} · {title} · {date}: {n} số liệu được đề xuất.",
+                    "{issuer} · {title} · {date}: {n} figures proposed."),
+    "report_no_figures": ("Không tìm thấy số liệu nào trong báo cáo.", "No figure was found in the report."),
+    "accept": ("Nhận", "Accept"),
+    "indicator_id": ("Mã chỉ tiêu", "Indicator id"),
+    "confidence": ("Độ tin cậy", "Confidence"),
+    "load_accepted": ("Nạp {n} dòng đã nhận", "Load the {n} accepted rows"),
 }

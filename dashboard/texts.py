@@ -79,6 +79,18 @@ def task_lead(row: Any, lang: str) -> str:
     return str(lead) if isinstance(lead, str) and lead else t(f"task_scope_{row.get('scope') or 'unstated'}", lang)
 
 
+def issues_table(issues: list, lang: str) -> pd.DataFrame:
+    """A validation report as the upload page shows it: file, sheet, row, column, value, the reason in `lang` (the
+    first MAX_LISTED issues)."""
+    from etl.issues import MAX_LISTED
+
+    return pd.DataFrame([{
+        t("file", lang): i.file, t("sheet", lang): getattr(i, "sheet", None) or "", t("row", lang): i.row,
+        t("column", lang): i.column, t("value", lang): i.value,
+        t("reason", lang): i.reason_vi if lang == "vi" else i.reason_en,
+    } for i in issues[:MAX_LISTED]])
+
+
 def report_name(source_file: str, lang: str) -> str:
     """'Bộ Khoa học và Công nghệ, Báo cáo … (03/05/2026)' for a source file."""
     src = queries.sources().set_index("source_file")
