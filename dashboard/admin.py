@@ -250,9 +250,29 @@ def templates(view: View) -> None:
                                     icon=":material/download:")
 
 
+def done(ok: bool, message: str) -> None:
+    """After a load: the page runs again on the warehouse it made (its history, the figures), with the upload boxes
+    emptied and what happened said at the top."""
+    st.session_state["admin_done"] = (ok, message)
+    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+    st.rerun()
+
+
+def said(view: View) -> None:
+    """What the last load did, once."""
+    if outcome := st.session_state.pop("admin_done", None):
+        ok, message = outcome
+        (st.success if ok else st.error)(message, icon=":material/check_circle:" if ok else ":material/error:")
+
+
+def upload_round() -> int:
+    """Which upload boxes these are: a load empties them by giving them new keys."""
+    return st.session_state.get("upload_round", 0)
+
+
 def upload_and_load(view: View, user: str) -> None:
     st.subheader(view.t("upload"))
-    up = st.file_uploader(view.t("upload_help"), type=["xlsx", "csv"], key="admin_upload",
+    up = st.file_uploader(view.t("upload_help"), type=["xlsx", "csv"], key=f"admin_upload_{upload_round()}",
                           max_upload_size=sheets.MAX_BYTES // (1024 * 1024))
     if up is None:
         return
@@ -278,7 +298,7 @@ def upload_and_load(view: View, user: str) -> None:
             result = submissions.load(checked.path, loaded_by=user, original_name=checked.name)
         st.session_state.pop("admin_checked", None)
         shutil.rmtree(checked.path.parent, ignore_errors=True)
-        (st.success if result.status in ("loaded", "unchanged") else st.error)(result.message)
+        done(result.status in ("loaded", "unchanged"), result.message)
 
 
 def history(view: View) -> None:
@@ -301,10 +321,17 @@ def admin_page(view: View) -> None:
     user = signed_in_user(view)
     if not user:
         return
+    # Streamlit's upload box speaks English ("Upload", "20MB per file • XLSX, CSV") and has no setting for it: its
+    # button says our word, and the limits it repeats are in our own help line above it
+    st.html("<style>[data-testid=stFileUploaderDropzoneInstructions]{display:none}"
+            "[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p{font-size:0}"
+            "[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p::after{font-size:.95rem;"
+            f"content:'{view.t('choose_file')}'}}</style>")
     st.caption(view.t("signed_in_as", user=theme.plain_md(user)))
+    said(view)
     if auth_mode() == "oidc":
         st.button(view.t("sign_out"), on_click=st.logout, icon=":material/logout:")
     templates(view)
     upload_and_load(view, user)
-    report_intake.new_report(view, user)
+    report_intake.new_report(view, user, upload_round(), done)
     history(view)

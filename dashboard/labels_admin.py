@@ -27,6 +27,7 @@ ADMIN_LABELS: dict[str, tuple[str, str]] = {
     "kind_budget": ("Ngân sách", "Budget"),
     "kind_products": ("Sản phẩm", "Products"),
     "upload": ("Nộp tệp số liệu", "Upload a file"),
+    "choose_file": ("Chọn tệp", "Choose a file"),
     "upload_help": (
         "Tệp .xlsx hoặc .csv (UTF-8) theo biểu mẫu; tối đa 20 MB. Tệp được kiểm tra trước, chỉ nạp khi bạn xác nhận.",
         "An .xlsx or .csv (UTF-8) file following a template; at most 20 MB. It is checked first and loaded only when you "

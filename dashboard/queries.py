@@ -280,9 +280,12 @@ def province_shapes() -> dict:
 @query
 def submission_history() -> pd.DataFrame:
     """Every agency submission in the warehouse: when, by whom, which file (sha256), how many rows."""
+    # an agency's file is its own source (issuer: who loaded it, title: its name); a new report's reviewed figures
+    # quote the report, so their file has no source row of its own: its name is shown instead
     sql = """
-        SELECT l.loaded_at, s.issuer_vi AS loaded_by, s.title_vi AS original_name, l.sha256, l.rows, l.bytes
-        FROM load_log l JOIN sources s ON 'data/' || s.source_file = l.file
+        SELECT l.loaded_at, s.issuer_vi AS loaded_by, coalesce(s.title_vi, parse_filename(l.file)) AS original_name,
+               l.sha256, l.rows, l.bytes
+        FROM load_log l LEFT JOIN sources s ON 'data/' || s.source_file = l.file
         WHERE l.kind = 'submissions' ORDER BY l.loaded_at DESC
     """
     return _df(sql)

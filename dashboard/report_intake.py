@@ -5,6 +5,7 @@ same crash-safe load and the same validation report as any submission (etl.intak
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -18,11 +19,12 @@ from etl import paths
 from etl.intake import load_proposals
 from etl.propose import ACCEPT, propose, write_proposals
 from etl.reports import MAX_BYTES, BadReport
+from etl.sheets import ENTITY_VI
 
 STATE = "report_intake"
 # the columns the analyst may change, and how the table shows them; the others are shown, not edited
-EDITABLE = ("Mã chỉ tiêu", "Đơn vị", "Ngày số liệu", "Giá trị", "Đơn vị tính")
-SHOWN = (ACCEPT, "Mã chỉ tiêu", "_name", "Đơn vị", "Ngày số liệu", "Giá trị", "Đơn vị tính", "Cách nêu", "Trích dẫn",
+EDITABLE = ("Mã chỉ tiêu", ENTITY_VI, "Ngày số liệu", "Giá trị", "Đơn vị tính")
+SHOWN = (ACCEPT, "Mã chỉ tiêu", "_name", ENTITY_VI, "Ngày số liệu", "Giá trị", "Đơn vị tính", "Cách nêu", "Trích dẫn",
          "Chỉ tiêu khác", "Độ tin cậy", "Đã có")
 
 
@@ -67,9 +69,10 @@ def reviewed(frame: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def new_report(view: View, user: str) -> None:
+def new_report(view: View, user: str, round_: int, done: Callable[[bool, str], None]) -> None:
+    """The section; `round_` keys the upload box (a load empties it), `done(ok, message)` is told of a load."""
     st.subheader(view.t("new_report"))
-    up = st.file_uploader(view.t("new_report_help"), type=["docx", "pdf", "txt"], key="report_upload",
+    up = st.file_uploader(view.t("new_report_help"), type=["docx", "pdf", "txt"], key=f"report_upload_{round_}",
                           max_upload_size=MAX_BYTES // (1024 * 1024))
     if up is None:
         return
@@ -93,6 +96,7 @@ def new_report(view: View, user: str) -> None:
             ACCEPT: st.column_config.CheckboxColumn(view.t("accept"), width="small"),
             "Mã chỉ tiêu": st.column_config.SelectboxColumn(view.t("indicator_id"), options=ids, width="medium"),
             "_name": st.column_config.TextColumn(view.t("indicator"), width="medium"),
+            ENTITY_VI: st.column_config.TextColumn(view.t("entity")),
             "Giá trị": st.column_config.NumberColumn(view.t("value"), format="%g"),
             "Độ tin cậy": st.column_config.ProgressColumn(view.t("confidence"), min_value=0.0, max_value=1.0,
                                                          format="%.2f", width="small"),
@@ -106,9 +110,8 @@ def new_report(view: View, user: str) -> None:
     with st.spinner(view.t("loading")):
         result = load_proposals(out, report=state["path"], loaded_by=user, original_name=f"de_xuat_{up.name}.xlsx")
     if result.status in ("loaded", "unchanged"):
-        st.success(result.message, icon=":material/check_circle:")
         shutil.rmtree(state["folder"], ignore_errors=True)
         st.session_state.pop(STATE, None)
-        return
+        done(True, result.message)
     st.error(view.t("rejected", n=theme.format_number(len(result.issues), view.lang)), icon=":material/error:")
     st.dataframe(issues_table(result.issues, view.lang), hide_index=True, width="stretch")
