@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import admin, queries
+from dashboard.texts import issues_table
 from dashboard.i18n import t
 from etl import submissions
 from etl.build import build
@@ -74,7 +75,7 @@ def test_a_bad_upload_gets_a_report_and_nothing_is_written(scratch):
     bad = template_bytes("indicators", "csv").replace(b"coverage_5g_population", b"coverage_5g_populaton")
     checked = admin.check_upload("sai.csv", bad)
     assert checked.issues
-    frame = admin.issues_frame(checked.issues, queries_view())
+    frame = issues_table(checked.issues, queries_view().lang)
     assert "indicator" in " ".join(frame[t("reason", "en")].astype(str)).lower()
     assert not (scratch / "submissions" / "manifest.csv").exists()
 
