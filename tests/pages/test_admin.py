@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dashboard import admin, queries
-from dashboard.texts import issues_table
 from dashboard.i18n import t
+from dashboard.texts import issues_table
 from etl import submissions
 from etl.build import build
 from etl.templates import template_bytes
