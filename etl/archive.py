@@ -138,9 +138,9 @@ def staged(data_dir: Path, kpi_dir: Path) -> Staged:
                     source=source)
             continue
         if source:
-            from etl import intake
+            from etl.proposals import parse_reviewed  # as the load read it (etl.intake)
 
-            parsed = intake.parse_reviewed(raw, f"data/{rel}", path.suffix, data_dir, kpi_dir)
+            parsed = parse_reviewed(raw, f"data/{rel}", path.suffix, data_dir, kpi_dir)
             if parsed.issues or parsed.data is None:
                 out.issues += parsed.issues
             else:

@@ -54,7 +54,7 @@ _PLAN_AFTER = re.compile(r"^\s*(?:so với\s+)?(?:kế hoạch|chỉ tiêu|KH\b)
 _SAME_PERIOD = re.compile(r"^\s*(?:so với\s+)?cùng kỳ", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[IVX]+\.)\s*")
 _FOOTNOTE_REF = re.compile(r"\[footnoteRef:(\d+)\]")
-_FOOTNOTE_BODY = re.compile(r"\[(\d+):\s")
+FOOTNOTE_BODY = re.compile(r"\[(\d+):\s")
 
 
 @dataclass
@@ -164,7 +164,7 @@ class Masked:
         return self.text[self._index(a):self._index(b)]
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of sentences: a line, cut at '. ' before a capital or a digit, at ';' and at a footnote's start."""
     out, pos = [], 0
     for m in re.finditer(r"\n|[.;!?](?=\s+[A-ZÀ-Ỹ\d(\-+])|;|(?=\[\d+:\s)", text):
@@ -197,7 +197,7 @@ def find_figures(text: str, report_date: dt.date, names: Names | None = None) ->
     """Every figure of `text` (NFC, lines = paragraphs or table cells), in text order."""
     dates = find_dates(text, report_date)
     taken = [(d.start, d.end) for d in dates]
-    sents = _sentences(text)
+    sents = sentences(text)
     entities = names.find(text) if names else []
     figures: list[Figure] = []
     tokens = [m for m in _NUMBER.finditer(text)]
@@ -215,7 +215,7 @@ def find_figures(text: str, report_date: dt.date, names: Names | None = None) ->
             continue  # 5G, 09h00, 1131/QĐ glued to letters
         if re.match(r"\s?[/-]\s?[A-ZĐ]", nxt) or re.match(r"[/.-]\d+[/-][A-ZĐa-z]", nxt):
             continue  # 57-NQ/TW, 730/QĐ-TTg, 231/2025/NĐ-CP
-        if _DOC_BEFORE.search(prefix) or _FOOTNOTE_BODY.match(text, max(0, s - 1)):
+        if _DOC_BEFORE.search(prefix) or FOOTNOTE_BODY.match(text, max(0, s - 1)):
             continue
         if _LIST_ITEM.match(text[line_start:e + 2]) and (text[line_start:s].strip() in ("", "(", "-", "+")) and (
                 re.match(r"[.)]", nxt)):
@@ -357,7 +357,7 @@ def _lead(text: str, f: Figure, ss: int, refs: dict[str, int]) -> str:
         lines = [ln for ln in prev[-600:].split("\n") if ln.strip()][-3:]
         parts.append(" ".join(lines)[-200:])
     body = text.rfind("[", max(0, f.start - 3000), f.start)
-    m = _FOOTNOTE_BODY.match(text, body) if body >= 0 else None
+    m = FOOTNOTE_BODY.match(text, body) if body >= 0 else None
     if m and m.group(1) in refs:
         r = refs[m.group(1)]
         parts.append(text[max(0, r - 160):r])

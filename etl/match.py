@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from etl.figures import _FOOTNOTE_BODY, FAMILY, PERCENT_UNITS, Figure, Masked, _sentences
+from etl.figures import FAMILY, FOOTNOTE_BODY, PERCENT_UNITS, Figure, Masked, sentences
 
 WORD = re.compile(r"[\wÀ-ỹ]+")
 _TOKENS = r"[\wÀ-ỹ]+"
@@ -102,8 +102,8 @@ def contexts(text: str, figures: list[Figure], masked: Masked) -> list[dict[str,
     higher level than the one below) and the paragraph before it with the start of the previous one."""
     starts, heads = _headings(text)
     marks = {m.group(1): m.end() for m in re.finditer(r"\[footnoteRef:(\d+)\]", text)}
-    sentences = _sentences(text)
-    sentence_starts = [s for s, _ in sentences]
+    spans = sentences(text)
+    sentence_starts = [s for s, _ in spans]
     out = []
     for f in figures:
         a, b = f.run if f.run else (f.start, f.end)
@@ -113,11 +113,11 @@ def contexts(text: str, figures: list[Figure], masked: Masked) -> list[dict[str,
         after = _words_after(masked(b, min(line_end, b + 120)).lower())
         before = _words_before(masked(max(line_start, a - 120), a).lower())
         if f.run and len(after) < 2:  # a list of units: what it says of them ends its sentence
-            end = sentences[bisect.bisect_right(sentence_starts, a) - 1][1]
+            end = spans[bisect.bisect_right(sentence_starts, a) - 1][1]
             after = WORD.findall(_CLAUSE_END.split(masked(b, end).lower().rstrip(" .;:("))[-1])[-2 * NEAR_WORDS:]
         lead = f.lead
         body = text.rfind("[", max(0, a - 3000), a)
-        m = _FOOTNOTE_BODY.match(text, body) if body >= 0 else None
+        m = FOOTNOTE_BODY.match(text, body) if body >= 0 else None
         if m and m.group(1) in marks:  # a footnote's list is about what follows its mark too
             lead += " " + masked(marks[m.group(1)], marks[m.group(1)] + 100)
         titles, level = [], 99

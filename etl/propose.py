@@ -3,6 +3,7 @@
     propose(path, as_of=None) -> DataFrame   one row per figure, in report order (PROPOSAL_COLUMNS)
     write_proposals(frame, out)              the frame as .xlsx (frozen bold header, filter) or .csv (UTF-8, BOM)
     etl.intake.load_proposals(path, ...)     load the rows marked x (see etl/intake.py)
+    etl.proposals                            the file's columns, and how a reviewed one is read
 
 How an indicator is chosen (offline, nothing downloaded; etl/match.py): every figure the warehouse holds with a
 verbatim quote of a report whose text is at hand (the curated reports of data/sources/, and reports loaded through
@@ -25,17 +26,12 @@ import duckdb
 from etl import archive, paths
 from etl.figures import FAMILY, Figure, Names, find_figures
 from etl.match import Example, contexts, rank
+from etl.proposals import ACCEPT, INFO_FIELDS, INFO_SHEET, PROPOSAL_COLUMNS, SOURCE_MARK
 from etl.reports import Report, read_report
-from etl.sheets import ENTITY_VI, KINDS
+from etl.sheets import ENTITY_VI
 from kpis.registry import read_rows, unit_factor
 
-TEMPLATE = [c.vi for c in KINDS["indicators"]]  # Mã chỉ tiêu, Đơn vị (...), Ngày số liệu, Giá trị, Đơn vị tính, Nguồn, Ghi chú
-REVIEW = ["Trích dẫn", "Cách nêu", "Cận trên", "Mẫu số", "Chương trình", "Nhóm", "Chỉ tiêu khác", "Độ tin cậy",
-          "Đã có", "Nhận"]
-PROPOSAL_COLUMNS = TEMPLATE + REVIEW
-ACCEPT = "Nhận"
 YES = "có"  # "Đã có": the warehouse holds the same figure
-SOURCE_MARK = "sha256:"  # how the "Nguồn" column names the report: "<file name> · sha256:<hex>"
 THEMES_ELSEWHERE = ("budget",)  # budget amounts go in the budget template, not here
 
 
@@ -291,9 +287,6 @@ def write_proposals(frame, out: str | Path) -> Path:
 
 
 SHEET = "Đề xuất"
-INFO_SHEET = "Báo cáo"
-INFO_FIELDS = {"report": "Tệp báo cáo / report file", "sha256": "SHA-256", "issuer": "Cơ quan ban hành / issuer",
-               "title": "Tiêu đề / title", "report_date": "Ngày báo cáo / report date (yyyy-mm-dd)"}
 
 
 def _csv_cell(v: object, inert) -> object:

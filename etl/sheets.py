@@ -103,7 +103,7 @@ class Reference:
                    sorted(cats) or ["cncl", "ngoai_cncl"])
 
 
-def _text(raw: object) -> str:
+def cell_text(raw: object) -> str:
     """A cell as trimmed text (cells are NFC already: the readers normalise them)."""
     if type(raw) is str:
         return raw.strip()
@@ -115,7 +115,7 @@ def _text(raw: object) -> str:
 
 
 def _header(s: object) -> str:
-    return " ".join(nfc(_text(s)).replace("_", " ").replace("-", " ").split()).casefold().rstrip("*: ")
+    return " ".join(nfc(cell_text(s)).replace("_", " ").replace("-", " ").split()).casefold().rstrip("*: ")
 
 
 def _plain(s: str) -> str:
@@ -293,7 +293,7 @@ def _read_xlsx(raw: bytes, name: str) -> Sheet:
 
 def detect_kind(header: list[object]) -> str | None:
     """The kind whose headers the file's header matches best (None when it matches none)."""
-    cells = {f for h in header if _text(h) for f in (_header(h), _plain(_header(h)))}
+    cells = {f for h in header if cell_text(h) for f in (_header(h), _plain(_header(h)))}
     shared = ("entity", "as_of", "source", "note", "unit")
     best, best_score = None, 0
     for kind, cols in KINDS.items():
@@ -319,7 +319,7 @@ class Parsed:
         return "bud" if self.kind == "budget" else "obs"
 
 
-def _unit_ids() -> dict[str, str]:
+def unit_ids() -> dict[str, str]:
     """A unit as agencies write it (its id or its Vietnamese label, any case) -> its id."""
     out = {}
     for u in units().values():
@@ -337,7 +337,7 @@ def parse_bytes(raw: bytes, name: str, ext: str, ref: Reference) -> Parsed:
     if not raw.removeprefix(b"\xef\xbb\xbf").strip():
         return Parsed(None, 0, None, [Issue(name, None, None, None, "tệp rỗng", "file is empty")])
     s = read_sheet(raw, name, ext.lower())
-    if not any(_text(h) for h in s.header):
+    if not any(cell_text(h) for h in s.header):
         return Parsed(None, 0, None, s.issues + ([] if s.issues else [s.issue(None, None, None, "tệp rỗng",
                                                                                 "file is empty")]), s)
     if len(s.rows) > MAX_ROWS:
@@ -348,16 +348,16 @@ def parse_bytes(raw: bytes, name: str, ext: str, ref: Reference) -> Parsed:
     if kind is None:
         expected = "; ".join(f"{k}: " + ", ".join(c.vi for c in cols) for k, cols in KINDS.items())
         return Parsed(None, len(s.rows), None, s.issues + [s.issue(
-            1, None, ", ".join(_text(h) for h in s.header), "không nhận ra loại biểu mẫu từ dòng tiêu đề; cần các cột "
+            1, None, ", ".join(cell_text(h) for h in s.header), "không nhận ra loại biểu mẫu từ dòng tiêu đề; cần các cột "
             f"của một trong các mẫu — {expected}", "cannot tell the template from the header row; use the columns "
             "of one template (python -m etl template KIND)")], s)
     cols, issues, pos = KINDS[kind], list(s.issues), {}
     labels = [c.vi for c in cols] + [c.en for c in cols]
     for i, h in enumerate(s.header):
-        t = _text(h)
+        t = cell_text(h)
         match = next((c for c in cols if {_header(t), _plain(_header(t))} & _forms(c)), None) if t else None
         if not t:
-            if any(i < len(cells) and _text(cells[i]) for _, cells in s.rows):
+            if any(i < len(cells) and cell_text(cells[i]) for _, cells in s.rows):
                 from openpyxl.utils import get_column_letter
 
                 issues.append(s.issue(1, get_column_letter(i + 1), None, "cột có dữ liệu nhưng không có tiêu đề",
@@ -393,7 +393,7 @@ class _Rows:
     def __init__(self, s: Sheet, cols: tuple[Col, ...], pos: dict[str, int], ref: Reference, issues: list[Issue]):
         self.s, self.pos, self.ref, self.issues = s, pos, ref, issues
         self.labels = {c.key: c.vi for c in cols}
-        self.unit_ids = _unit_ids()
+        self.unit_ids = unit_ids()
 
     def read(self, kind: str, n: int, cells: list[object], out: list[dict]) -> None:
         width = len(cells)
@@ -454,7 +454,7 @@ class _Rows:
 
     def text(self, key: str) -> str:
         raw = self.cells.get(key)
-        return raw.strip() if type(raw) is str else _text(raw)
+        return raw.strip() if type(raw) is str else cell_text(raw)
 
     def bad(self, key: str, vi: str, en: str, shown: str | None = None) -> None:
         if (self.n, self.pos.get(key)) in self.s.reported:  # said at its cell already (a value that is not a number)
