@@ -165,7 +165,6 @@ class _Features:
 
         self.ids = list(indicators)
         self.indicators = indicators
-        self.examples = examples
         names = [name_doc(indicators[i]) for i in self.ids]
         nouns = [name_noun(indicators[i]) for i in self.ids]
         corpus = [c[p] for c in [e.context for e in examples] + new for p in CONTEXT_PARTS] + names
