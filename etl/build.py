@@ -6,7 +6,6 @@ import datetime as dt
 import os
 import re
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +89,22 @@ def register_deadline_reader(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function("deadline_of", read, ["VARCHAR"], DEADLINE, null_handling="special", side_effects=False)
 
 
-def resolver(data_dir: Path, former: bool = False) -> Callable[[str], str | None]:
+class Resolver:
+    """A resolver of unit names and ids: resolver(text) -> id or None; resolver.many(texts) -> ids, in one query."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, expr: str):
+        self.con, self.expr = con, expr  # expr: SQL of the id for the text in column t
+
+    def __call__(self, text: str) -> str | None:
+        return self.con.execute(f"SELECT {self.expr} FROM (SELECT $t AS t)", {"t": text}).fetchone()[0]
+
+    def many(self, texts: list[str]) -> list[str | None]:
+        rows = self.con.execute(f"SELECT k, {self.expr} FROM (SELECT unnest($ts) AS t, generate_subscripts($ts, 1) AS k)"
+                                " ORDER BY k", {"ts": list(texts)}).fetchall()
+        return [r[1] for r in rows]
+
+
+def resolver(data_dir: Path, former: bool = False) -> Resolver:
     """The warehouse's resolver of unit names and ids (etl/sql/entities.sql) over the dimension files of data_dir,
     for Python callers. With `former`, a province that no longer exists (merged on 1 July 2025, e.g. "Quảng Nam")
     answers the unit it is part of today, as the rules' message for such a name says (etl/sql/staging.sql)."""
@@ -107,10 +121,10 @@ def resolver(data_dir: Path, former: bool = False) -> Callable[[str], str | None
     for sql in statements("entities"):
         con.execute(sql)
     merged = """(SELECT min(a.id) FROM raw_mergers m JOIN raw_agencies a ON a.kind = 'province' AND a.code = m.code
-                 WHERE m.old_name_vi <> m.name_vi AND (entity_key($t) = entity_key(m.old_name_vi)
-                       OR (entity_plain($t) = entity_key($t) AND entity_plain($t) = entity_plain(m.old_name_vi))))"""
-    sql = f"SELECT coalesce((SELECT id FROM raw_agencies WHERE id = $t), resolve_entity($t){', ' + merged if former else ''})"
-    return lambda text: con.execute(sql, {"t": text}).fetchone()[0]
+                 WHERE m.old_name_vi <> m.name_vi AND (entity_key(t) = entity_key(m.old_name_vi)
+                       OR (entity_plain(t) = entity_key(t) AND entity_plain(t) = entity_plain(m.old_name_vi))))"""
+    return Resolver(con, f"coalesce((SELECT id FROM raw_agencies WHERE id = t), resolve_entity(t)"
+                         f"{', ' + merged if former else ''})")
 
 
 def task_pivot(rows: str) -> str:

@@ -96,11 +96,11 @@ class Names:
     keys: dict[str, str]  # name case-folded -> name as written (reports write "Bộ Công thương", "Bộ Quốc Phòng")
 
     @classmethod
-    def build(cls, names: list[str], resolve: Callable[[str], str | None], canonical: dict[str, str]) -> Names:
-        ids = {}
-        for n in sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True):
-            if (i := resolve(n)) is not None:
-                ids[n] = i
+    def build(cls, names: list[str], resolve_all: Callable[[list[str]], list[str | None]], canonical: dict[str, str]
+              ) -> Names:
+        """From names as written, resolved all at once (`resolve_all`: their ids, None for a name not known)."""
+        written = sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True)
+        ids = {n: i for n, i in zip(written, resolve_all(written), strict=True) if i is not None}
         if not ids:
             return cls(None, {}, canonical, {})
         alt = "|".join(re.escape(n) for n in sorted(ids, key=len, reverse=True))

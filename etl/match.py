@@ -46,7 +46,7 @@ FIT = FEATURES.index("unit_fit")
 L2 = 1.0  # the conditional logit's ridge penalty
 # Used when the warehouse quotes fewer than two reports: the weights learned from the four shipped reports (printed by
 # `python bench/propose_bench.py --weights`).
-DEFAULT_WEIGHTS = np.array([2.48, -2.98, 7.96, 9.23, 2.70, 2.70, 4.91, 2.97, -3.70, 3.19])
+DEFAULT_WEIGHTS = np.array([2.49, -2.96, 7.96, 9.22, 2.72, 2.69, 4.90, 2.96, -3.70, 3.18])
 
 
 def unit_fit(f: Figure, ind: dict) -> float:
@@ -162,50 +162,53 @@ class _Features:
 
     def __init__(self, indicators: dict[str, dict], examples: list[Example], new: list[dict[str, str]]):
         from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+        from sklearn.preprocessing import normalize
 
         self.ids = list(indicators)
         self.indicators = indicators
-        self.examples = examples
         names = [name_doc(indicators[i]) for i in self.ids]
         nouns = [name_noun(indicators[i]) for i in self.ids]
-        corpus = [c[p] for c in [e.context for e in examples] + new for p in CONTEXT_PARTS] + names
-        self.tfidf = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=_TOKENS,
-                                     dtype=np.float32).fit(corpus)
-        self.names, self.nouns = self.tfidf.transform(names), self.tfidf.transform(nouns)
+        # every context is read once: its parts' TF-IDF vectors and words, found again by the context's identity
+        contexts = list({id(c): c for c in [e.context for e in examples] + new}.values())
+        self.row = {id(c): k for k, c in enumerate(contexts)}
+        tfidf = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=_TOKENS,
+                                dtype=np.float32)
+        parts = list(CONTEXT_PARTS)
+        vectors = tfidf.fit_transform([c[p] for c in contexts for p in parts] + names + nouns).tocsr()
+        n = len(contexts) * len(parts)
+        self.vec = {p: vectors[k:n:len(parts)] for k, p in enumerate(parts)}
+        self.names, self.nouns = vectors[n:n + len(names)], vectors[n + len(names):]
         # how rare a word is among the registry's names: "quá hạn" tells more than "nhiệm vụ" or "số"
         rare = TfidfVectorizer(token_pattern=_TOKENS).fit(names)
         idf = dict(zip(rare.get_feature_names_out(), rare.idf_, strict=True))
-        heads = [c["head"] for c in [e.context for e in examples] + new]
-        self.words = CountVectorizer(token_pattern=_TOKENS, binary=True).fit(names + heads)
-        self.word_weights = np.array([idf.get(t, 1.0) for t in self.words.get_feature_names_out()])
-        self.name_has = self.words.transform(names).toarray()
-        self.name_words = self.name_has * self.word_weights
-        self.name_words /= np.maximum(self.name_words.sum(axis=1, keepdims=True), 1e-9)
+        words = CountVectorizer(token_pattern=_TOKENS, binary=True).fit(names + [c["head"] for c in contexts])
+        weights = np.array([idf.get(t, 1.0) for t in words.get_feature_names_out()])
+        self.name_has = words.transform(names).toarray()
+        name_words = self.name_has * weights
+        self.name_words = name_words / np.maximum(name_words.sum(axis=1, keepdims=True), 1e-9)
+        self.head_words = normalize(words.transform([c["head"] for c in contexts]).toarray() * weights, norm="l1")
+        self.seen_words = words.transform([f"{c['near']} | {c['lead']} | {c['heading']}" for c in contexts])
         index = {i: k for k, i in enumerate(self.ids)}
         self.ex_ind = np.array([index[e.indicator] for e in examples], dtype=int)
         self.ex_src = np.array([e.source for e in examples], dtype=object)
-        self.ex_vec = {p: self.tfidf.transform([e.context[p] for e in examples]) for p in EXAMPLE_PARTS} if examples else {}
+        self.ex_row = np.array([self.row[id(e.context)] for e in examples], dtype=int)
 
     def __call__(self, figures: list[Figure], ctx: list[dict[str, str]], source: str | None) -> np.ndarray:
-        """(len(figures), len(indicators), len(FEATURES)); `source` is the figures' report when it is one of the
-        examples' (its examples are left out)."""
-        from sklearn.preprocessing import normalize
-
+        """(len(figures), len(indicators), len(FEATURES)) for figures whose contexts this was built with; `source` is
+        the figures' report when it is one of the examples' (its examples are left out)."""
         n, m = len(figures), len(self.ids)
-        vec = {p: self.tfidf.transform([c[p] for c in ctx]) for p in {*NAME_PARTS, *EXAMPLE_PARTS}}
+        rows = np.array([self.row[id(c)] for c in ctx], dtype=int)
         score: dict[str, np.ndarray] = {}
         for p in NAME_PARTS:
-            score[f"name_{p}"] = (vec[p] @ self.names.T).toarray()
-        score["name_noun"] = (vec["head"] @ self.nouns.T).toarray()
-        head = normalize(self.words.transform([c["head"] for c in ctx]).toarray() * self.word_weights, norm="l1")
-        score["noun_in_name"] = head @ self.name_has.T
-        seen_words = self.words.transform([f"{c['near']} | {c['lead']} | {c['heading']}" for c in ctx])
-        score["name_in_context"] = seen_words @ self.name_words.T
+            score[f"name_{p}"] = (self.vec[p][rows] @ self.names.T).toarray()
+        score["name_noun"] = (self.vec["head"][rows] @ self.nouns.T).toarray()
+        score["noun_in_name"] = self.head_words[rows] @ self.name_has.T
+        score["name_in_context"] = self.seen_words[rows] @ self.name_words.T
         keep = self.ex_src != source
         ex_ind = self.ex_ind[keep]
         score["example"] = np.zeros((n, m))
         if keep.any():
-            sim = sum((vec[p] @ self.ex_vec[p][keep].T).toarray() for p in EXAMPLE_PARTS)
+            sim = sum((self.vec[p][rows] @ self.vec[p][self.ex_row[keep]].T).toarray() for p in EXAMPLE_PARTS)
             order = np.argsort(ex_ind, kind="stable")
             firsts = np.flatnonzero(np.r_[True, np.diff(ex_ind[order]) != 0])
             score["example"][:, ex_ind[order][firsts]] = np.maximum.reduceat(sim[:, order], firsts, axis=1)

@@ -55,7 +55,7 @@ class Reference:
         mergers = self.data_dir / "geo" / "province_mergers.csv"
         former = [r["old_name_vi"] for r in read_rows(mergers)] if mergers.exists() else []
         self.names = Names.build([a["name_vi"] for a in agencies] + [a["short_vi"] for a in agencies]
-                                 + [a["alias"] for a in aliases] + former, self.resolve,
+                                 + [a["alias"] for a in aliases] + former, self.resolve.many,
                                  {a["id"]: a["name_vi"] for a in agencies})
         with duckdb.connect(str(self.db_path), read_only=True) as con:
             self.facts = con.execute("""

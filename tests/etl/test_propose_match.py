@@ -13,7 +13,7 @@ from etl.figures import Masked, Names, find_figures
 
 DAY = dt.date(2026, 5, 3)
 UNITS = {"Bộ Y tế": "m_y_te", "Bộ Tài chính": "m_tai_chinh", "Lào Cai": "p_lao_cai"}
-NAMES = Names.build(list(UNITS), UNITS.get, {v: k for k, v in UNITS.items()})
+NAMES = Names.build(list(UNITS), lambda names: [UNITS.get(n) for n in names], {v: k for k, v in UNITS.items()})
 INDICATORS = {
     "tasks_done_on_time": {"name_vi": "Nhiệm vụ hoàn thành đúng hạn", "unit": "count", "description": ""},
     "tasks_done_late": {"name_vi": "Nhiệm vụ hoàn thành quá hạn", "unit": "count", "description": ""},
