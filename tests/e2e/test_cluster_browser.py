@@ -99,7 +99,8 @@ def sign_in_with_password(page, url: str, password: str) -> None:
 
 
 def upload_and_load(page, path: Path) -> None:
-    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
+    # the submissions uploader (the page's other one, "Báo cáo mới", takes reports)
+    page.locator("[data-testid=stFileUploader] input[type=file][accept*='.csv']").set_input_files(str(path))
     page.get_by_text(t("ready", "vi", n="1", kind=t("kind_indicators", "vi"))).wait_for(timeout=60_000)
     page.get_by_role("button", name=t("confirm_load", "vi")).click()
     page.get_by_text(f"đã nạp / loaded: {path.name}").wait_for(timeout=120_000)

@@ -39,7 +39,7 @@ def test_a_new_report_proposed_three_figures_accepted_loaded_and_seen_with_their
     page.get_by_role("button", name=t("sign_in", "vi")).click()
     wait_for_app(page)
     # the second upload box is the new report's (the first takes the agencies' templates)
-    page.locator("[data-testid=stFileUploader] input[type=file]").nth(1).set_input_files(str(REPORT))
+    page.locator("[data-testid=stFileUploader] input[type=file][accept*='.docx']").set_input_files(str(REPORT))
     page.get_by_text("số liệu được đề xuất").wait_for(timeout=120_000)
     wait_for_app(page)
     grid = page.locator("[data-testid=stDataFrame]").last
