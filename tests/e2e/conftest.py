@@ -53,6 +53,15 @@ def serve_app(env: dict[str, str], *options: str, port: int | None = None) -> It
         proc.wait(timeout=20)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _labels_from_the_shipped_warehouse(shipped_db: Path) -> Iterator[None]:
+    """The tests' own labels (the words of closed lists come from the warehouse) read the warehouse the app serves:
+    a clean checkout has no data/warehouse.duckdb."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NQ57_DB", str(shipped_db))
+        yield
+
+
 @pytest.fixture(scope="session")
 def app_url(shipped_db: Path) -> Iterator[str]:
     with serve_app({**os.environ, "NQ57_DB": str(shipped_db)}) as url:

@@ -107,8 +107,11 @@ LATEST = dt.date(2026, 5, 8)
 
 
 @pytest.fixture(scope="module")
-def at_latest() -> dict[str, Summary]:
-    return {s.target["id"]: s for s in summaries(LATEST)}
+def at_latest(shipped_db) -> dict[str, Summary]:
+    # module-scoped, so built before the function-scoped fixture that points NQ57_DB at the shipped warehouse
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NQ57_DB", str(shipped_db))
+        return {s.target["id"]: s for s in summaries(LATEST)}
 
 
 def test_every_target_gets_a_verdict_or_no_data_at_every_report_date():
