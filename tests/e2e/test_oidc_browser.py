@@ -63,7 +63,8 @@ def sign_in_as(page, app: str, sub: str) -> None:
 def test_an_administrator_signs_in_through_the_provider(page, oidc_app):
     sign_in_as(page, oidc_app, "admin")
     page.get_by_text(t("signed_in_as", "vi", user=ADMIN.replace("@", "@\u2060"))).wait_for(timeout=30_000)
-    page.locator("[data-testid=stFileUploader]").wait_for(timeout=30_000)
+    page.locator("[data-testid=stFileUploader]").first.wait_for(timeout=30_000)  # submissions, then reports
+    assert page.locator("[data-testid=stFileUploader]").count() == 2
     assert page.get_by_text(t("templates", "vi"), exact=True).is_visible()
     screenshot(page, "oidc_admin")
     page.get_by_role("button", name=t("sign_out", "vi")).click()
