@@ -1,7 +1,7 @@
 """Every target's verdict at each report date, read as the dashboard reads it: `python bench/verdict_report.py`
 prints the counts by verdict at each report date (dated targets, and those without a deadline apart), how many have a
 figure, and the reports' commitments with their deadline, quote and verdict at the latest report. The warehouse is
-NQ57_DB's, else data/warehouse.duckdb (`python -m etl build`)."""
+NQ57_DB's, else data/warehouse.duckdb (built from data/ when missing, as the app does)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ def with_figure(rows: list[Summary]) -> tuple[int, int]:
 
 
 def main() -> None:
+    queries.ensure_warehouse()
     for on in queries.report_dates():
         rows = summaries(on)
         dated = [s for s in rows if s.deadline is not None]
