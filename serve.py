@@ -14,7 +14,7 @@ import streamlit as st
 
 @asynccontextmanager
 async def lifespan(_app: st.App) -> AsyncIterator[None]:
-    from dashboard import warmup
+    from dashboard import admin, shell, warmup  # noqa: F401  app.py's imports: paid here, not by the first reader
 
     await anyio.to_thread.run_sync(warmup.warm)
     yield

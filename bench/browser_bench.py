@@ -145,7 +145,7 @@ def warm(pages: dict, opened_from: dict, paths: list[str], repeat: int, footer: 
                         _wait(pg, *pages[opened_from[path]], footer)
                         t0 = time.perf_counter()
                         with pg.expect_popup() as popup:
-                            pg.locator(f"[data-testid=stMain] a[href*='{path}']").first.click()
+                            pg.locator(f"[data-testid=stMain] a[href*='{path}'][target=_blank]").first.click()
                         _wait(popup.value, *pages[path], footer)
                         if round_:
                             times[path].append(time.perf_counter() - t0)
