@@ -194,6 +194,15 @@ class Cluster:
         r.started, r.up = time.monotonic(), False
         print(f"replica {r.name}: pid {r.proc.pid} on 127.0.0.1:{r.port}", flush=True)
 
+    def proxy_command(self, command: str) -> None:
+        """One command to HAProxy's runtime API (its stats socket); a proxy not (yet) listening is no error: its
+        health checks decide alone."""
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(2)
+            s.connect(str(self.folder / "haproxy.sock"))
+            s.sendall(command.encode() + b"\n")
+            s.recv(4096)
+
     def tick(self) -> None:
         """One look at every process: restart what exited, say which replica has come up."""
         now = time.monotonic()
@@ -213,11 +222,15 @@ class Cluster:
                 r.proc, r.up = None, False
                 r.failures = r.failures + 1 if ran < 60 else 0
                 r.next_start = now + (min(30, 2 ** (r.failures - 1)) if r.failures > 1 else 0)
+                # HAProxy would take two failed checks (up to 4 s) to see it gone, and the new process accepts
+                # connections long before it answers them: new readers sent there in between would get a 502
+                self.proxy_command(f"set server replicas/{r.name} state maint")
                 print(f"replica {r.name} exited with code {code} after {ran:.0f} s; restarting it", flush=True)
             if r.proc is None and now >= r.next_start:
                 self.start_replica(r)
             elif r.proc is not None and not r.up and healthy(r.port):
                 r.up = True
+                self.proxy_command(f"set server replicas/{r.name} state ready")  # HAProxy's own check follows
                 print(f"replica {r.name} up: pid {r.proc.pid}, healthy {time.monotonic() - r.started:.1f} s after "
                       "its start", flush=True)
                 if all(m.up for m in self.members):
