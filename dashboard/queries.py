@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 
 import duckdb
@@ -230,8 +231,13 @@ def programmes() -> pd.DataFrame:
 
 
 def resolve_agency(text: str) -> str | None:
-    """An agency id from an id, a canonical name or any alias the reports use (for ?agency=... links)."""
-    return _resolve_agency(text.strip()) if text and text.strip() else None
+    """An agency id from an id, a canonical name or any alias the reports use (for ?agency=... links); a slug typed
+    in a link ("bac-ninh", "bo_y_te") is read with its hyphens and underscores as spaces."""
+    text = text.strip() if text else ""
+    if not text:
+        return None
+    slug = re.sub(r"[-_]+", " ", text)
+    return _resolve_agency(text) or (_resolve_agency(slug) if slug != text else None)
 
 
 @query

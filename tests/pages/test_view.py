@@ -34,6 +34,9 @@ def test_a_date_snaps_to_a_report_and_says_why(text, day, note):
     ("m_y_te", None, "m_y_te"), ("Bộ Y tế", None, "m_y_te"), ("BYT", None, "m_y_te"),
     ("Ministry of Health", None, "m_y_te"), ("Ha Noi", "province", "p_ha_noi"), ("TP.HCM", "province", "p_tp_ho_chi_minh"),
     ("Bộ Y tế", "province", None), ("Bộ Không Có", None, None), ("", None, None),
+    # a slug typed in a link
+    ("bac-ninh", "province", "p_bac_ninh"), ("bo_y_te", None, "m_y_te"), ("quang-ninh", "province", "p_quang_ninh"),
+    ("khong-co", None, None),
 ])
 def test_a_unit_by_id_name_alias_english_name_or_without_diacritics(text, kind, unit):
     assert resolve_unit(text, kind) == unit
