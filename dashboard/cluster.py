@@ -230,7 +230,7 @@ class Cluster:
                 self.start_replica(r)
             elif r.proc is not None and not r.up and healthy(r.port):
                 r.up = True
-                self.proxy_command(f"set server replicas/{r.name} state ready")  # HAProxy's own check follows
+                self.proxy_command(f"set server replicas/{r.name} state ready")  # its health checks go on deciding
                 print(f"replica {r.name} up: pid {r.proc.pid}, healthy {time.monotonic() - r.started:.1f} s after "
                       "its start", flush=True)
                 if all(m.up for m in self.members):
